@@ -1,0 +1,273 @@
+"""The `pmtui` command: parses arguments and hands work to the core, the store or the UI.
+
+Heavy modules (Rich, Textual) are imported inside the commands that need them, so that
+`pmtui --version` and scripted commands start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pmtui import __version__
+from pmtui.core import sessionfile
+from pmtui.fileio import write_text_atomic
+
+if TYPE_CHECKING:
+    from pmtui.store.store import Store
+
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """An error a user can cause: printed as one line, exit status 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pmtui",
+        description="Run a blameless incident postmortem meeting from the terminal.",
+    )
+    parser.add_argument("--version", action="version", version=f"pmtui {__version__}")
+    parser.add_argument(
+        "--data",
+        metavar="DIR",
+        help="folder holding the meetings (default: $PMTUI_DATA, else the user data folder)",
+    )
+    parser.add_argument(
+        "--high-contrast", action="store_true", help="start with the high-contrast theme"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = commands.add_parser("new", help="start a new postmortem meeting")
+    p.add_argument("--title", default="", help="the incident's title")
+    p.add_argument(
+        "--minutes", type=int, default=30, help="meeting length in minutes (default 30)"
+    )
+
+    p = commands.add_parser("open", help="open a meeting to run or continue it")
+    p.add_argument("id", help="meeting id (a unique prefix is enough)")
+
+    commands.add_parser(
+        "demo", help="open a sample meeting in a throw-away archive (your meetings are untouched)"
+    )
+
+    p = commands.add_parser("import", help="import a session file; prints the new meeting's id")
+    p.add_argument("file", help="a session file (JSON, format version 1)")
+
+    p = commands.add_parser("list", help="list the meetings in the archive")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    p = commands.add_parser("show", help="print a meeting's record in the terminal")
+    p.add_argument("id", help="meeting id (a unique prefix is enough)")
+
+    p = commands.add_parser("export", help="export a meeting")
+    p.add_argument("id", help="meeting id (a unique prefix is enough)")
+    p.add_argument("--format", choices=["json"], default="json", help="output format")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+
+    p = commands.add_parser("delete", help="delete a meeting")
+    p.add_argument("id", help="meeting id (a unique prefix is enough)")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    return parser
+
+
+def data_dir(option: str | None) -> Path:
+    if option:
+        return Path(option).expanduser()
+    from pmtui.store.store import default_data_dir
+
+    return default_data_dir()
+
+
+def open_store(option: str | None) -> Store:
+    from pmtui.store.store import Store
+
+    return Store(data_dir(option), summarize=sessionfile.summarize)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = COMMANDS[args.command or "home"]
+    try:
+        return handler(args)
+    except CliError as error:
+        print(f"pmtui: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except sessionfile.SessionFileError as error:
+        print(f"pmtui: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except OSError as error:
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"pmtui: {where}{error.strerror or error}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as error:
+        from pmtui.store.store import StoreError
+
+        if isinstance(error, StoreError):
+            print(f"pmtui: {error}", file=sys.stderr)
+            return EXIT_USAGE
+        raise
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    pm = sessionfile.read_session_file(args.file)
+    store = open_store(args.data)
+    meeting_id = store.create(sessionfile.to_record(pm))
+    print(meeting_id)
+    return 0
+
+
+def _report_problems(store: Store) -> None:
+    for problem in store.problems():
+        print(f"pmtui: warning: {problem}", file=sys.stderr)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    store = open_store(args.data)
+    rows = store.list()
+    _report_problems(store)
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    from pmtui.show import meetings_table, print_renderable
+
+    print_renderable(meetings_table(rows))
+    return 0
+
+
+def _load(args: argparse.Namespace) -> tuple[Store, sessionfile.Postmortem]:
+    store = open_store(args.data)
+    meeting_id = store.resolve(args.id)
+    record = store.load(meeting_id)
+    return store, sessionfile.from_record(record, source=f"meeting {meeting_id}")
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    _, pm = _load(args)
+    from pmtui.show import print_renderable, record_view
+
+    print_renderable(record_view(pm))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    _, pm = _load(args)
+    text = sessionfile.dumps(sessionfile.to_document(pm))
+    write_output(text, args.output)
+    return 0
+
+
+def write_output(text: str, output: str | None) -> None:
+    """Write to stdout, or to a file replaced whole (never half-written)."""
+    if output in (None, "-"):
+        sys.stdout.write(text)
+        return
+    target = Path(output).expanduser()
+    try:
+        write_text_atomic(target, text)
+    except OSError as error:
+        raise CliError(f"cannot write {output}: {error.strerror or error}") from None
+    print(f"wrote {target}", file=sys.stderr)
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    store = open_store(args.data)
+    meeting_id = store.resolve(args.id)
+    title = store.load(meeting_id).get("title", "")
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise CliError("delete needs --yes when not run from a terminal")
+        answer = input(f"Delete meeting {title!r} ({meeting_id[:8]})? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("Nothing deleted.")
+            return 1
+    store.delete(meeting_id)
+    print(f"Deleted {meeting_id[:8]} {title}")
+    return 0
+
+
+def run_tui(args: argparse.Namespace, store: Store, start: object = None) -> int:
+    from pmtui.ui.app import Start, load_keymap, make_app
+
+    keymap, problem = load_keymap()
+    if problem:
+        print(f"pmtui: warning: {problem}", file=sys.stderr)
+    app = make_app(
+        store,
+        start=start if isinstance(start, Start) else None,
+        high_contrast=args.high_contrast,
+        keymap=keymap,
+    )
+    app.run()
+    return app.return_code or 0
+
+
+def cmd_home(args: argparse.Namespace) -> int:
+    return run_tui(args, open_store(args.data))
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from pmtui.core.agenda import scaled
+    from pmtui.ui.app import Start
+
+    try:
+        scaled(args.minutes)
+    except ValueError as error:
+        raise CliError(str(error)) from None
+    title = args.title.strip() or "Untitled postmortem"
+    return run_tui(args, open_store(args.data), Start(new_title=title, minutes=args.minutes))
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    from pmtui.ui.app import Start
+
+    store = open_store(args.data)
+    meeting_id = store.resolve(args.id)
+    sessionfile.from_record(store.load(meeting_id), source=f"meeting {meeting_id}")
+    return run_tui(args, store, Start(meeting_id=meeting_id))
+
+
+DEMO_SAMPLE = "gitlab-2017-database-outage.json"
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """A sample meeting in a temporary archive, removed afterwards."""
+    import shutil
+    import tempfile
+
+    from pmtui.resources import sample_sessions
+    from pmtui.store.store import Store
+    from pmtui.ui.app import Start
+
+    samples = sample_sessions()
+    if not samples:
+        raise CliError("this pmtui was installed without its sample sessions")
+    chosen = next((p for p in samples if p.name == DEMO_SAMPLE), samples[0])
+    folder = tempfile.mkdtemp(prefix="pmtui-demo-")
+    try:
+        store = Store(Path(folder), summarize=sessionfile.summarize)
+        meeting_id = store.create(sessionfile.to_record(sessionfile.read_session_file(chosen)))
+        return run_tui(args, store, Start(meeting_id=meeting_id))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+COMMANDS = {
+    "home": cmd_home,
+    "new": cmd_new,
+    "open": cmd_open,
+    "demo": cmd_demo,
+    "import": cmd_import,
+    "list": cmd_list,
+    "show": cmd_show,
+    "export": cmd_export,
+    "delete": cmd_delete,
+}

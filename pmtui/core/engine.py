@@ -1,0 +1,360 @@
+"""The meeting engine: which stage is on, and how much time each has had.
+
+It is handed `now` on every call and never reads a clock. Time is summed from timestamps
+(closed segments plus the open one), never by counting ticks, so however irregularly the
+UI polls, the clock shown is the wall clock. Actions return what happened as values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pmtui.core.agenda import Agenda, Stage
+
+STATE_VERSION = 1
+LAST_MINUTE_S = 60
+
+
+@dataclass(frozen=True)
+class MeetingStarted:
+    key: str
+
+
+@dataclass(frozen=True)
+class Paused:
+    key: str
+
+
+@dataclass(frozen=True)
+class Resumed:
+    key: str
+
+
+@dataclass(frozen=True)
+class StageChanged:
+    from_key: str
+    to_key: str
+    reason: str  # next, skip, back, jump
+
+
+@dataclass(frozen=True)
+class StageOverran:
+    key: str
+    by_s: float
+
+
+@dataclass(frozen=True)
+class Extended:
+    key: str
+    seconds: int
+
+
+@dataclass(frozen=True)
+class MeetingFinished:
+    key: str
+
+
+@dataclass(frozen=True)
+class MeetingReopened:
+    key: str
+
+
+Event = (
+    MeetingStarted | Paused | Resumed | StageChanged | StageOverran | Extended
+    | MeetingFinished | MeetingReopened
+)
+
+
+@dataclass(frozen=True)
+class StageTime:
+    """One stage's plan and what it actually took."""
+
+    key: str
+    title: str
+    timebox_s: int
+    extension_s: int
+    spent_s: float
+    skipped: bool
+    visited: bool
+
+    @property
+    def budget_s(self) -> int:
+        return self.timebox_s + self.extension_s
+
+
+@dataclass(frozen=True)
+class MeetingView:
+    stage: Stage
+    index: int
+    count: int
+    running: bool
+    started: bool
+    finished: bool
+    stage_elapsed_s: float
+    stage_budget_s: int
+    stage_left_s: float
+    overrun_s: float
+    in_last_minute: bool
+    meeting_elapsed_s: float
+    meeting_budget_s: int
+    meeting_left_s: float
+    meeting_over_s: float
+    schedule_delta_s: float  # projected end minus planned end: > 0 behind, < 0 ahead
+    spent: list[StageTime]
+
+
+class MeetingEngine:
+    def __init__(self, agenda: Agenda) -> None:
+        if not agenda.stages:
+            raise ValueError("an agenda needs at least one stage")
+        n = len(agenda.stages)
+        self.agenda = agenda
+        self.index = 0
+        self.started = False
+        self.finished = False
+        self._segment_start: float | None = None  # set while running
+        self._spent = [0.0] * n
+        self._extension = [0] * n
+        self._skipped = [False] * n
+        self._visited = [False] * n
+        self._overran = [False] * n
+
+    # -- reading ----------------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self._segment_start is not None
+
+    def _spent_now(self, now: float) -> list[float]:
+        spent = list(self._spent)
+        if self._segment_start is not None:
+            spent[self.index] += max(0.0, now - self._segment_start)
+        return spent
+
+    def _budget(self, i: int) -> int:
+        return self.agenda.stages[i].timebox_s + self._extension[i]
+
+    def view(self, now: float) -> MeetingView:
+        spent = self._spent_now(now)
+        i = self.index
+        stage_elapsed = spent[i]
+        budget = self._budget(i)
+        elapsed = sum(spent)
+        meeting_budget = self.agenda.total_s + sum(self._extension)
+        if self.finished:
+            projected = elapsed
+        else:
+            projected = elapsed + sum(
+                max(0.0, self._budget(j) - spent[j])
+                for j in range(i, len(spent))
+                if not self._skipped[j] or j == i
+            )
+        left = budget - stage_elapsed
+        return MeetingView(
+            stage=self.agenda.stages[i],
+            index=i,
+            count=len(self.agenda.stages),
+            running=self.running,
+            started=self.started,
+            finished=self.finished,
+            stage_elapsed_s=stage_elapsed,
+            stage_budget_s=budget,
+            stage_left_s=max(0.0, left),
+            overrun_s=max(0.0, -left),
+            in_last_minute=0 < left <= LAST_MINUTE_S,
+            meeting_elapsed_s=elapsed,
+            meeting_budget_s=meeting_budget,
+            meeting_left_s=meeting_budget - elapsed,
+            meeting_over_s=max(0.0, elapsed - meeting_budget),
+            schedule_delta_s=projected - self.agenda.total_s,
+            spent=[
+                StageTime(
+                    key=s.key,
+                    title=s.title,
+                    timebox_s=s.timebox_s,
+                    extension_s=self._extension[j],
+                    spent_s=spent[j],
+                    skipped=self._skipped[j],
+                    visited=self._visited[j] or (j == i and self.started),
+                )
+                for j, s in enumerate(self.agenda.stages)
+            ],
+        )
+
+    # -- the clock --------------------------------------------------------------------------
+
+    def _close_segment(self, now: float) -> None:
+        if self._segment_start is not None:
+            self._spent[self.index] += max(0.0, now - self._segment_start)
+            self._segment_start = None
+
+    def start(self, now: float) -> list[Event]:
+        if self.running:
+            return []
+        if self.finished:
+            return self._reopen(now)
+        first = not self.started
+        self.started = True
+        self._visited[self.index] = True
+        self._segment_start = now
+        key = self.agenda.stages[self.index].key
+        return [MeetingStarted(key)] if first else [Resumed(key)]
+
+    def resume(self, now: float) -> list[Event]:
+        return self.start(now)
+
+    def pause(self, now: float) -> list[Event]:
+        if not self.running:
+            return []
+        self._close_segment(now)
+        return [Paused(self.agenda.stages[self.index].key)]
+
+    def toggle_pause(self, now: float) -> list[Event]:
+        return self.pause(now) if self.running else self.start(now)
+
+    def poll(self, now: float) -> list[Event]:
+        """Called by the UI's timer: reports an overrun once per stage visit."""
+        if not self.running or self._overran[self.index]:
+            return []
+        over = self._spent_now(now)[self.index] - self._budget(self.index)
+        if over <= 0:
+            return []
+        self._overran[self.index] = True
+        return [StageOverran(self.agenda.stages[self.index].key, over)]
+
+    def extend(self, now: float, seconds: int = 60) -> list[Event]:
+        if seconds <= 0:
+            raise ValueError("extend by a positive number of seconds")
+        self._extension[self.index] += int(seconds)
+        if self._spent_now(now)[self.index] <= self._budget(self.index):
+            self._overran[self.index] = False  # a later overrun is news again
+        return [Extended(self.agenda.stages[self.index].key, int(seconds))]
+
+    def set_timebox(self, key: str, seconds: int, now: float | None = None) -> None:
+        self.agenda.set_timebox(key, seconds)
+        i = self.agenda.index_of(key)
+        elapsed = self._spent_now(now)[i] if now is not None else self._spent[i]
+        if elapsed <= self._budget(i):
+            self._overran[i] = False
+
+    # -- moving between stages --------------------------------------------------------------
+
+    def _move(self, target: int, now: float, reason: str) -> list[Event]:
+        if target == self.index:
+            return []
+        running = self.running
+        self._close_segment(now)
+        before = self.agenda.stages[self.index].key
+        self.index = target
+        self._overran[target] = False
+        self._skipped[target] = False
+        if self.started:
+            self._visited[target] = True
+        if running:
+            self._segment_start = now
+        return [StageChanged(before, self.agenda.stages[target].key, reason)]
+
+    def next(self, now: float) -> list[Event]:
+        if self.finished:
+            return []
+        if self.index == len(self.agenda.stages) - 1:
+            self._close_segment(now)
+            self.finished = True
+            return [MeetingFinished(self.agenda.stages[self.index].key)]
+        return self._move(self.index + 1, now, "next")
+
+    def skip(self, now: float) -> list[Event]:
+        if self.finished:
+            return []
+        skipped = self.index
+        events = self.next(now)
+        self._skipped[skipped] = True
+        return events
+
+    def back(self, now: float) -> list[Event]:
+        """Undo an accidental advance; time already spent stays with its stage."""
+        if self.finished:
+            return self._reopen(now)
+        if self.index == 0:
+            return []
+        return self._move(self.index - 1, now, "back")
+
+    def jump(self, target: int | str, now: float) -> list[Event]:
+        index = self.agenda.index_of(target) if isinstance(target, str) else target
+        if not 0 <= index < len(self.agenda.stages):
+            raise ValueError(f"there is no stage {index + 1}")
+        events: list[Event] = []
+        if self.finished:
+            events = self._reopen(now)
+        return events + self._move(index, now, "jump")
+
+    def _reopen(self, now: float) -> list[Event]:
+        self.finished = False
+        return [MeetingReopened(self.agenda.stages[self.index].key)]
+
+    # -- persistence ------------------------------------------------------------------------
+
+    def to_dict(self, now: float) -> dict[str, Any]:
+        """The state to save, with the open segment counted up to `now`."""
+        return {
+            "version": STATE_VERSION,
+            "agenda": self.agenda.to_list(),
+            "index": self.index,
+            "started": self.started,
+            "finished": self.finished,
+            "spent_s": [round(s, 3) for s in self._spent_now(now)],
+            "extension_s": list(self._extension),
+            "skipped": list(self._skipped),
+            "visited": list(self._visited),
+            "overran": list(self._overran),
+            "was_running": self.running,
+            "saved_at": now,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> MeetingEngine:
+        """Restore a saved meeting, paused where it was, with the time spent intact."""
+        if not isinstance(data, dict):
+            raise ValueError("meeting state must be an object")
+        if data.get("version") != STATE_VERSION:
+            raise ValueError(f"unknown meeting state version {data.get('version')!r}")
+        engine = cls(Agenda.from_list(data.get("agenda")))
+        n = len(engine.agenda.stages)
+        index = data.get("index")
+        if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < n:
+            raise ValueError("meeting state has no valid current stage")
+        engine.index = index
+        engine.started = _flag(data, "started")
+        engine.finished = _flag(data, "finished")
+        engine._spent = [float(v) for v in _numbers(data, "spent_s", n)]
+        engine._extension = [int(v) for v in _numbers(data, "extension_s", n)]
+        engine._skipped = _flags(data, "skipped", n)
+        engine._visited = _flags(data, "visited", n)
+        engine._overran = _flags(data, "overran", n)
+        return engine
+
+
+def _flag(data: dict[str, Any], key: str) -> bool:
+    value = data.get(key)
+    if not isinstance(value, bool):
+        raise ValueError(f"meeting state {key} must be true or false")
+    return value
+
+
+def _flags(data: dict[str, Any], key: str, n: int) -> list[bool]:
+    values = data.get(key)
+    if not isinstance(values, list) or len(values) != n or not all(
+        isinstance(v, bool) for v in values
+    ):
+        raise ValueError(f"meeting state {key} must be {n} true/false values")
+    return values
+
+
+def _numbers(data: dict[str, Any], key: str, n: int) -> list[float]:
+    values = data.get(key)
+    if not isinstance(values, list) or len(values) != n or not all(
+        isinstance(v, int | float) and not isinstance(v, bool) and v >= 0 for v in values
+    ):
+        raise ValueError(f"meeting state {key} must be {n} numbers >= 0")
+    return values

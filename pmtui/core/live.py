@@ -1,0 +1,330 @@
+"""A meeting in progress: the record, its clock, and every edit the facilitator makes.
+
+The UI calls these methods and shows the result; it holds no rules of its own. Each edit
+is one undo step (snapshots of the record, so undo is exact whatever the edit was).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from pmtui.core import sessionfile
+from pmtui.core.agenda import scaled
+from pmtui.core.clock import Clock
+from pmtui.core.engine import MeetingEngine
+from pmtui.core.models import (
+    ActionItem,
+    EventKind,
+    Participant,
+    Postmortem,
+    StageRecord,
+    TimelineEvent,
+    WhyChain,
+)
+
+LESSON_COLUMNS = ("went_right", "went_wrong", "got_lucky")
+LESSON_TITLES = {
+    "went_right": "What went right",
+    "went_wrong": "What went wrong",
+    "got_lucky": "Where we got lucky",
+}
+TEXT_FIELDS = ("title", "incident_id", "severity", "owner", "summary", "impact", "trigger")
+TEXT_FIELDS += ("detection", "resolution", "timezone")
+UNDO_DEPTH = 200
+CLOCK_ACTIONS = {"start", "pause", "resume", "toggle_pause", "extend", "next", "skip", "back"}
+CLOCK_ACTIONS |= {"jump"}
+
+
+class EditError(ValueError):
+    """An edit that cannot be made; the message is for the facilitator."""
+
+
+class LiveMeeting:
+    """The record being written plus the meeting engine, with undo and a change counter."""
+
+    def __init__(self, pm: Postmortem, engine: MeetingEngine, clock: Clock) -> None:
+        self.pm = pm
+        self.engine = engine
+        self.clock = clock
+        self.version = 0
+        self._undo: list[tuple[str, Postmortem]] = []
+        self._redo: list[tuple[str, Postmortem]] = []
+
+    @classmethod
+    def new(cls, title: str, minutes: int, clock: Clock) -> LiveMeeting:
+        pm = Postmortem(title=title.strip() or "Untitled postmortem")
+        return cls(pm, MeetingEngine(scaled(minutes)), clock)
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any], clock: Clock, *, minutes: int = 30) -> LiveMeeting:
+        """Reopen a stored meeting; its clock resumes paused where it was."""
+        pm = sessionfile.from_record(record, source=f"meeting {record.get('id', '?')}")
+        state = pm.meeting.clock
+        if state:
+            try:
+                engine = MeetingEngine.from_dict(state)
+            except ValueError as error:
+                raise sessionfile.SessionFileError(
+                    f"saved meeting clock is damaged ({error})", path="meeting.clock"
+                ) from None
+        else:
+            engine = MeetingEngine(scaled(minutes))
+        return cls(pm, engine, clock)
+
+    # -- saving ---------------------------------------------------------------------------
+
+    def record(self) -> dict[str, Any]:
+        """The record to store now, with the clock state and time spent per stage."""
+        now = self.clock.now()
+        view = self.engine.view(now)
+        self.pm.meeting.clock = self.engine.to_dict(now)
+        self.pm.meeting.agenda = [
+            StageRecord(stage=s.key, title=s.title, planned_s=int(s.timebox_s),
+                        spent_s=int(s.spent_s))
+            for s in view.spent
+        ]
+        return sessionfile.to_record(self.pm)
+
+    def control(self, action: str, *args: object) -> list[Any]:
+        """Run a clock action (start, next, back, extend, …); returns the engine's events.
+
+        The first start of the meeting is when it was held, kept for the minutes.
+        """
+        if action not in CLOCK_ACTIONS:
+            raise EditError(f"{action} is not a meeting control")
+        now = self.clock.now()
+        was_started = self.engine.view(now).started
+        events: list[Any] = getattr(self.engine, action)(*args, now)
+        if not was_started and self.engine.view(now).started and self.pm.meeting.held_at is None:
+            self.pm.meeting.held_at = datetime.fromtimestamp(now, UTC)
+        return events
+
+    # -- undo -----------------------------------------------------------------------------
+
+    @contextmanager
+    def edit(self, label: str) -> Iterator[Postmortem]:
+        """One undoable change; nothing is kept if the body raises."""
+        before = copy.deepcopy(self.pm)
+        try:
+            yield self.pm
+        except Exception:
+            self.pm = before
+            raise
+        self._undo.append((label, before))
+        del self._undo[:-UNDO_DEPTH]
+        self._redo.clear()
+        self._changed()
+
+    def _changed(self) -> None:
+        self.version += 1
+        self.pm.updated_at = datetime.fromtimestamp(self.clock.now(), UTC)
+
+    def undo(self) -> str | None:
+        """Take back the last edit; returns what was undone, or None."""
+        return self._swap(self._undo, self._redo)
+
+    def redo(self) -> str | None:
+        return self._swap(self._redo, self._undo)
+
+    def _swap(self, source: list[tuple[str, Postmortem]], target: list[tuple[str, Postmortem]]) \
+            -> str | None:
+        if not source:
+            return None
+        label, state = source.pop()
+        target.append((label, copy.deepcopy(self.pm)))
+        # The clock is not part of undo: keep the live meeting facts.
+        state.meeting = self.pm.meeting
+        self.pm = state
+        self._changed()
+        return label
+
+    # -- fields ---------------------------------------------------------------------------
+
+    def set_field(self, name: str, value: str) -> bool:
+        """Set a text field of the record; False when it already had that value."""
+        if name not in TEXT_FIELDS:
+            raise EditError(f"{name} is not a text field")
+        if name == "title" and not value.strip():
+            raise EditError("The title cannot be empty")
+        if name == "timezone":
+            from pmtui.core import timeutil
+
+            try:
+                timeutil.zone(value)
+            except timeutil.TimeError as error:
+                raise EditError(str(error)) from None
+        if getattr(self.pm, name) == value:
+            return False
+        with self.edit(f"edit {name}") as pm:
+            setattr(pm, name, value)
+        return True
+
+    def set_choice(self, name: str, value: Any) -> bool:
+        """Set an enumerated field (status) of the record."""
+        if getattr(self.pm, name) == value:
+            return False
+        with self.edit(f"set {name}") as pm:
+            setattr(pm, name, value)
+        return True
+
+    def set_participants(self, people: list[Participant]) -> bool:
+        people = [p for p in people if p.name.strip()]
+        if people == self.pm.participants:
+            return False
+        with self.edit("edit participants") as pm:
+            pm.participants = people
+        return True
+
+    # -- timeline -------------------------------------------------------------------------
+
+    def events(self) -> list[TimelineEvent]:
+        return self.pm.sorted_timeline()
+
+    def add_event(self, at: datetime, text: str, kind: EventKind) -> int:
+        """Add an event; returns its place in time order."""
+        text = _required(text, "An event needs some text")
+        event = TimelineEvent(at=at, text=text, kind=kind)
+        with self.edit("add event") as pm:
+            pm.timeline = [*pm.sorted_timeline(), event]
+            pm.timeline = pm.sorted_timeline()
+        return self.pm.timeline.index(event)
+
+    def update_event(self, index: int, at: datetime, text: str, kind: EventKind) -> int:
+        text = _required(text, "An event needs some text")
+        events = self.events()
+        _check_index(index, events, "event")
+        with self.edit("edit event") as pm:
+            updated = replace(events[index], at=at, text=text, kind=kind)
+            events[index] = updated
+            pm.timeline = sorted(events, key=lambda e: e.at)
+        return self.pm.timeline.index(updated)
+
+    def delete_event(self, index: int) -> None:
+        events = self.events()
+        _check_index(index, events, "event")
+        with self.edit("delete event") as pm:
+            del events[index]
+            pm.timeline = events
+
+    def move_event(self, index: int, step: int) -> int:
+        """Reorder among events at the same time (the timeline is otherwise in time order)."""
+        events = self.events()
+        _check_index(index, events, "event")
+        other = index + step
+        if not 0 <= other < len(events) or events[other].at != events[index].at:
+            raise EditError("Events are kept in time order; change the time to move this one")
+        with self.edit("move event") as pm:
+            events[index], events[other] = events[other], events[index]
+            pm.timeline = events
+        return other
+
+    # -- right / wrong / lucky ------------------------------------------------------------
+
+    def add_lesson(self, column: str, text: str) -> int:
+        text = _required(text, "Type something first")
+        with self.edit("add note") as pm:
+            _column(pm, column).append(text)
+        return len(_column(self.pm, column)) - 1
+
+    def update_lesson(self, column: str, index: int, text: str) -> None:
+        text = _required(text, "A note cannot be empty; delete it instead")
+        _check_index(index, _column(self.pm, column), "note")
+        with self.edit("edit note") as pm:
+            _column(pm, column)[index] = text
+
+    def delete_lesson(self, column: str, index: int) -> None:
+        _check_index(index, _column(self.pm, column), "note")
+        with self.edit("delete note") as pm:
+            del _column(pm, column)[index]
+
+    def move_lesson(self, column: str, index: int, to_column: str) -> int:
+        _check_index(index, _column(self.pm, column), "note")
+        _column(self.pm, to_column)
+        with self.edit("move note") as pm:
+            text = _column(pm, column).pop(index)
+            _column(pm, to_column).append(text)
+        return len(_column(self.pm, to_column)) - 1
+
+    # -- Five Whys ------------------------------------------------------------------------
+
+    def add_chain(self, problem: str) -> int:
+        problem = _required(problem, "A Five Whys chain starts from a problem")
+        with self.edit("start Five Whys chain") as pm:
+            pm.whys.append(WhyChain(problem=problem))
+        return len(self.pm.whys) - 1
+
+    def update_chain(self, index: int, problem: str) -> None:
+        problem = _required(problem, "The problem cannot be empty")
+        _check_index(index, self.pm.whys, "chain")
+        with self.edit("edit problem") as pm:
+            pm.whys[index].problem = problem
+
+    def delete_chain(self, index: int) -> None:
+        _check_index(index, self.pm.whys, "chain")
+        with self.edit("delete chain") as pm:
+            del pm.whys[index]
+
+    def add_answer(self, chain: int, text: str) -> int:
+        text = _required(text, "Type the answer to 'why?' first")
+        _check_index(chain, self.pm.whys, "chain")
+        with self.edit("add why") as pm:
+            pm.whys[chain].answers.append(text)
+        return len(self.pm.whys[chain].answers) - 1
+
+    def update_answer(self, chain: int, index: int, text: str) -> None:
+        text = _required(text, "An answer cannot be empty; delete it instead")
+        _check_index(chain, self.pm.whys, "chain")
+        _check_index(index, self.pm.whys[chain].answers, "answer")
+        with self.edit("edit why") as pm:
+            pm.whys[chain].answers[index] = text
+
+    def delete_answer(self, chain: int, index: int) -> None:
+        _check_index(chain, self.pm.whys, "chain")
+        _check_index(index, self.pm.whys[chain].answers, "answer")
+        with self.edit("delete why") as pm:
+            del pm.whys[chain].answers[index]
+
+    # -- action items ---------------------------------------------------------------------
+
+    def add_action(self, item: ActionItem) -> int:
+        _required(item.title, "An action item needs a title")
+        with self.edit("add action item") as pm:
+            pm.action_items.append(item)
+        return len(self.pm.action_items) - 1
+
+    def update_action(self, index: int, item: ActionItem) -> None:
+        _required(item.title, "An action item needs a title")
+        _check_index(index, self.pm.action_items, "action item")
+        if self.pm.action_items[index] == item:
+            return
+        with self.edit("edit action item") as pm:
+            pm.action_items[index] = item
+
+    def delete_action(self, index: int) -> None:
+        _check_index(index, self.pm.action_items, "action item")
+        with self.edit("delete action item") as pm:
+            del pm.action_items[index]
+
+
+def _required(text: str, message: str) -> str:
+    text = text.strip()
+    if not text:
+        raise EditError(message)
+    return text
+
+
+def _check_index(index: int, items: list[Any], what: str) -> None:
+    if not 0 <= index < len(items):
+        raise EditError(f"There is no {what} {index + 1}")
+
+
+def _column(pm: Postmortem, column: str) -> list[str]:
+    if column not in LESSON_COLUMNS:
+        raise EditError(f"{column} is not one of {', '.join(LESSON_COLUMNS)}")
+    items: list[str] = getattr(pm, column)
+    return items

@@ -1,0 +1,152 @@
+"""The postmortem record: what a blameless postmortem holds, as plain values."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    IN_REVIEW = "in review"
+    PUBLISHED = "published"
+
+
+class EventKind(StrEnum):
+    """Timeline markers: start (impact begins), detection, mitigation, resolution."""
+
+    START = "start"
+    DETECTION = "detection"
+    MITIGATION = "mitigation"
+    RESOLUTION = "resolution"
+    EVENT = "event"
+
+
+class Priority(StrEnum):
+    P0 = "P0"
+    P1 = "P1"
+    P2 = "P2"
+    P3 = "P3"
+
+
+class ActionType(StrEnum):
+    PREVENT = "prevent"
+    MITIGATE = "mitigate"
+    DETECT = "detect"
+    PROCESS = "process"
+    OTHER = "other"
+
+
+class ActionStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    WONT_DO = "won't do"
+
+
+def new_id() -> str:
+    """A stable unique meeting id (32 hex digits); never TinyDB's reusable doc_id."""
+    return uuid.uuid4().hex
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Participant:
+    name: str
+    role: str = ""
+
+
+@dataclass
+class TimelineEvent:
+    at: datetime  # always timezone-aware, in UTC
+    text: str
+    kind: EventKind = EventKind.EVENT
+
+
+@dataclass
+class WhyChain:
+    """A Five Whys chain: the problem, then each answer to 'why?' in order."""
+
+    problem: str
+    answers: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ActionItem:
+    title: str
+    owner: str = ""
+    due: date | None = None
+    priority: Priority = Priority.P2
+    type: ActionType = ActionType.OTHER
+    ticket: str = ""
+    status: ActionStatus = ActionStatus.OPEN
+
+
+@dataclass
+class StageRecord:
+    """One stage of the meeting's agenda: planned timebox and time actually spent."""
+
+    stage: str
+    title: str
+    planned_s: int
+    spent_s: int = 0
+
+
+@dataclass
+class MeetingFacts:
+    """The meeting's own facts, kept for the minutes."""
+
+    held_at: datetime | None = None
+    facilitator: str = ""
+    agenda: list[StageRecord] = field(default_factory=list)
+    # The meeting engine's saved clock state, so a reopened meeting resumes where it was.
+    clock: dict[str, object] | None = None
+
+
+@dataclass
+class Postmortem:
+    title: str
+    id: str = field(default_factory=new_id)
+    incident_id: str = ""
+    severity: str = ""
+    status: Status = Status.DRAFT
+    timezone: str = "UTC"
+    owner: str = ""
+    participants: list[Participant] = field(default_factory=list)
+    summary: str = ""
+    impact: str = ""
+    trigger: str = ""
+    detection: str = ""
+    resolution: str = ""
+    timeline: list[TimelineEvent] = field(default_factory=list)
+    went_right: list[str] = field(default_factory=list)
+    went_wrong: list[str] = field(default_factory=list)
+    got_lucky: list[str] = field(default_factory=list)
+    whys: list[WhyChain] = field(default_factory=list)
+    action_items: list[ActionItem] = field(default_factory=list)
+    meeting: MeetingFacts = field(default_factory=MeetingFacts)
+    created_at: datetime = field(default_factory=utcnow)
+    updated_at: datetime = field(default_factory=utcnow)
+
+    def sorted_timeline(self) -> list[TimelineEvent]:
+        """Events by time; equal times keep the order they were entered in (stable sort)."""
+        return sorted(self.timeline, key=lambda e: e.at)
+
+    def open_action_items(self) -> list[ActionItem]:
+        return [a for a in self.action_items if a.status is ActionStatus.OPEN]
+
+    def first_marker(self, kind: EventKind) -> TimelineEvent | None:
+        """The earliest event of a kind, by time."""
+        return next((e for e in self.sorted_timeline() if e.kind is kind), None)
+
+    def incident_date(self) -> datetime | None:
+        """When impact began, else the first event, else None."""
+        start = self.first_marker(EventKind.START)
+        if start is not None:
+            return start.at
+        events = self.sorted_timeline()
+        return events[0].at if events else None

@@ -1,0 +1,419 @@
+"""Session file format, version 1: the JSON exchange format for import, export and samples.
+
+`read_session_file` and `from_document` refuse a bad document with one `SessionFileError`
+naming the file, the field path and the problem; `to_document` writes the same format.
+The store keeps a meeting as a *record*: the document plus the fields only pmtui owns
+(`id`, `created_at`, `updated_at`, the meeting clock).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from datetime import UTC, datetime, tzinfo
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pmtui.core import metrics, timeutil
+from pmtui.core.models import (
+    ActionItem,
+    ActionStatus,
+    ActionType,
+    EventKind,
+    MeetingFacts,
+    Participant,
+    Postmortem,
+    Priority,
+    StageRecord,
+    Status,
+    TimelineEvent,
+    WhyChain,
+)
+
+FORMAT_VERSION = 1
+MAX_FILE_BYTES = 10 * 1024 * 1024
+TEXT_FIELDS = ("incident_id", "severity", "owner", "summary", "impact", "trigger")
+TEXT_FIELDS += ("detection", "resolution")
+LESSON_FIELDS = ("went_right", "went_wrong", "got_lucky")
+
+E = TypeVar("E", bound=StrEnum)
+
+
+class SessionFileError(ValueError):
+    """A document that is not a valid session; str() is the one line a user sees."""
+
+    def __init__(self, problem: str, *, path: str = "", source: str = "", more: int = 0) -> None:
+        self.problem = problem
+        self.path = path
+        self.source = source
+        self.more = more
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        text = f"{where}{self.problem}"
+        if self.source:
+            text = f"{self.source}: {text}"
+        if self.more:
+            text += f" (and {self.more} more problem{'s' if self.more > 1 else ''})"
+        return text
+
+
+class _Reader:
+    """Walks a document, collecting every problem with its field path."""
+
+    def __init__(self) -> None:
+        self.problems: list[tuple[str, str]] = []
+
+    def fail(self, path: str, problem: str) -> None:
+        self.problems.append((path, problem))
+
+    def text(self, obj: dict[str, Any], key: str, path: str, *, required: bool = False) -> str:
+        value = obj.get(key)
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            self.fail(path, f"must be text, not {_kind(value)}")
+            return ""
+        if required and not value.strip():
+            self.fail(path, "is missing or empty" if key not in obj else "must not be empty")
+        return value
+
+    def items(self, obj: dict[str, Any], key: str, path: str) -> list[Any]:
+        value = obj.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.fail(path, f"must be a list, not {_kind(value)}")
+            return []
+        return value
+
+    def mapping(self, value: Any, path: str) -> dict[str, Any] | None:
+        if not isinstance(value, dict):
+            self.fail(path, f"must be an object, not {_kind(value)}")
+            return None
+        return value
+
+    def choice(self, obj: dict[str, Any], key: str, path: str, enum: type[E], default: E) -> E:
+        value = obj.get(key)
+        if value is None or value == "":
+            return default
+        if isinstance(value, str):
+            wanted = value.strip().lower()
+            for member in enum:
+                if member.value.lower() == wanted:
+                    return member
+        allowed = ", ".join(m.value for m in enum)
+        self.fail(path, f"{json.dumps(value, ensure_ascii=False)} is not one of: {allowed}")
+        return default
+
+    def guarded(self, path: str, parse: Callable[[], Any], default: Any = None) -> Any:
+        try:
+            return parse()
+        except timeutil.TimeError as error:
+            self.fail(path, str(error))
+            return default
+
+
+def _kind(value: Any) -> str:
+    names = {dict: "an object", list: "a list", str: "text", bool: "true/false"}
+    names |= {int: "a number", float: "a number", type(None): "null"}
+    return names.get(type(value), type(value).__name__)
+
+
+def from_document(doc: Any, *, source: str = "", keep_identity: bool = False) -> Postmortem:
+    """Build a Postmortem from a version-1 document, or raise SessionFileError."""
+    reader = _Reader()
+    if not isinstance(doc, dict):
+        raise SessionFileError(f"must be a JSON object, not {_kind(doc)}", source=source)
+    version = doc.get("pmtui")
+    if version != FORMAT_VERSION:
+        if version is None:
+            problem = 'has no "pmtui" format version (expected "pmtui": 1)'
+        else:
+            shown = json.dumps(version, ensure_ascii=False)
+            problem = f"format version {shown} is not supported (this pmtui reads version 1)"
+        raise SessionFileError(problem, source=source)
+
+    title = reader.text(doc, "title", "title", required=True)
+    tz_name = reader.text(doc, "timezone", "timezone") or "UTC"
+    tz: tzinfo = UTC
+    try:
+        tz = timeutil.zone(tz_name)
+    except timeutil.TimeError as error:
+        reader.fail("timezone", str(error))
+
+    pm = Postmortem(title=title.strip(), timezone=tz_name)
+    for key in TEXT_FIELDS:
+        setattr(pm, key, reader.text(doc, key, key))
+    pm.status = reader.choice(doc, "status", "status", Status, Status.DRAFT)
+    pm.participants = _participants(reader, doc)
+    pm.timeline = _timeline(reader, doc, tz)
+    for key in LESSON_FIELDS:
+        setattr(pm, key, _strings(reader, reader.items(doc, key, key), key))
+    pm.whys = _whys(reader, doc)
+    pm.action_items = _action_items(reader, doc)
+    pm.meeting = _meeting(reader, doc.get("meeting"), tz, keep_identity=keep_identity)
+    if keep_identity:
+        _identity(reader, doc, pm)
+
+    if reader.problems:
+        path, problem = reader.problems[0]
+        raise SessionFileError(problem, path=path, source=source, more=len(reader.problems) - 1)
+    return pm
+
+
+def _strings(reader: _Reader, values: list[Any], path: str) -> list[str]:
+    out = []
+    for i, value in enumerate(values):
+        if not isinstance(value, str):
+            reader.fail(f"{path}[{i}]", f"must be text, not {_kind(value)}")
+        elif not value.strip():
+            reader.fail(f"{path}[{i}]", "must not be empty")
+        else:
+            out.append(value)
+    return out
+
+
+def _participants(reader: _Reader, doc: dict[str, Any]) -> list[Participant]:
+    out = []
+    for i, raw in enumerate(reader.items(doc, "participants", "participants")):
+        path = f"participants[{i}]"
+        if (obj := reader.mapping(raw, path)) is not None:
+            name = reader.text(obj, "name", f"{path}.name", required=True)
+            out.append(Participant(name=name, role=reader.text(obj, "role", f"{path}.role")))
+    return out
+
+
+def _timeline(reader: _Reader, doc: dict[str, Any], tz: tzinfo) -> list[TimelineEvent]:
+    out = []
+    for i, raw in enumerate(reader.items(doc, "timeline", "timeline")):
+        path = f"timeline[{i}]"
+        if (obj := reader.mapping(raw, path)) is None:
+            continue
+        raw_at = obj.get("at")
+        if not isinstance(raw_at, str):
+            reader.fail(f"{path}.at", "is missing" if raw_at is None else "must be text")
+            continue
+        at = reader.guarded(f"{path}.at", lambda raw_at=raw_at: timeutil.parse_iso(raw_at, tz))
+        text = reader.text(obj, "text", f"{path}.text", required=True)
+        kind = reader.choice(obj, "kind", f"{path}.kind", EventKind, EventKind.EVENT)
+        if at is not None:
+            out.append(TimelineEvent(at=at, text=text, kind=kind))
+    return out
+
+
+def _whys(reader: _Reader, doc: dict[str, Any]) -> list[WhyChain]:
+    out = []
+    for i, raw in enumerate(reader.items(doc, "whys", "whys")):
+        path = f"whys[{i}]"
+        if (obj := reader.mapping(raw, path)) is not None:
+            problem = reader.text(obj, "problem", f"{path}.problem", required=True)
+            answers = _strings(reader, reader.items(obj, "answers", f"{path}.answers"),
+                               f"{path}.answers")
+            out.append(WhyChain(problem=problem, answers=answers))
+    return out
+
+
+def _action_items(reader: _Reader, doc: dict[str, Any]) -> list[ActionItem]:
+    out = []
+    for i, raw in enumerate(reader.items(doc, "action_items", "action_items")):
+        path = f"action_items[{i}]"
+        if (obj := reader.mapping(raw, path)) is None:
+            continue
+        due_text = obj.get("due")
+        due = reader.guarded(f"{path}.due", lambda due_text=due_text: timeutil.parse_date(due_text))
+        out.append(
+            ActionItem(
+                title=reader.text(obj, "title", f"{path}.title", required=True),
+                owner=reader.text(obj, "owner", f"{path}.owner"),
+                due=due,
+                priority=reader.choice(obj, "priority", f"{path}.priority", Priority, Priority.P2),
+                type=reader.choice(obj, "type", f"{path}.type", ActionType, ActionType.OTHER),
+                ticket=reader.text(obj, "ticket", f"{path}.ticket"),
+                status=reader.choice(
+                    obj, "status", f"{path}.status", ActionStatus, ActionStatus.OPEN
+                ),
+            )
+        )
+    return out
+
+
+def _meeting(reader: _Reader, raw: Any, tz: tzinfo, *, keep_identity: bool) -> MeetingFacts:
+    facts = MeetingFacts()
+    if raw is None:
+        return facts
+    if (obj := reader.mapping(raw, "meeting")) is None:
+        return facts
+    held = obj.get("held_at")
+    if held not in (None, ""):
+        if isinstance(held, str):
+            facts.held_at = reader.guarded(
+                "meeting.held_at", lambda: timeutil.parse_iso(held, tz)
+            )
+        else:
+            reader.fail("meeting.held_at", "must be text")
+    facts.facilitator = reader.text(obj, "facilitator", "meeting.facilitator")
+    for i, stage in enumerate(reader.items(obj, "agenda", "meeting.agenda")):
+        path = f"meeting.agenda[{i}]"
+        if (entry := reader.mapping(stage, path)) is None:
+            continue
+        numbers = []
+        for key in ("planned_s", "spent_s"):
+            value = entry.get(key, 0)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                reader.fail(f"{path}.{key}", "must be a whole number of seconds")
+                value = 0
+            numbers.append(value)
+        facts.agenda.append(
+            StageRecord(
+                stage=reader.text(entry, "stage", f"{path}.stage", required=True),
+                title=reader.text(entry, "title", f"{path}.title"),
+                planned_s=numbers[0],
+                spent_s=numbers[1],
+            )
+        )
+    clock = obj.get("clock")
+    if keep_identity and clock is not None:
+        if isinstance(clock, dict):
+            facts.clock = clock
+        else:
+            reader.fail("meeting.clock", "must be an object")
+    return facts
+
+
+def _identity(reader: _Reader, doc: dict[str, Any], pm: Postmortem) -> None:
+    meeting_id = doc.get("id")
+    if not isinstance(meeting_id, str) or not meeting_id:
+        reader.fail("id", "is missing")
+    else:
+        pm.id = meeting_id
+    for key in ("created_at", "updated_at"):
+        raw = doc.get(key)
+        if isinstance(raw, str):
+            value = reader.guarded(key, lambda raw=raw: timeutil.parse_iso(raw, UTC))
+            if value is not None:
+                setattr(pm, key, value)
+
+
+def to_document(pm: Postmortem, *, with_metrics: bool = True) -> dict[str, Any]:
+    """The version-1 document for a meeting; `metrics` is read-only and ignored on import."""
+    doc: dict[str, Any] = {"pmtui": FORMAT_VERSION, "id": pm.id, "title": pm.title}
+    for key in TEXT_FIELDS[:2]:
+        doc[key] = getattr(pm, key)
+    doc["status"] = pm.status.value
+    doc["timezone"] = pm.timezone
+    for key in TEXT_FIELDS[2:]:
+        doc[key] = getattr(pm, key)
+    doc["participants"] = [{"name": p.name, "role": p.role} for p in pm.participants]
+    doc["timeline"] = [
+        {"at": timeutil.format_utc(e.at), "text": e.text, "kind": e.kind.value}
+        for e in pm.sorted_timeline()
+    ]
+    for key in LESSON_FIELDS:
+        doc[key] = list(getattr(pm, key))
+    doc["whys"] = [{"problem": w.problem, "answers": list(w.answers)} for w in pm.whys]
+    doc["action_items"] = [
+        {
+            "title": a.title,
+            "owner": a.owner,
+            "due": a.due.isoformat() if a.due else "",
+            "priority": a.priority.value,
+            "type": a.type.value,
+            "ticket": a.ticket,
+            "status": a.status.value,
+        }
+        for a in pm.action_items
+    ]
+    doc["meeting"] = {
+        "held_at": timeutil.format_utc(pm.meeting.held_at) if pm.meeting.held_at else None,
+        "facilitator": pm.meeting.facilitator,
+        "agenda": [
+            {"stage": s.stage, "title": s.title, "planned_s": s.planned_s, "spent_s": s.spent_s}
+            for s in pm.meeting.agenda
+        ],
+    }
+    if with_metrics:
+        doc["metrics"] = metrics.compute(pm).as_dict()
+    return doc
+
+
+def to_record(pm: Postmortem) -> dict[str, Any]:
+    """What the store keeps: the document plus pmtui's own fields, without derived metrics."""
+    record = to_document(pm, with_metrics=False)
+    record["created_at"] = timeutil.format_utc(pm.created_at)
+    record["updated_at"] = timeutil.format_utc(pm.updated_at)
+    if pm.meeting.clock is not None:
+        record["meeting"]["clock"] = pm.meeting.clock
+    return record
+
+
+def from_record(record: dict[str, Any], *, source: str = "") -> Postmortem:
+    return from_document(record, source=source, keep_identity=True)
+
+
+def summarize(record: dict[str, Any]) -> dict[str, Any]:
+    """The index entry for `pmtui list`, read straight from a record (cheap on every save).
+
+    Nothing here changes on every keystroke, so most saves leave the summary alone.
+    """
+    timeline = record.get("timeline") or []
+    starts = [e["at"] for e in timeline if e.get("kind") == "start"]
+    times = starts or [e["at"] for e in timeline]
+    held = (record.get("meeting") or {}).get("held_at")
+    items = record.get("action_items") or []
+    return {
+        "id": record["id"],
+        "title": record.get("title", ""),
+        "severity": record.get("severity", ""),
+        "status": record.get("status", "draft"),
+        "incident_at": min(times) if times else None,
+        "held_at": held,
+        "open_actions": sum(1 for a in items if a.get("status", "open") == "open"),
+    }
+
+
+def read_session_file(path: str | os.PathLike[str]) -> Postmortem:
+    """Read and validate a session file; every failure is one SessionFileError naming it."""
+    source = str(path)
+    file = Path(path)
+    try:
+        if file.is_dir():
+            raise SessionFileError("is a folder, not a session file", source=source)
+        size = file.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise SessionFileError(
+                f"is {size / 1e6:.1f} MB; a session file may be at most "
+                f"{MAX_FILE_BYTES // (1024 * 1024)} MB",
+                source=source,
+            )
+        raw = file.read_bytes()
+    except FileNotFoundError:
+        raise SessionFileError("no such file", source=source) from None
+    except PermissionError:
+        raise SessionFileError("permission denied", source=source) from None
+    except OSError as error:
+        raise SessionFileError(f"cannot be read ({error.strerror})", source=source) from None
+    try:
+        doc = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise SessionFileError("is not UTF-8 text", source=source) from None
+    except json.JSONDecodeError as error:
+        raise SessionFileError(
+            f"is not valid JSON ({error.msg} at line {error.lineno}, column {error.colno})",
+            source=source,
+        ) from None
+    except RecursionError:
+        raise SessionFileError("is nested too deeply to be a session file", source=source) from None
+    return from_document(doc, source=source)
+
+
+def dumps(doc: dict[str, Any]) -> str:
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def touch(pm: Postmortem) -> None:
+    """Mark the record as changed now."""
+    pm.updated_at = datetime.now(UTC)

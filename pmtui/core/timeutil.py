@@ -1,0 +1,126 @@
+"""Instants in UTC, wall times in the session's zone, and the ISO form we write."""
+
+from __future__ import annotations
+
+import json
+import re
+import zoneinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
+
+_DATE_ONLY = re.compile(r"^\s*\d{4}-?\d{2}-?\d{2}\s*$")
+
+
+def quoted(text: object) -> str:
+    """User input as it appears in a message: in double quotes, escapes visible."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+class TimeError(ValueError):
+    """A time a user wrote that cannot be read; the message says why, for that user."""
+
+
+def zone(name: str) -> zoneinfo.ZoneInfo:
+    """The IANA zone called `name`, or TimeError naming it."""
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise TimeError(f"{quoted(name)} is not a known IANA time zone (e.g. Europe/Berlin)") from None
+
+
+def localize(naive: datetime, tz: tzinfo) -> datetime:
+    """Read a wall-clock time in `tz`; refuse one that does not exist or exists twice."""
+    first = naive.replace(tzinfo=tz, fold=0)
+    second = naive.replace(tzinfo=tz, fold=1)
+    if first.utcoffset() != second.utcoffset():
+        # The wall time sits in a transition: it is skipped (gap) or repeated (fold).
+        back = first.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
+        if back != naive:
+            raise TimeError(
+                f"{naive:%Y-%m-%d %H:%M} does not exist in {tz} (clocks jumped forward)"
+            )
+        raise TimeError(
+            f"{naive:%Y-%m-%d %H:%M} happens twice in {tz} (clocks went back); add an offset"
+        )
+    return first
+
+
+def parse_iso(text: str, tz: tzinfo) -> datetime:
+    """An ISO-8601 date and time as a UTC instant; without an offset it is read in `tz`."""
+    if not isinstance(text, str) or not text.strip():
+        raise TimeError(f"{quoted(text)} is not a time")
+    if _DATE_ONLY.match(text):
+        raise TimeError(f"{quoted(text)} is a date without a time")
+    try:
+        parsed = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise TimeError(f"{quoted(text)} is not a time") from None
+    if parsed.tzinfo is None:
+        parsed = localize(parsed, tz)
+    return parsed.astimezone(UTC)
+
+
+def format_utc(at: datetime) -> str:
+    """The form we write: `2017-02-28T17:37:00Z` (microseconds only when present)."""
+    at = at.astimezone(UTC)
+    spec = "seconds" if at.microsecond == 0 else "microseconds"
+    return at.replace(tzinfo=None).isoformat(timespec=spec) + "Z"
+
+
+def parse_date(text: str) -> date | None:
+    """A due date, `YYYY-MM-DD`, or None for an empty one."""
+    if text is None or text == "":
+        return None
+    if not isinstance(text, str):
+        raise TimeError(f"{quoted(text)} is not a date (YYYY-MM-DD)")
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise TimeError(f"{quoted(text)} is not a date (YYYY-MM-DD)") from None
+
+
+def human_duration(seconds: float | None) -> str:
+    """A duration as people say it: `45 s`, `3 min`, `4 h 17 min`, `2 d 3 h`."""
+    if seconds is None:
+        return "n/a"
+    sign = "-" if seconds < 0 else ""
+    total = int(abs(seconds))
+    if total < 60:
+        return f"{sign}{total} s"
+    minutes, _ = divmod(total, 60)
+    if minutes < 60:
+        return f"{sign}{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{sign}{hours} h" + (f" {minutes} min" if minutes else "")
+    days, hours = divmod(hours, 24)
+    return f"{sign}{days} d" + (f" {hours} h" if hours else "")
+
+
+def clock_face(seconds: float) -> str:
+    """A countdown as `MM:SS` (or `H:MM:SS` past an hour), sign kept."""
+    sign = "-" if seconds < 0 else ""
+    total = int(abs(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{sign}{hours}:{minutes:02d}:{secs:02d}"
+    return f"{sign}{minutes:02d}:{secs:02d}"
+
+
+def as_seconds(delta: timedelta) -> int:
+    return int(delta.total_seconds())
+
+
+def is_utc(tz: tzinfo) -> bool:
+    return tz is UTC or str(tz) in ("UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Zulu", "Zulu")
+
+
+def utc_and_local(at: datetime, tz: tzinfo) -> str:
+    """`2017-02-28 17:37 UTC · 09:37 PST`; the local part only where the zone is not UTC."""
+    utc = at.astimezone(UTC)
+    text = f"{utc:%Y-%m-%d %H:%M} UTC"
+    if is_utc(tz):
+        return text
+    local = at.astimezone(tz)
+    day = "" if local.date() == utc.date() else f"{local:%Y-%m-%d} "
+    return f"{text} · {day}{local:%H:%M} {local.tzname()}"

@@ -1,0 +1,116 @@
+"""Rich renderings of the archive and of one record, for `pmtui list` and `pmtui show`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from pmtui.core import metrics, timeutil
+from pmtui.core.models import Postmortem
+
+
+def print_renderable(renderable: RenderableType) -> None:
+    Console(highlight=False).print(renderable)
+
+
+def _day(iso: str | None) -> str:
+    return iso[:10] if iso else ""
+
+
+def meetings_table(rows: list[dict[str, Any]]) -> RenderableType:
+    if not rows:
+        return Text("No meetings yet. Start one with `pmtui new` or `pmtui import FILE`.")
+    table = Table(box=box.SIMPLE_HEAD, title=f"{len(rows)} meeting(s)", title_justify="left")
+    table.add_column("id", style="bold cyan", no_wrap=True)
+    table.add_column("title", overflow="fold")
+    table.add_column("severity", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("date", no_wrap=True)
+    table.add_column("open actions", justify="right")
+    for row in rows:
+        table.add_row(
+            row["id"][:8],
+            row.get("title", ""),
+            row.get("severity", ""),
+            row.get("status", ""),
+            _day(row.get("incident_at") or row.get("held_at")),
+            str(row.get("open_actions", 0)),
+        )
+    return table
+
+
+def _field(label: str, value: str) -> RenderableType:
+    text = Text()
+    text.append(f"{label}\n", style="bold")
+    text.append(value or "—", style="" if value else "dim")
+    return text
+
+
+def record_view(pm: Postmortem) -> RenderableType:
+    """The whole record, in the order a reader of the minutes expects."""
+    tz = timeutil.zone(pm.timezone)
+    head = Table.grid(padding=(0, 2))
+    head.add_column(style="bold")
+    head.add_column()
+    head.add_row("id", pm.id)
+    head.add_row("incident", pm.incident_id or "—")
+    head.add_row("severity", pm.severity or "—")
+    head.add_row("status", pm.status.value)
+    head.add_row("owner", pm.owner or "—")
+    head.add_row("time zone", pm.timezone)
+    head.add_row("participants", ", ".join(f"{p.name} ({p.role})" if p.role else p.name
+                                           for p in pm.participants) or "—")
+
+    parts: list[RenderableType] = [Panel(head, title=Text(pm.title, style="bold"))]
+    for label in ("summary", "impact", "trigger", "detection", "resolution"):
+        parts.append(_field(label.capitalize(), getattr(pm, label)))
+
+    timeline = Table(box=box.SIMPLE_HEAD, title="Timeline", title_justify="left")
+    timeline.add_column("time", no_wrap=True)
+    timeline.add_column("kind", no_wrap=True)
+    timeline.add_column("event", overflow="fold")
+    for event in pm.sorted_timeline():
+        timeline.add_row(timeutil.utc_and_local(event.at, tz), event.kind.value, event.text)
+    parts.append(timeline)
+
+    m = metrics.compute(pm)
+    parts.append(
+        Text.assemble(
+            ("Metrics  ", "bold"),
+            f"time to detect {timeutil.human_duration(m.time_to_detect_s)} · ",
+            f"to mitigate {timeutil.human_duration(m.time_to_mitigate_s)} · ",
+            f"to resolve {timeutil.human_duration(m.time_to_resolve_s)}",
+        )
+    )
+
+    for label, items in (
+        ("What went right", pm.went_right),
+        ("What went wrong", pm.went_wrong),
+        ("Where we got lucky", pm.got_lucky),
+    ):
+        parts.append(_field(label, "\n".join(f"• {item}" for item in items)))
+
+    for n, chain in enumerate(pm.whys, 1):
+        lines = [f"{i}. {answer}" for i, answer in enumerate(chain.answers, 1)]
+        parts.append(_field(f"Five Whys #{n}: {chain.problem}", "\n".join(lines)))
+
+    actions = Table(box=box.SIMPLE_HEAD, title="Action items", title_justify="left")
+    for column in ("title", "owner", "due", "priority", "type", "ticket", "status"):
+        actions.add_column(column, overflow="fold")
+    for item in pm.action_items:
+        actions.add_row(
+            item.title,
+            item.owner,
+            item.due.isoformat() if item.due else "",
+            item.priority.value,
+            item.type.value,
+            item.ticket,
+            item.status.value,
+        )
+    parts.append(actions)
+    return Group(*parts)

@@ -1,0 +1,126 @@
+"""Small modal screens: jump to a stage, the key help, a new meeting, an import."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from pmtui.core.engine import MeetingView
+from pmtui.core.timeutil import clock_face
+
+
+class StagePicker(ModalScreen[int | None]):
+    """Go to any stage: arrows and Enter, or the stage's number."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, view: MeetingView) -> None:
+        super().__init__()
+        self.view = view
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Go to stage", classes="dialog-title")
+            options = OptionList(id="stage-options")
+            for i, stage in enumerate(self.view.spent):
+                spent = clock_face(stage.spent_s)
+                planned = clock_face(stage.timebox_s + stage.extension_s)
+                options.add_option(Option(f"{i + 1}  {stage.title}   {spent} of {planned}"))
+            options.highlighted = self.view.index
+            yield options
+            yield Static("Enter or 1–5 · Esc cancels", classes="hint")
+
+    def on_key(self, event: object) -> None:
+        key = getattr(event, "key", "")
+        if key.isdigit() and 1 <= int(key) <= len(self.view.spent):
+            self.dismiss(int(key) - 1)
+
+    @on(OptionList.OptionSelected)
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option_index)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key of the screen below, generated from its bindings so it is never stale."""
+
+    BINDINGS = [Binding("escape,f1,question_mark,q", "dismiss(None)", "Close")]
+
+    def __init__(self, under: Screen[object]) -> None:
+        super().__init__()
+        self.under = under
+
+    def compose(self) -> ComposeResult:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold cyan", no_wrap=True)
+        table.add_column()
+        bindings = self.under.active_bindings
+        seen: set[str] = set()
+        for key, active in bindings.items():
+            binding = active.binding
+            if not binding.description or binding.description in seen:
+                continue
+            seen.add(binding.description)
+            table.add_row(self.app.get_key_display(binding), binding.description)
+        table.add_row("Ctrl+P", "Command palette: every action by name")
+        table.add_row("Ctrl+Q", "Save and quit")
+        text = Text.from_markup(
+            "[bold]Meeting keys[/] work everywhere, even while typing: F2 start/pause, "
+            "F3 adds a minute, F4 goes back a stage (undo an accidental advance), F5 next, "
+            "F6 skip, F7 go to any stage. Every edit is saved as you make it; Ctrl+Z undoes."
+        )
+        with VerticalScroll(classes="dialog help"):
+            yield Label("Keys", classes="dialog-title")
+            yield Static(text)
+            yield Static(table)
+            yield Static("Esc closes", classes="hint")
+
+
+class NewMeetingDialog(ModalScreen[tuple[str, int] | None]):
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("New postmortem meeting", classes="dialog-title")
+            yield Input(placeholder="title, e.g. Checkout errors after deploy", id="new-title")
+            yield Select(
+                [("15 minutes", 15), ("20 minutes", 20), ("30 minutes", 30)],
+                value=30,
+                allow_blank=False,
+                id="new-minutes",
+            )
+            yield Button("Start", variant="primary", id="new-start")
+            yield Static("Enter starts · Esc cancels", classes="hint")
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#new-start")
+    def start(self) -> None:
+        title = self.query_one("#new-title", Input).value.strip() or "Untitled postmortem"
+        minutes = self.query_one("#new-minutes", Select).value
+        self.dismiss((title, int(minutes)))  # type: ignore[call-overload]
+
+
+class ImportDialog(ModalScreen[str | None]):
+    """Ask for a session file; the caller reports problems back with `show_error`."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Import a session file", classes="dialog-title")
+            yield Input(placeholder="path/to/session.json", id="import-path")
+            yield Static("Enter imports · Esc cancels", id="import-hint", classes="hint")
+
+    def show_error(self, message: str) -> None:
+        self.query_one("#import-hint", Static).update(Text(message, style="bold red"))
+
+    @on(Input.Submitted)
+    def submit(self, event: Input.Submitted) -> None:
+        if event.value.strip():
+            self.dismiss(event.value.strip())

@@ -1,0 +1,37 @@
+"""Export the minutes from inside a meeting, at any moment, and say where they went."""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pmtui.ui.meeting import MeetingScreen
+
+
+def minutes_path(title: str, when: datetime, folder: Path | None = None) -> Path:
+    """`<folder>/postmortem-<slug>-<YYYYMMDD-HHMM>.md`; the folder is $PMTUI_EXPORT_DIR or cwd."""
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:48] or "meeting"
+    folder = folder or Path(os.environ.get("PMTUI_EXPORT_DIR") or Path.cwd())
+    return folder / f"postmortem-{slug}-{when:%Y%m%d-%H%M}.md"
+
+
+def export_minutes(screen: MeetingScreen) -> Path | None:
+    from pmtui.fileio import write_text_atomic
+    from pmtui.export import ExportError, render_markdown
+
+    live = screen.live
+    now = datetime.fromtimestamp(live.clock.now(), UTC)
+    live.record()  # brings the time spent per stage into the record
+    try:
+        text = render_markdown(live.pm, now=now)
+        path = minutes_path(live.pm.title, now)
+        write_text_atomic(path, text)
+    except (ExportError, OSError) as error:
+        screen.notify(f"Minutes not exported: {error}", severity="error", timeout=10)
+        return None
+    screen.notify(f"Minutes written to {path}", title="Exported", timeout=10)
+    return path

@@ -1,0 +1,98 @@
+"""The part of the meeting screen that is always visible: title, stage, clocks, save state."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Digits, Static
+
+from pmtui.core.engine import MeetingView
+from pmtui.core.timeutil import clock_face, human_duration
+
+SHORT_TITLES = {
+    "timeline": "Timeline",
+    "lessons": "Right·Wrong·Lucky",
+    "whys": "Five Whys",
+    "actions": "Actions",
+    "wrapup": "Wrap-up",
+}
+
+
+def stage_strip(view: MeetingView) -> Text:
+    """`1 Timeline › 2 Right·Wrong·Lucky › …` with the current stage highlighted."""
+    text = Text()
+    for i, stage in enumerate(view.spent):
+        if i:
+            text.append(" › ", style="dim")
+        label = f" {i + 1} {SHORT_TITLES.get(stage.key, stage.title)} "
+        if i == view.index:
+            text.append(label, style="bold reverse")
+        elif stage.skipped:
+            text.append(label, style="dim strike")
+        elif stage.visited:
+            text.append(label)
+        else:
+            text.append(label, style="dim")
+    return text
+
+
+def meeting_line(view: MeetingView) -> Text:
+    """Meeting clock, plan delta and run state in one line."""
+    elapsed = clock_face(view.meeting_elapsed_s)
+    budget = clock_face(view.meeting_budget_s)
+    text = Text.assemble(("Meeting ", "dim"), (f"{elapsed} / {budget}", "bold"))
+    delta = int(view.schedule_delta_s)
+    if abs(delta) >= 60:
+        word = "behind plan" if delta > 0 else "ahead of plan"
+        style = "bold red" if delta > 0 else "green"
+        text.append(f" · {human_duration(abs(delta))} {word}", style=style)
+    elif view.started:
+        text.append(" · on plan", style="green")
+    if view.finished:
+        text.append(" · meeting finished", style="bold")
+    elif not view.started:
+        text.append(" · not started (F2 starts)", style="yellow")
+    elif not view.running:
+        text.append(" · ❚❚ paused (F2 resumes)", style="bold yellow")
+    return text
+
+
+class MeetingHeader(Horizontal):
+    """Title, stage strip, meeting clock and save indicator, with a large countdown."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="header-left"):
+            yield Static(id="header-title")
+            yield Static(id="header-stages")
+            yield Static(id="header-meeting")
+        with Vertical(id="header-clock"):
+            yield Digits("00:00", id="countdown")
+            yield Static(id="countdown-label")
+
+    def show_title(self, title: str, incident_id: str, read_only: str | None) -> None:
+        text = Text()
+        if incident_id:
+            text.append(f"{incident_id} · ", style="bold cyan")
+        text.append(title, style="bold")
+        if read_only:
+            text.append("  READ-ONLY", style="bold reverse red")
+        self.query_one("#header-title", Static).update(text)
+
+    def show_view(self, view: MeetingView, save_state: Text) -> None:
+        self.query_one("#header-stages", Static).update(stage_strip(view))
+        line = meeting_line(view)
+        line.append("   ")
+        line.append_text(save_state)
+        self.query_one("#header-meeting", Static).update(line)
+        digits = self.query_one("#countdown", Digits)
+        if view.overrun_s > 0:
+            digits.update("+" + clock_face(view.overrun_s))
+            label = f"over · {view.stage.title}"
+        else:
+            digits.update(clock_face(view.stage_left_s))
+            label = f"left · {view.stage.title}"
+        digits.set_class(view.overrun_s > 0, "-overrun")
+        digits.set_class(view.in_last_minute and view.overrun_s <= 0, "-last-minute")
+        digits.set_class(not view.running, "-paused")
+        self.query_one("#countdown-label", Static).update(label)

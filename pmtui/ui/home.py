@@ -1,0 +1,106 @@
+"""The home screen: recent meetings to resume, a new meeting, an import."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from pmtui.ui.dialogs import ImportDialog, NewMeetingDialog
+
+if TYPE_CHECKING:
+    from pmtui.ui.app import PmtuiApp
+
+
+class HomeScreen(Screen[None]):
+    BINDINGS = [
+        Binding("n", "new", "New meeting", id="home.new"),
+        Binding("i", "import", "Import", id="home.import"),
+        Binding("enter", "open", "Open", show=True, id="home.open"),
+        Binding("r", "reload", "Refresh", id="home.reload"),
+        Binding("q", "app.quit", "Quit", id="home.quit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            Text.assemble(("pmtui", "bold"), "  blameless postmortem meetings"),
+            id="home-title",
+        )
+        table: DataTable[str] = DataTable(id="meetings", cursor_type="row", zebra_stripes=True)
+        for column in ("title", "severity", "status", "incident date", "open actions", "id"):
+            table.add_column(column, key=column)
+        yield table
+        yield Static(id="home-hint", classes="hint")
+        yield Footer()
+
+    @property
+    def pmtui(self) -> PmtuiApp:
+        return self.app  # type: ignore[return-value]
+
+    def on_mount(self) -> None:
+        self.action_reload()
+
+    def on_screen_resume(self) -> None:
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        store = self.pmtui.store
+        rows = store.list()
+        for row in rows:
+            date = row.get("incident_at") or row.get("held_at") or ""
+            table.add_row(
+                row.get("title", ""),
+                row.get("severity", ""),
+                row.get("status", ""),
+                date[:10],
+                str(row.get("open_actions", 0)),
+                row["id"][:8],
+                key=row["id"],
+            )
+        hint = Text("n new meeting · i import a session file · Enter opens · q quits", "dim")
+        for problem in store.problems():
+            hint.append(f"\n⚠ {problem}", style="yellow")
+        if not rows:
+            hint = Text("No meetings yet. Press n to start one, or i to import a session file.",
+                        "bold")
+        self.query_one("#home-hint", Static).update(hint)
+        table.focus()
+
+    def action_open(self) -> None:
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        if key:
+            self.pmtui.open_meeting(key)
+
+    @on(DataTable.RowSelected)
+    def chosen(self) -> None:
+        self.action_open()
+
+    def action_new(self) -> None:
+        def create(answer: tuple[str, int] | None) -> None:
+            if answer is not None:
+                self.pmtui.new_meeting(*answer)
+
+        self.app.push_screen(NewMeetingDialog(), create)
+
+    def action_import(self) -> None:
+        dialog = ImportDialog()
+
+        def imported(path: str | None) -> None:
+            if path is None:
+                return
+            error = self.pmtui.import_file(path)
+            if error:
+                self.notify(error, title="Not imported", severity="error", timeout=10)
+            self.action_reload()
+
+        self.app.push_screen(dialog, imported)

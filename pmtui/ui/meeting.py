@@ -1,0 +1,283 @@
+"""The meeting screen: header always on top, one pane per stage, the footer's keys below.
+
+The screen holds no rules: it asks the engine for a view every half second and tells the
+live meeting what the facilitator did. Saving runs in the background (core.autosave).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer
+
+from pmtui.core import engine as meeting_engine
+from pmtui.core.autosave import AutoSaver, SaveResult
+from pmtui.core.live import LiveMeeting
+from pmtui.ui.header import MeetingHeader
+from pmtui.ui.stages.actions import ActionsPane
+from pmtui.ui.stages.base import StagePane
+from pmtui.ui.stages.lessons import LessonsPane
+from pmtui.ui.stages.timeline import TimelinePane
+from pmtui.ui.stages.whys import WhysPane
+from pmtui.ui.stages.wrapup import WrapUpPane
+
+if TYPE_CHECKING:
+    from pmtui.store.store import MeetingHandle
+
+PANES: dict[str, type[StagePane]] = {
+    "timeline": TimelinePane,
+    "lessons": LessonsPane,
+    "whys": WhysPane,
+    "actions": ActionsPane,
+    "wrapup": WrapUpPane,
+}
+TICK_S = 0.5
+CLOCK_SAVE_EVERY_S = 5.0
+
+
+class MeetingScreen(Screen[None]):
+    """Runs one meeting. Meeting controls are priority keys, so they work while typing."""
+
+    BINDINGS = [
+        Binding("f2", "toggle_clock", "Start/Pause", priority=True, id="meeting.pause"),
+        Binding("f3", "extend", "+1 min", priority=True, id="meeting.extend"),
+        Binding("f4", "back", "◀ Back", priority=True, id="meeting.back"),
+        Binding("f5", "next", "Next ▶", priority=True, id="meeting.next"),
+        Binding("f6", "skip", "Skip", priority=True, id="meeting.skip"),
+        Binding("f7", "jump", "Go to", priority=True, id="meeting.jump"),
+        Binding("f8", "toggle_bell", "Bell", priority=True, id="meeting.bell"),
+        Binding("f9", "export", "Export", priority=True, id="meeting.export"),
+        Binding("f10", "leave", "Home", priority=True, id="meeting.leave"),
+        Binding("ctrl+z", "undo", "Undo", id="meeting.undo"),
+        Binding("ctrl+y", "redo", "Redo", show=False, id="meeting.redo"),
+        Binding("f1,question_mark", "help", "Help", id="meeting.help"),
+    ]
+
+    def __init__(self, live: LiveMeeting, handle: MeetingHandle | None) -> None:
+        super().__init__()
+        self.live = live
+        self.handle = handle
+        self.read_only = handle is None or handle.read_only
+        self.bell_on = True
+        self._seq = 0
+        self._saved_seq = 0
+        self._save_error: str | None = None
+        self._saved_at: float | None = None
+        self._last_clock_save = 0.0
+        self.saver: AutoSaver | None = None
+        if handle is not None and not handle.read_only:
+            self.saver = AutoSaver(handle, self._report_from_thread)
+
+    def compose(self) -> ComposeResult:
+        yield MeetingHeader(id="meeting-header")
+        stages = self.live.engine.view(self.live.clock.now()).spent
+        with ContentSwitcher(initial=stages[0].key, id="stages"):
+            for stage in stages:
+                yield PANES[stage.key](self.live, read_only=self.read_only, id=stage.key)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        reason = self.handle.lock_message if self.handle is not None else "demo record"
+        self.query_one(MeetingHeader).show_title(
+            self.live.pm.title, self.live.pm.incident_id, reason if self.read_only else None
+        )
+        if self.read_only and reason:
+            self.notify(reason, title="Read-only", severity="warning", timeout=8)
+        self.set_interval(TICK_S, self.tick)
+        self.tick()
+        self.call_after_refresh(self._focus_stage)
+
+    # -- the clock --------------------------------------------------------------------------
+
+    def _now(self) -> float:
+        return self.live.clock.now()
+
+    def tick(self) -> None:
+        now = self._now()
+        self._handle_events(self.live.engine.poll(now))
+        view = self.live.engine.view(now)
+        switcher = self.query_one(ContentSwitcher)
+        if switcher.current != view.stage.key:
+            switcher.current = view.stage.key
+            self.call_after_refresh(self._focus_stage)
+        self.query_one(MeetingHeader).show_view(view, self._save_state())
+        if view.running and now - self._last_clock_save >= CLOCK_SAVE_EVERY_S:
+            self.save()
+
+    def _handle_events(self, events: list[meeting_engine.Event]) -> None:
+        for event in events:
+            if isinstance(event, meeting_engine.StageOverran):
+                if self.bell_on:
+                    self.app.bell()
+                title = self.live.engine.agenda.stages[
+                    self.live.engine.agenda.index_of(event.key)
+                ].title
+                self.notify(
+                    f"{title} is over its timebox. F5 moves on, F3 adds a minute.",
+                    title="Time is up",
+                    severity="warning",
+                    timeout=8,
+                )
+
+    def _clock_action(self, name: str, *args: object) -> None:
+        self._handle_events(self.live.control(name, *args))
+        self.save()
+        self.tick()
+
+    def action_toggle_clock(self) -> None:
+        self._clock_action("toggle_pause")
+
+    def action_extend(self) -> None:
+        self._clock_action("extend")
+        view = self.live.engine.view(self._now())
+        self.notify(f"+1 min for {view.stage.title}", timeout=2)
+
+    def action_next(self) -> None:
+        self._commit_text()
+        self._clock_action("next")
+
+    def action_back(self) -> None:
+        self._commit_text()
+        self._clock_action("back")
+
+    def action_skip(self) -> None:
+        self._commit_text()
+        self._clock_action("skip")
+
+    def action_jump(self) -> None:
+        from pmtui.ui.dialogs import StagePicker
+
+        view = self.live.engine.view(self._now())
+
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                self._commit_text()
+                self._clock_action("jump", index)
+
+        self.app.push_screen(StagePicker(view), chosen)
+
+    def action_toggle_bell(self) -> None:
+        self.bell_on = not self.bell_on
+        self.notify("Bell on" if self.bell_on else "Bell muted", timeout=2)
+
+    def _focus_stage(self) -> None:
+        view = self.live.engine.view(self._now())
+        self.query_one(f"#{view.stage.key}", StagePane).focus_first()
+
+    # -- edits and saving -------------------------------------------------------------------
+
+    @on(StagePane.Edited)
+    def edited(self) -> None:
+        self.save()
+        self.query_one(MeetingHeader).show_title(
+            self.live.pm.title, self.live.pm.incident_id,
+            self.handle.lock_message if self.read_only and self.handle else None,
+        )
+
+    def save(self) -> None:
+        """Hand the current record to the background writer."""
+        if self.saver is None:
+            return
+        self._seq += 1
+        self._last_clock_save = self._now()
+        self.saver.submit(self._seq, self.live.record())
+
+    class Saved(Message):
+        def __init__(self, result: SaveResult) -> None:
+            super().__init__()
+            self.result = result
+
+    def _report_from_thread(self, result: SaveResult) -> None:
+        # post_message is thread-safe and never blocks the writer thread.
+        self.post_message(self.Saved(result))
+
+    def on_meeting_screen_saved(self, message: Saved) -> None:
+        result = message.result
+        if result.ok:
+            self._saved_seq = max(self._saved_seq, result.version)
+            self._save_error = None
+            self._saved_at = self._now()
+        else:
+            self._save_error = result.error
+            self.notify(
+                f"Saving failed: {result.error}. Your edits are kept on screen; "
+                "pmtui keeps trying with every change.",
+                title="NOT SAVED",
+                severity="error",
+                timeout=30,
+            )
+        self.query_one(MeetingHeader).show_view(
+            self.live.engine.view(self._now()), self._save_state()
+        )
+
+    def _save_state(self) -> Text:
+        if self.saver is None:
+            return Text("read-only · not saved", style="bold yellow")
+        if self._save_error:
+            return Text("✗ NOT SAVED", style="bold reverse red")
+        if self._saved_seq < self._seq:
+            return Text("● saving…", style="yellow")
+        if self._saved_at is None:
+            return Text("✓ saved", style="green")
+        at = datetime.fromtimestamp(self._saved_at, UTC)
+        return Text(f"✓ saved {at:%H:%M:%S} UTC", style="green")
+
+    def _commit_text(self) -> None:
+        self.query_one(WrapUpPane).commit_pending()
+
+    def action_undo(self) -> None:
+        self._undo_redo(self.live.undo, "Undid")
+
+    def action_redo(self) -> None:
+        self._undo_redo(self.live.redo, "Redid")
+
+    def _undo_redo(self, step: object, verb: str) -> None:
+        if self.read_only:
+            return
+        self._commit_text()
+        label = step()  # type: ignore[operator]
+        if label is None:
+            self.notify(f"Nothing to {verb.lower()[:-1]}", timeout=2)
+            return
+        for pane in self.query(StagePane):
+            pane.refresh_record()
+        self.save()
+        self.notify(f"{verb}: {label}", timeout=3)
+
+    def close_meeting(self) -> bool:
+        """Save what is on screen, wait for the disk, release the lock. False if not saved."""
+        self._commit_text()
+        if self.saver is not None:
+            self.save()
+            if not self.saver.flush(timeout=10) or self.saver.saved_version < self._seq:
+                return False
+            self.saver.close()
+            self.saver = None
+        if self.handle is not None:
+            self.handle.close()
+            self.handle = None
+        return True
+
+    def action_leave(self) -> None:
+        if self.close_meeting():
+            self.app.show_home()  # type: ignore[attr-defined]
+        else:
+            self.notify("The last save did not complete; staying here.", severity="error")
+
+    def action_help(self) -> None:
+        from pmtui.ui.dialogs import HelpScreen
+
+        self.app.push_screen(HelpScreen(self))
+
+    def action_export(self) -> None:
+        from pmtui.ui.exporting import export_minutes
+
+        self._commit_text()
+        export_minutes(self)

@@ -1,0 +1,45 @@
+"""What every stage pane shares: the live meeting, edits that report back, read-only mode."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual.containers import Vertical
+from textual.message import Message
+
+from pmtui.core.live import EditError, LiveMeeting
+
+class StagePane(Vertical):
+    """A stage's screen area. It asks the live meeting what to show and tells it what changed."""
+
+    class Edited(Message):
+        """The record changed: save it and redraw what shows it."""
+
+    def __init__(self, live: LiveMeeting, *, read_only: bool, id: str) -> None:
+        super().__init__(id=id, classes="stage-pane")
+        self.live = live
+        self.read_only = read_only
+
+    def apply(self, change: Callable[..., Any], *args: Any) -> Any:
+        """Make one edit; returns its result (True if it has none), or None when refused.
+
+        A refused edit becomes a message for the facilitator, never a traceback.
+        """
+        if self.read_only:
+            self.notify("This meeting is open read-only.", severity="warning")
+            return None
+        try:
+            result = change(*args)
+        except EditError as error:
+            self.notify(str(error), severity="warning")
+            return None
+        self.post_message(self.Edited())
+        self.refresh_record()
+        return True if result is None else result
+
+    def refresh_record(self) -> None:
+        """Redraw from the record (after an edit, an undo or a reload)."""
+
+    def focus_first(self) -> None:
+        """Put the cursor where typing usually starts on this stage."""

@@ -1,0 +1,136 @@
+"""Stage 2: what went right, what went wrong, where we got lucky — three columns."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from pmtui.core.live import LESSON_COLUMNS, LESSON_TITLES, LiveMeeting
+from pmtui.ui.stages.base import StagePane
+
+
+class NoteList(OptionList):
+    """One column's notes; keys act on the highlighted note."""
+
+    BINDINGS = [
+        Binding("e", "edit", "Edit", id="lessons.edit"),
+        Binding("d,delete", "delete", "Delete", id="lessons.delete"),
+        Binding("left_square_bracket", "move(-1)", "◀ Column", id="lessons.move_left"),
+        Binding("right_square_bracket", "move(1)", "Column ▶", id="lessons.move_right"),
+        Binding("w", "why", "Five Whys", id="lessons.start_why"),
+        Binding("a", "add", "Add", id="lessons.add"),
+    ]
+
+    def __init__(self, column: str) -> None:
+        super().__init__(id=f"list-{column}", classes="note-list")
+        self.column = column
+
+    def _pane(self) -> LessonsPane:
+        return self.query_ancestor(LessonsPane)
+
+    def action_edit(self) -> None:
+        self._pane().edit(self.column, self.highlighted)
+
+    def action_delete(self) -> None:
+        self._pane().delete(self.column, self.highlighted)
+
+    def action_move(self, step: int) -> None:
+        self._pane().move(self.column, self.highlighted, step)
+
+    def action_why(self) -> None:
+        self._pane().start_why(self.column, self.highlighted)
+
+    def action_add(self) -> None:
+        self._pane().query_one(f"#input-{self.column}", Input).focus()
+
+
+class LessonsPane(StagePane):
+    """Quick capture: type, Enter, type the next one; notes move between columns."""
+
+    def __init__(self, live: LiveMeeting, *, read_only: bool, id: str) -> None:
+        super().__init__(live, read_only=read_only, id=id)
+        self.editing: dict[str, int | None] = dict.fromkeys(LESSON_COLUMNS)
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="lesson-columns"):
+            for column in LESSON_COLUMNS:
+                with Vertical(classes=f"lesson-column {column}"):
+                    yield Static(LESSON_TITLES[column], classes="column-title")
+                    yield NoteList(column)
+                    yield Input(
+                        placeholder="type, Enter, next…", id=f"input-{column}", classes="note-input"
+                    )
+        yield Static(
+            "Enter adds · e edit · d delete · [ ] move between columns · "
+            "w starts a Five Whys chain from a note",
+            classes="hint",
+        )
+
+    def on_mount(self) -> None:
+        self.refresh_record()
+
+    def focus_first(self) -> None:
+        self.query_one(f"#input-{LESSON_COLUMNS[0]}", Input).focus()
+
+    def refresh_record(self) -> None:
+        for column in LESSON_COLUMNS:
+            notes = self.query_one(f"#list-{column}", NoteList)
+            highlighted = notes.highlighted
+            notes.clear_options()
+            items = getattr(self.live.pm, column)
+            notes.add_options(Option(f"• {text}") for text in items)
+            if items:
+                notes.highlighted = min(highlighted or 0, len(items) - 1)
+            title = f"{LESSON_TITLES[column]} ({len(items)})"
+            notes.parent.query_one(".column-title", Static).update(title)  # type: ignore[union-attr]
+
+    @on(Input.Submitted, ".note-input")
+    def submit(self, event: Input.Submitted) -> None:
+        column = (event.input.id or "").removeprefix("input-")
+        index = self.editing[column]
+        if index is None:
+            done = self.apply(self.live.add_lesson, column, event.value)
+        else:
+            done = self.apply(self.live.update_lesson, column, index, event.value)
+        if done is not None:
+            self.editing[column] = None
+            event.input.value = ""
+            event.input.placeholder = "type, Enter, next…"
+
+    def edit(self, column: str, index: int | None) -> None:
+        if index is None:
+            return
+        field = self.query_one(f"#input-{column}", Input)
+        field.value = getattr(self.live.pm, column)[index]
+        field.placeholder = "editing — Enter saves"
+        self.editing[column] = index
+        field.focus()
+
+    def delete(self, column: str, index: int | None) -> None:
+        if index is not None and self.apply(self.live.delete_lesson, column, index):
+            self.notify("Note deleted (Ctrl+Z undoes)")
+
+    def move(self, column: str, index: int | None, step: int) -> None:
+        if index is None:
+            return
+        target = LESSON_COLUMNS.index(column) + step
+        if not 0 <= target < len(LESSON_COLUMNS):
+            return
+        to_column = LESSON_COLUMNS[target]
+        moved = self.apply(self.live.move_lesson, column, index, to_column)
+        if moved is not None:
+            notes = self.query_one(f"#list-{to_column}", NoteList)
+            notes.highlighted = moved
+            notes.focus()
+
+    def start_why(self, column: str, index: int | None) -> None:
+        if index is None:
+            return
+        problem = getattr(self.live.pm, column)[index]
+        chain = self.apply(self.live.add_chain, problem)
+        if chain is not None:
+            self.notify(f"Five Whys chain {chain + 1} started: {problem}", title="Five Whys")

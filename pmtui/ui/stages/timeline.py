@@ -1,0 +1,239 @@
+"""Stage 1: timeline review. A table of events in time order and a quick-entry line."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, tzinfo
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Input, Select, Static
+
+from pmtui.core import timeline as timeline_rules
+from pmtui.core import timeutil
+from pmtui.core.models import EventKind
+from pmtui.core.timeparse import ParsedTime, parse_event_time
+from pmtui.ui.stages.base import StagePane
+
+KIND_STYLE = {
+    EventKind.START: "bold red",
+    EventKind.DETECTION: "bold yellow",
+    EventKind.MITIGATION: "bold cyan",
+    EventKind.RESOLUTION: "bold green",
+    EventKind.EVENT: "",
+}
+
+
+class EventTable(DataTable[Text | str]):
+    BINDINGS = [
+        Binding("e", "edit", "Edit", id="timeline.edit"),
+        Binding("d,delete", "delete", "Delete", id="timeline.delete"),
+        Binding("k", "cycle_kind", "Kind", id="timeline.kind"),
+        Binding("shift+up", "move(-1)", "Move up", show=False, id="timeline.move_up"),
+        Binding("shift+down", "move(1)", "Move down", show=False, id="timeline.move_down"),
+        Binding("a", "add", "Add", id="timeline.add"),
+    ]
+
+    def action_edit(self) -> None:
+        self._pane().edit_selected()
+
+    def action_delete(self) -> None:
+        self._pane().delete_selected()
+
+    def action_cycle_kind(self) -> None:
+        self._pane().cycle_kind()
+
+    def action_move(self, step: int) -> None:
+        self._pane().move_selected(step)
+
+    def action_add(self) -> None:
+        self._pane().query_one("#event-time", Input).focus()
+
+    def _pane(self) -> TimelinePane:
+        return self.query_ancestor(TimelinePane)
+
+
+class TimelinePane(StagePane):
+    """Add, edit, delete and reorder timeline events; the metrics update as you go."""
+
+    editing: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="timeline-metrics", classes="pane-info")
+        table = EventTable(id="events", cursor_type="row", zebra_stripes=True)
+        table.add_column("time", key="time")
+        table.add_column("kind", key="kind", width=10)
+        table.add_column("event", key="text")
+        yield table
+        with Horizontal(id="event-form", classes="entry-form"):
+            yield Input(placeholder="time: 14:32, 2:32pm, +5m", id="event-time")
+            yield Select(
+                [(kind.value, kind) for kind in EventKind],
+                value=EventKind.EVENT,
+                allow_blank=False,
+                id="event-kind",
+            )
+            yield Input(placeholder="what happened — Enter adds", id="event-text")
+        yield Static(id="event-hint", classes="hint")
+
+    def on_mount(self) -> None:
+        self.refresh_record()
+
+    def focus_first(self) -> None:
+        self.query_one("#event-time", Input).focus()
+
+    # -- drawing ----------------------------------------------------------------------------
+
+    def refresh_record(self) -> None:
+        table = self.query_one(EventTable)
+        row = table.cursor_row
+        table.clear()
+        tz = timeutil.zone(self.live.pm.timezone)
+        events = self.live.events()
+        show_date = timeline_rules.date_changes(events, tz)
+        for i, event in enumerate(events):
+            when = self._format_time(event.at, tz, with_date=show_date[i])
+            kind = Text(event.kind.value, style=KIND_STYLE[event.kind])
+            table.add_row(when, kind, event.text, key=str(i))
+        if events:
+            table.move_cursor(row=min(row, len(events) - 1))
+        self._show_metrics()
+
+    @staticmethod
+    def _format_time(at: datetime, tz: tzinfo, *, with_date: bool) -> str:
+        utc = at.astimezone(UTC)
+        text = f"{utc:%Y-%m-%d %H:%M}" if with_date else f"{utc:%H:%M}"
+        text += " UTC"
+        if not timeutil.is_utc(tz):
+            local = at.astimezone(tz)
+            text += f" · {local:%H:%M} {local.tzname()}"
+        return text
+
+    def _show_metrics(self) -> None:
+        parts = [f"{label} {value}" for label, value in timeline_rules.metric_lines(self.live.pm)]
+        line = Text(" · ".join(parts), style="bold")
+        for warning in timeline_rules.marker_warnings(self.live.pm):
+            line.append(f"\n⚠ {warning}", style="yellow")
+        self.query_one("#timeline-metrics", Static).update(line)
+
+    # -- entry ------------------------------------------------------------------------------
+
+    def _parse(self) -> ParsedTime:
+        text = self.query_one("#event-time", Input).value
+        events = self.live.events()
+        if self.editing is not None:
+            previous = events[self.editing - 1].at if self.editing > 0 else None
+        else:
+            previous = events[-1].at if events else None
+        now = datetime.fromtimestamp(self.live.clock.now(), UTC)
+        return parse_event_time(text, tz=self.live.pm.timezone, previous=previous, now=now)
+
+    @on(Input.Changed, "#event-time")
+    def preview_time(self) -> None:
+        """Show the full resolved timestamp as soon as the input can be read."""
+        hint = self.query_one("#event-hint", Static)
+        if not self.query_one("#event-time", Input).value.strip():
+            hint.update(self._idle_hint())
+            return
+        try:
+            parsed = self._parse()
+        except timeutil.TimeError as error:
+            hint.update(Text(str(error), style="yellow"))
+            return
+        note = f" ({parsed.note})" if parsed.note else ""
+        hint.update(Text(f"→ {parsed.display}{note}", style="green"))
+
+    def _idle_hint(self) -> Text:
+        if self.editing is not None:
+            return Text(f"Editing event {self.editing + 1}: Enter saves, Esc cancels", "bold")
+        return Text("Enter adds the event · ↑↓ in the table, e edit, d delete, k kind", "dim")
+
+    @on(Input.Submitted, "#event-time")
+    def time_entered(self) -> None:
+        self.query_one("#event-text", Input).focus()
+
+    @on(Input.Submitted, "#event-text")
+    def submit(self) -> None:
+        time_input = self.query_one("#event-time", Input)
+        text_input = self.query_one("#event-text", Input)
+        try:
+            parsed = self._parse()
+        except timeutil.TimeError as error:
+            self.query_one("#event-hint", Static).update(Text(str(error), style="bold red"))
+            time_input.focus()
+            return
+        kind = self.query_one("#event-kind", Select).value
+        assert isinstance(kind, EventKind)
+        if self.editing is None:
+            index = self.apply(self.live.add_event, parsed.at, text_input.value, kind)
+        else:
+            index = self.apply(
+                self.live.update_event, self.editing, parsed.at, text_input.value, kind
+            )
+        if index is None:
+            return
+        self._reset_form()
+        self.query_one(EventTable).move_cursor(row=index)
+        time_input.focus()
+
+    def _reset_form(self) -> None:
+        self.editing = None
+        self.query_one("#event-time", Input).value = ""
+        self.query_one("#event-text", Input).value = ""
+        self.query_one("#event-kind", Select).value = EventKind.EVENT
+        self.query_one("#event-hint", Static).update(self._idle_hint())
+
+    def key_escape(self) -> None:
+        if self.editing is not None:
+            self._reset_form()
+            self.query_one(EventTable).focus()
+
+    # -- table actions ---------------------------------------------------------------------
+
+    def _selected(self) -> int | None:
+        table = self.query_one(EventTable)
+        if not self.live.pm.timeline:
+            return None
+        return table.cursor_row
+
+    def edit_selected(self) -> None:
+        index = self._selected()
+        if index is None:
+            return
+        event = self.live.events()[index]
+        tz = timeutil.zone(self.live.pm.timezone)
+        self.editing = index
+        local = event.at.astimezone(tz)
+        self.query_one("#event-time", Input).value = f"{local:%Y-%m-%d %H:%M:%S}"
+        self.query_one("#event-text", Input).value = event.text
+        self.query_one("#event-kind", Select).value = event.kind
+        self.query_one("#event-text", Input).focus()
+        self.query_one("#event-hint", Static).update(self._idle_hint())
+
+    def delete_selected(self) -> None:
+        index = self._selected()
+        if index is not None and self.apply(self.live.delete_event, index) is not None:
+            self.notify("Event deleted (Ctrl+Z undoes)")
+
+    def cycle_kind(self) -> None:
+        index = self._selected()
+        if index is None:
+            return
+        event = self.live.events()[index]
+        kinds = list(EventKind)
+        kind = kinds[(kinds.index(event.kind) + 1) % len(kinds)]
+        self.apply(self.live.update_event, index, event.at, event.text, kind)
+
+    def move_selected(self, step: int) -> None:
+        index = self._selected()
+        if index is None:
+            return
+        moved = self.apply(self.live.move_event, index, step)
+        if moved is not None:
+            self.query_one(EventTable).move_cursor(row=moved)
+
+    @on(DataTable.RowSelected, "#events")
+    def row_chosen(self) -> None:
+        self.edit_selected()
