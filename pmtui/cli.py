@@ -67,8 +67,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("export", help="export a meeting")
     p.add_argument("id", help="meeting id (a unique prefix is enough)")
-    p.add_argument("--format", choices=["json"], default="json", help="output format")
+    p.add_argument(
+        "--format", choices=["markdown", "json"], default="markdown", help="output format"
+    )
+    p.add_argument(
+        "--template",
+        default="minutes",
+        metavar="NAME|FILE",
+        help="Markdown template: a built-in name (see `pmtui templates`) or a .md.j2 file",
+    )
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+
+    commands.add_parser("templates", help="list the built-in Markdown templates")
 
     p = commands.add_parser("delete", help="delete a meeting")
     p.add_argument("id", help="meeting id (a unique prefix is enough)")
@@ -160,8 +170,24 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     _, pm = _load(args)
-    text = sessionfile.dumps(sessionfile.to_document(pm))
+    if args.format == "json":
+        text = sessionfile.dumps(sessionfile.to_document(pm))
+    else:
+        from pmtui.export import ExportError, render_markdown
+
+        try:
+            text = render_markdown(pm, args.template)
+        except ExportError as error:
+            raise CliError(str(error)) from None
     write_output(text, args.output)
+    return 0
+
+
+def cmd_templates(args: argparse.Namespace) -> int:
+    from pmtui.export import list_templates
+
+    for name, description in list_templates():
+        print(f"{name:12} {description}")
     return 0
 
 
@@ -270,4 +296,5 @@ COMMANDS = {
     "show": cmd_show,
     "export": cmd_export,
     "delete": cmd_delete,
+    "templates": cmd_templates,
 }

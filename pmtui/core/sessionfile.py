@@ -145,7 +145,7 @@ def from_document(doc: Any, *, source: str = "", keep_identity: bool = False) ->
     except timeutil.TimeError as error:
         reader.fail("timezone", str(error))
 
-    pm = Postmortem(title=title.strip(), timezone=tz_name)
+    pm = Postmortem(title=title, timezone=tz_name)
     for key in TEXT_FIELDS:
         setattr(pm, key, reader.text(doc, key, key))
     pm.status = reader.choice(doc, "status", "status", Status, Status.DRAFT)

@@ -31,17 +31,25 @@ def localize(naive: datetime, tz: tzinfo) -> datetime:
     """Read a wall-clock time in `tz`; refuse one that does not exist or exists twice."""
     first = naive.replace(tzinfo=tz, fold=0)
     second = naive.replace(tzinfo=tz, fold=1)
-    if first.utcoffset() != second.utcoffset():
-        # The wall time sits in a transition: it is skipped (gap) or repeated (fold).
+    offsets = (first.utcoffset(), second.utcoffset())
+    if offsets[0] != offsets[1]:
+        # The wall time sits in a transition: skipped (gap) or repeated (fold).
+        wall = f"{naive:%H:%M} on {naive:%Y-%m-%d}"
         back = first.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
         if back != naive:
-            raise TimeError(
-                f"{naive:%Y-%m-%d %H:%M} does not exist in {tz} (clocks jumped forward)"
-            )
+            raise TimeError(f"{wall} does not exist in {tz} (clocks jumped forward)")
+        shown = " or ".join(_offset(o) for o in offsets if o is not None)
         raise TimeError(
-            f"{naive:%Y-%m-%d %H:%M} happens twice in {tz} (clocks went back); add an offset"
+            f"{wall} happens twice in {tz} (clocks went back); add an offset like {shown}"
         )
     return first
+
+
+def _offset(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    hours, mins = divmod(abs(minutes), 60)
+    return f"{sign}{hours:02d}:{mins:02d}"
 
 
 def parse_iso(text: str, tz: tzinfo) -> datetime:

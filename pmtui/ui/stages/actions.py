@@ -67,7 +67,7 @@ class ActionsPane(StagePane):
         self._hint()
 
     def focus_first(self) -> None:
-        self.query_one("#action-title", Input).focus()
+        self.focus_now(self.query_one("#action-title", Input))
 
     def refresh_record(self) -> None:
         table = self.query_one(ActionTable)
@@ -102,7 +102,7 @@ class ActionsPane(StagePane):
             due = timeutil.parse_date(self.query_one("#action-due", Input).value.strip())
         except timeutil.TimeError as error:
             self._hint(str(error), error=True)
-            self.query_one("#action-due", Input).focus()
+            self.focus_now(self.query_one("#action-due", Input))
             return None
         return ActionItem(
             title=self.query_one("#action-title", Input).value.strip(),
@@ -128,7 +128,7 @@ class ActionsPane(StagePane):
             return
         self._reset_form()
         self.query_one(ActionTable).move_cursor(row=index)
-        self.query_one("#action-title", Input).focus()
+        self.focus_now(self.query_one("#action-title", Input))
 
     def _reset_form(self) -> None:
         self.editing = None
@@ -140,7 +140,7 @@ class ActionsPane(StagePane):
     def key_escape(self) -> None:
         if self.editing is not None:
             self._reset_form()
-            self.query_one(ActionTable).focus()
+            self.focus_now(self.query_one(ActionTable))
 
     def _selected(self) -> int | None:
         return self.query_one(ActionTable).cursor_row if self.live.pm.action_items else None
@@ -158,7 +158,7 @@ class ActionsPane(StagePane):
         self.query_one("#action-priority", Select).value = item.priority
         self.query_one("#action-type", Select).value = item.type
         self.query_one("#action-status", Select).value = item.status
-        self.query_one("#action-title", Input).focus()
+        self.focus_now(self.query_one("#action-title", Input))
         self._hint()
 
     def delete_selected(self) -> None:

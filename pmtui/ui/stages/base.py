@@ -7,6 +7,7 @@ from typing import Any
 
 from textual.containers import Vertical
 from textual.message import Message
+from textual.widget import Widget
 
 from pmtui.core.live import EditError, LiveMeeting
 
@@ -37,6 +38,11 @@ class StagePane(Vertical):
         self.post_message(self.Edited())
         self.refresh_record()
         return True if result is None else result
+
+    def focus_now(self, widget: Widget) -> None:
+        """Move the cursor at once. `Widget.focus()` waits its turn in the message queue,
+        so keys a fast typist already sent would still land in the old field."""
+        self.screen.set_focus(widget)
 
     def refresh_record(self) -> None:
         """Redraw from the record (after an edit, an undo or a reload)."""

@@ -74,7 +74,7 @@ class LessonsPane(StagePane):
         self.refresh_record()
 
     def focus_first(self) -> None:
-        self.query_one(f"#input-{LESSON_COLUMNS[0]}", Input).focus()
+        self.focus_now(self.query_one(f"#input-{LESSON_COLUMNS[0]}", Input))
 
     def refresh_record(self) -> None:
         for column in LESSON_COLUMNS:
@@ -108,7 +108,7 @@ class LessonsPane(StagePane):
         field.value = getattr(self.live.pm, column)[index]
         field.placeholder = "editing — Enter saves"
         self.editing[column] = index
-        field.focus()
+        self.focus_now(field)
 
     def delete(self, column: str, index: int | None) -> None:
         if index is not None and self.apply(self.live.delete_lesson, column, index):
@@ -125,7 +125,7 @@ class LessonsPane(StagePane):
         if moved is not None:
             notes = self.query_one(f"#list-{to_column}", NoteList)
             notes.highlighted = moved
-            notes.focus()
+            self.focus_now(notes)
 
     def start_why(self, column: str, index: int | None) -> None:
         if index is None:

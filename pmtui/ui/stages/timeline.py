@@ -82,7 +82,7 @@ class TimelinePane(StagePane):
         self.refresh_record()
 
     def focus_first(self) -> None:
-        self.query_one("#event-time", Input).focus()
+        self.focus_now(self.query_one("#event-time", Input))
 
     # -- drawing ----------------------------------------------------------------------------
 
@@ -114,8 +114,9 @@ class TimelinePane(StagePane):
     def _show_metrics(self) -> None:
         parts = [f"{label} {value}" for label, value in timeline_rules.metric_lines(self.live.pm)]
         line = Text(" · ".join(parts), style="bold")
-        for warning in timeline_rules.marker_warnings(self.live.pm):
-            line.append(f"\n⚠ {warning}", style="yellow")
+        warnings = timeline_rules.marker_warnings(self.live.pm)
+        if warnings:
+            line.append("\n⚠ " + " · ".join(warnings), style="yellow")
         self.query_one("#timeline-metrics", Static).update(line)
 
     # -- entry ------------------------------------------------------------------------------
@@ -152,7 +153,7 @@ class TimelinePane(StagePane):
 
     @on(Input.Submitted, "#event-time")
     def time_entered(self) -> None:
-        self.query_one("#event-text", Input).focus()
+        self.focus_now(self.query_one("#event-text", Input))
 
     @on(Input.Submitted, "#event-text")
     def submit(self) -> None:
@@ -162,7 +163,7 @@ class TimelinePane(StagePane):
             parsed = self._parse()
         except timeutil.TimeError as error:
             self.query_one("#event-hint", Static).update(Text(str(error), style="bold red"))
-            time_input.focus()
+            self.focus_now(time_input)
             return
         kind = self.query_one("#event-kind", Select).value
         assert isinstance(kind, EventKind)
@@ -176,7 +177,7 @@ class TimelinePane(StagePane):
             return
         self._reset_form()
         self.query_one(EventTable).move_cursor(row=index)
-        time_input.focus()
+        self.focus_now(time_input)
 
     def _reset_form(self) -> None:
         self.editing = None
@@ -188,7 +189,7 @@ class TimelinePane(StagePane):
     def key_escape(self) -> None:
         if self.editing is not None:
             self._reset_form()
-            self.query_one(EventTable).focus()
+            self.focus_now(self.query_one(EventTable))
 
     # -- table actions ---------------------------------------------------------------------
 
@@ -209,7 +210,7 @@ class TimelinePane(StagePane):
         self.query_one("#event-time", Input).value = f"{local:%Y-%m-%d %H:%M:%S}"
         self.query_one("#event-text", Input).value = event.text
         self.query_one("#event-kind", Select).value = event.kind
-        self.query_one("#event-text", Input).focus()
+        self.focus_now(self.query_one("#event-text", Input))
         self.query_one("#event-hint", Static).update(self._idle_hint())
 
     def delete_selected(self) -> None:

@@ -81,7 +81,7 @@ class WhysPane(StagePane):
 
     def focus_first(self) -> None:
         target = "#answer-input" if self.chain is not None else "#new-chain"
-        self.query_one(target, Input).focus()
+        self.focus_now(self.query_one(target, Input))
 
     def refresh_record(self) -> None:
         chains = self.live.pm.whys
@@ -133,7 +133,7 @@ class WhysPane(StagePane):
         if done is not None:
             self.editing_problem = False
             event.input.value = ""
-            self.query_one("#answer-input", Input).focus()
+            self.focus_now(self.query_one("#answer-input", Input))
 
     @on(Input.Submitted, "#answer-input")
     def add_answer(self, event: Input.Submitted) -> None:
@@ -159,7 +159,7 @@ class WhysPane(StagePane):
         if self.apply(self.live.add_chain, candidates[0]) is not None:
             self.chain = len(self.live.pm.whys) - 1
             self.refresh_record()
-            self.query_one("#answer-input", Input).focus()
+            self.focus_now(self.query_one("#answer-input", Input))
 
     def edit_problem(self) -> None:
         if self.chain is None:
@@ -167,7 +167,7 @@ class WhysPane(StagePane):
         field = self.query_one("#new-chain", Input)
         field.value = self.live.pm.whys[self.chain].problem
         self.editing_problem = True
-        field.focus()
+        self.focus_now(field)
 
     def delete_chain(self) -> None:
         if self.chain is not None and self.apply(self.live.delete_chain, self.chain):
@@ -179,7 +179,7 @@ class WhysPane(StagePane):
         field = self.query_one("#answer-input", Input)
         field.value = self.live.pm.whys[self.chain].answers[index]
         self.editing_answer = index
-        field.focus()
+        self.focus_now(field)
 
     def delete_answer(self, index: int | None) -> None:
         if self.chain is None or index is None:

@@ -75,7 +75,7 @@ class WrapUpPane(StagePane):
         self.refresh_record()
 
     def focus_first(self) -> None:
-        self.query_one("#field-summary", TextArea).focus()
+        self.focus_now(self.query_one("#field-summary", TextArea))
 
     def refresh_record(self) -> None:
         pm = self.live.pm

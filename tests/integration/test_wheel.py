@@ -1,0 +1,125 @@
+"""The built wheel carries styles/, templates/ and sample_sessions/, and works installed.
+
+A file left out of the wheel fails here: the installed pmtui runs from a clean virtual
+environment, renders the app with the shipped stylesheet and the minutes with a template.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import venv
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SHIPPED = ("styles", "templates", "sample_sessions")
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(ROOT)],
+        check=True, capture_output=True, text=True, timeout=600,
+    )
+    (built,) = out.glob("pmtui-*.whl")
+    return built
+
+
+@pytest.fixture(scope="module")
+def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    env_dir = tmp_path_factory.mktemp("venv")
+    venv.create(env_dir, with_pip=True)
+    python = env_dir / "bin" / "python"
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", str(wheel)],
+        check=True, capture_output=True, text=True, timeout=900,
+    )
+    yield env_dir
+
+
+def shipped_files(folder: str) -> set[str]:
+    return {p.relative_to(ROOT / folder).as_posix() for p in (ROOT / folder).rglob("*")
+            if p.is_file()}
+
+
+def test_wheel_lists_every_shipped_file(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for folder in SHIPPED:
+        files = shipped_files(folder)
+        assert files, f"{folder}/ is empty in the repo"
+        for name in files:
+            assert f"pmtui/_resources/{folder}/{name}" in names
+
+
+def run_installed(env_dir: Path, *args: str, data: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PMTUI_DATA")}
+    return subprocess.run(
+        [str(env_dir / "bin" / "pmtui"), "--data", str(data), *args],
+        capture_output=True, text=True, env=env, cwd=env_dir, timeout=120,
+    )
+
+
+def test_installed_pmtui_runs_with_its_template(installed: Path, tmp_path: Path) -> None:
+    assert run_installed(installed, "--version", data=tmp_path).stdout.startswith("pmtui ")
+    site = subprocess.run(
+        [str(installed / "bin" / "python"), "-c",
+         "import pmtui.resources as r; print(r.resource_dir('sample_sessions'))"],
+        capture_output=True, text=True, check=True, cwd=installed,
+    ).stdout.strip()
+    assert site.startswith(str(installed)), "resources must come from the installed wheel"
+    sample = Path(site) / "gitlab-2017-database-outage.json"
+    imported = run_installed(installed, "import", str(sample), data=tmp_path)
+    assert imported.returncode == 0, imported.stderr
+    meeting_id = imported.stdout.strip()
+    minutes = run_installed(installed, "export", meeting_id, "--template", "minutes",
+                            data=tmp_path)
+    assert minutes.returncode == 0, minutes.stderr
+    assert minutes.stdout.startswith("# GitLab.com database deleted")
+    assert "## Five Whys" in minutes.stdout
+
+
+RENDER = textwrap.dedent(
+    """
+    import asyncio, sys, tempfile
+    from pathlib import Path
+    from pmtui.core import sessionfile
+    from pmtui.core.clock import FakeClock
+    from pmtui.resources import resource_dir, sample_sessions
+    from pmtui.store.store import Store
+    from pmtui.ui.app import Start, make_app
+
+    assert str(resource_dir("styles")).startswith(sys.prefix), resource_dir("styles")
+    store = Store(Path(tempfile.mkdtemp()), summarize=sessionfile.summarize)
+    pm = sessionfile.read_session_file(sample_sessions()[0])
+    meeting_id = store.create(sessionfile.to_record(pm))
+
+    async def main():
+        app = make_app(store, FakeClock(), start=Start(meeting_id=meeting_id), cursor_blink=False)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            header = app.screen.query_one("#meeting-header")
+            assert header.outer_size.height == 5, header.outer_size  # set by styles/pmtui.tcss
+            print("rendered", type(app.screen).__name__)
+            await app.action_quit()
+
+    asyncio.run(main())
+    """
+)
+
+
+def test_installed_app_renders_with_the_shipped_stylesheet(installed: Path) -> None:
+    result = subprocess.run(
+        [str(installed / "bin" / "python"), "-c", RENDER],
+        capture_output=True, text=True, cwd=installed, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "rendered MeetingScreen" in result.stdout

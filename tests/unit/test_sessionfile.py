@@ -1,0 +1,296 @@
+"""Session file format version 1: reading, refusing, writing, round trips."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pmtui.core import sessionfile as sf
+from pmtui.core.models import (
+    ActionItem,
+    ActionStatus,
+    ActionType,
+    EventKind,
+    Participant,
+    Postmortem,
+    Priority,
+    Status,
+    TimelineEvent,
+    WhyChain,
+)
+from tests.conftest import SAMPLES
+
+
+def doc(**fields: Any) -> dict[str, Any]:
+    return {"pmtui": 1, "title": "Checkout errors"} | fields
+
+
+def refused(document: Any, source: str = "x.json") -> str:
+    with pytest.raises(sf.SessionFileError) as caught:
+        sf.from_document(document, source=source)
+    return str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("document", "expected"),
+    [
+        ([1, 2], "x.json: must be a JSON object, not a list"),
+        ("text", "x.json: must be a JSON object, not text"),
+        ({"title": "a"}, 'x.json: has no "pmtui" format version (expected "pmtui": 1)'),
+        ({"pmtui": 2, "title": "a"}, "x.json: format version 2 is not supported"),
+        ({"pmtui": "1", "title": "a"}, 'x.json: format version "1" is not supported'),
+        ({"pmtui": 1}, "x.json: title: is missing or empty"),
+        (doc(title="  "), "x.json: title: must not be empty"),
+        (doc(title=42), "x.json: title: must be text, not a number"),
+        (doc(timeline={}), "x.json: timeline: must be a list, not an object"),
+        (doc(participants=["Ada"]), "x.json: participants[0]: must be an object, not text"),
+        (doc(went_right=["ok", 3]), "x.json: went_right[1]: must be text, not a number"),
+        (doc(timezone="Mars/Base"), 'x.json: timezone: "Mars/Base" is not a known IANA time zone'),
+        (doc(status="closed"), 'x.json: status: "closed" is not one of: draft, in review'),
+        (
+            doc(action_items=[{"title": "t", "due": "2026-13-01"}]),
+            'x.json: action_items[0].due: "2026-13-01" is not a date (YYYY-MM-DD)',
+        ),
+        (
+            doc(action_items=[{"title": "t", "priority": "P9"}]),
+            'x.json: action_items[0].priority: "P9" is not one of: P0, P1, P2, P3',
+        ),
+        (doc(whys=[{"answers": ["a"]}]), "x.json: whys[0].problem: is missing or empty"),
+    ],
+)
+def test_bad_documents_get_one_message_with_file_path_and_problem(
+    document: Any, expected: str
+) -> None:
+    assert refused(document).startswith(expected)
+
+
+def test_bad_timestamp_names_the_event_and_what_was_written() -> None:
+    events = [{"at": "2026-11-20T10:00:00Z", "text": "ok"}] * 3
+    events = [*events, {"at": "25:99", "text": "broken"}]
+    assert refused(doc(timeline=events)) == 'x.json: timeline[3].at: "25:99" is not a time'
+
+
+@pytest.mark.parametrize(
+    ("at", "problem"),
+    [
+        ("2026-11-20", "is a date without a time"),
+        ("yesterday", "is not a time"),
+        ("2026-02-30T10:00:00Z", "is not a time"),
+        ("2026-03-29T02:30:00", "does not exist in Europe/Amsterdam"),
+        ("2026-10-25T02:30:00", "happens twice in Europe/Amsterdam"),
+    ],
+)
+def test_timestamps_that_cannot_be_read(at: str, problem: str) -> None:
+    message = refused(doc(timezone="Europe/Amsterdam", timeline=[{"at": at, "text": "t"}]))
+    assert "timeline[0].at" in message and problem in message
+
+
+def test_unknown_kind_and_counting_further_problems() -> None:
+    message = refused(doc(timeline=[{"at": "2026-11-20T10:00:00Z", "text": "t", "kind": "x"}],
+                          status="nope"))
+    assert message.startswith("x.json: status:")
+    assert "(and 1 more problem)" in message
+
+
+def test_offsets_are_converted_to_utc_and_bare_times_read_in_the_zone() -> None:
+    pm = sf.from_document(
+        doc(
+            timezone="Europe/Amsterdam",
+            timeline=[
+                {"at": "2026-01-15T10:00:00", "text": "winter, local", "kind": "start"},
+                {"at": "2026-07-15T10:00:00", "text": "summer, local"},
+                {"at": "2026-07-15T10:00:00Z", "text": "utc"},
+                {"at": "2026-07-15T10:00:00-07:00", "text": "offset"},
+            ],
+        )
+    )
+    at = {e.text: e.at for e in pm.timeline}
+    assert at["winter, local"] == datetime(2026, 1, 15, 9, tzinfo=UTC)
+    assert at["summer, local"] == datetime(2026, 7, 15, 8, tzinfo=UTC)
+    assert at["utc"] == datetime(2026, 7, 15, 10, tzinfo=UTC)
+    assert at["offset"] == datetime(2026, 7, 15, 17, tzinfo=UTC)
+    assert all(e.at.utcoffset() == timedelta(0) for e in pm.timeline)
+
+
+def test_enums_are_read_case_insensitively_and_metrics_on_import_ignored() -> None:
+    pm = sf.from_document(
+        doc(
+            status="In Review",
+            action_items=[{"title": "t", "priority": "p1", "type": "Detect", "status": "DONE"}],
+            metrics={"time_to_detect_s": 999},
+        )
+    )
+    assert pm.status is Status.IN_REVIEW
+    item = pm.action_items[0]
+    assert (item.priority, item.type, item.status) == (
+        Priority.P1, ActionType.DETECT, ActionStatus.DONE
+    )
+
+
+def test_export_writes_utc_z_and_metrics() -> None:
+    t0 = datetime(2026, 11, 20, 10, tzinfo=UTC)
+    pm = Postmortem(
+        title="x",
+        timeline=[
+            TimelineEvent(t0 + timedelta(minutes=30), "fixed", EventKind.RESOLUTION),
+            TimelineEvent(t0, "starts", EventKind.START),
+            TimelineEvent(t0 + timedelta(minutes=4), "alert", EventKind.DETECTION),
+        ],
+    )
+    out = sf.to_document(pm)
+    assert [e["at"] for e in out["timeline"]] == [
+        "2026-11-20T10:00:00Z", "2026-11-20T10:04:00Z", "2026-11-20T10:30:00Z"
+    ]
+    assert out["metrics"] == {
+        "time_to_detect_s": 240, "time_to_mitigate_s": None, "time_to_resolve_s": 1800
+    }
+
+
+def test_equal_times_keep_their_entered_order() -> None:
+    same = "2026-11-20T10:00:00Z"
+    pm = sf.from_document(doc(timeline=[{"at": same, "text": t} for t in "cab"]))
+    assert [e["text"] for e in sf.to_document(pm)["timeline"]] == ["c", "a", "b"]
+
+
+def test_summary_for_the_index() -> None:
+    record = sf.to_record(
+        sf.from_document(
+            doc(
+                severity="SEV-2",
+                timeline=[
+                    {"at": "2026-11-20T09:00:00Z", "text": "before", "kind": "event"},
+                    {"at": "2026-11-20T10:00:00Z", "text": "impact", "kind": "start"},
+                ],
+                action_items=[{"title": "a"}, {"title": "b", "status": "done"}],
+            )
+        )
+    )
+    summary = sf.summarize(record)
+    assert summary["title"] == "Checkout errors" and summary["severity"] == "SEV-2"
+    assert summary["incident_at"] == "2026-11-20T10:00:00Z"
+    assert summary["open_actions"] == 1
+    assert summary["id"] == record["id"]
+
+
+# -- files ----------------------------------------------------------------------------------
+
+
+def test_file_problems(tmp_path: Path) -> None:
+    cases = {
+        "missing.json": None,
+        "notjson.json": b"{ nope",
+        "latin1.json": '{"pmtui": 1, "title": "caf\xe9"}'.encode("latin-1"),
+    }
+    for name, content in cases.items():
+        if content is not None:
+            (tmp_path / name).write_bytes(content)
+    with pytest.raises(sf.SessionFileError, match=r"missing\.json: no such file"):
+        sf.read_session_file(tmp_path / "missing.json")
+    with pytest.raises(sf.SessionFileError, match=r"notjson\.json: is not valid JSON .* line 1"):
+        sf.read_session_file(tmp_path / "notjson.json")
+    with pytest.raises(sf.SessionFileError, match=r"latin1\.json: is not UTF-8 text"):
+        sf.read_session_file(tmp_path / "latin1.json")
+    with pytest.raises(sf.SessionFileError, match="is a folder"):
+        sf.read_session_file(tmp_path)
+
+
+def test_a_50_mb_file_is_refused_without_reading_it(tmp_path: Path) -> None:
+    big = tmp_path / "big.json"
+    with open(big, "wb") as handle:
+        handle.truncate(50 * 1024 * 1024)
+    with pytest.raises(sf.SessionFileError, match=r"big\.json: is 52\.4 MB; .* at most 10 MB"):
+        sf.read_session_file(big)
+
+
+# -- round trips ----------------------------------------------------------------------------
+
+
+def comparable(document: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in document.items() if k not in ("id", "metrics")}
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
+def test_every_sample_round_trips(sample: Path) -> None:
+    original = json.loads(sample.read_text(encoding="utf-8"))
+    first = sf.to_document(sf.read_session_file(sample))
+    again = sf.to_document(sf.from_document(first))
+    assert comparable(first) == comparable(again)
+    # The exported document says the same as the file, times normalised to UTC.
+    assert first["title"] == original["title"]
+    assert len(first["timeline"]) == len(original["timeline"])
+    assert first["action_items"] == [
+        {"due": "", "ticket": "", "owner": "", "priority": "P2", "type": "other",
+         "status": "open"} | item for item in original["action_items"]
+    ]
+
+
+def test_record_round_trip_keeps_identity_and_clock() -> None:
+    pm = sf.from_document(doc())
+    pm.meeting.clock = {"version": 1, "anything": [1, 2]}
+    back = sf.from_record(sf.to_record(pm))
+    assert back.id == pm.id
+    assert back.created_at == pm.created_at.replace(microsecond=pm.created_at.microsecond)
+    assert back.meeting.clock == pm.meeting.clock
+    assert back == pm
+
+
+ZONES = ["UTC", "Europe/Amsterdam", "America/Los_Angeles", "Asia/Kolkata", "Australia/Sydney"]
+text = st.text(min_size=1, max_size=40).filter(lambda s: s.strip() != "")
+instants = st.datetimes(
+    min_value=datetime(2000, 1, 1), max_value=datetime(2040, 1, 1), timezones=st.just(UTC)
+)
+
+
+@st.composite
+def postmortems(draw: st.DrawFn) -> Postmortem:
+    return Postmortem(
+        title=draw(text),
+        incident_id=draw(st.text(max_size=12)),
+        severity=draw(st.sampled_from(["", "SEV-1", "SEV-2"])),
+        status=draw(st.sampled_from(list(Status))),
+        timezone=draw(st.sampled_from(ZONES)),
+        owner=draw(st.text(max_size=20)),
+        participants=draw(st.lists(st.builds(Participant, text, st.text(max_size=10)),
+                                   max_size=4)),
+        summary=draw(st.text(max_size=80)),
+        timeline=draw(
+            st.lists(st.builds(TimelineEvent, instants, text, st.sampled_from(list(EventKind))),
+                     max_size=8)
+        ),
+        went_right=draw(st.lists(text, max_size=3)),
+        went_wrong=draw(st.lists(text, max_size=3)),
+        got_lucky=draw(st.lists(text, max_size=3)),
+        whys=draw(st.lists(st.builds(WhyChain, text, st.lists(text, max_size=4)), max_size=2)),
+        action_items=draw(
+            st.lists(
+                st.builds(
+                    ActionItem,
+                    title=text,
+                    owner=st.text(max_size=10),
+                    due=st.one_of(st.none(), st.dates(date(2000, 1, 1), date(2040, 1, 1))),
+                    priority=st.sampled_from(list(Priority)),
+                    type=st.sampled_from(list(ActionType)),
+                    ticket=st.text(max_size=10),
+                    status=st.sampled_from(list(ActionStatus)),
+                ),
+                max_size=4,
+            )
+        ),
+    )
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(postmortems())
+def test_generated_sessions_round_trip(pm: Postmortem) -> None:
+    exported = sf.to_document(pm)
+    text_form = json.loads(sf.dumps(exported))
+    imported = sf.from_document(text_form)
+    assert comparable(sf.to_document(imported)) == comparable(exported)
+    assert imported.sorted_timeline() == pm.sorted_timeline()
+    assert imported.action_items == pm.action_items

@@ -1,0 +1,252 @@
+"""The archive: durable saves, one writer per meeting, damaged files left alone."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pmtui.core import sessionfile as sf
+from pmtui.core.models import Postmortem
+from pmtui.store.lock import MeetingLock
+from pmtui.store.store import (
+    AmbiguousId,
+    CorruptFileError,
+    MeetingNotFound,
+    ReadOnlyError,
+    Store,
+    StoreError,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def make_store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "data", summarize=sf.summarize)
+
+
+def record(title: str = "Outage", meeting_id: str | None = None) -> dict[str, Any]:
+    pm = Postmortem(title=title)
+    if meeting_id:
+        pm.id = meeting_id
+    return sf.to_record(pm)
+
+
+def test_create_load_list_and_resolve(tmp_path: Path) -> None:
+    store = make_store(tmp_path)
+    first = store.create(record("Checkout errors", "aaaa1111" + "0" * 24))
+    store.create(record("Login outage", "aaaa2222" + "0" * 24))
+    assert store.load(first)["title"] == "Checkout errors"
+    assert {row["title"] for row in store.list()} == {"Checkout errors", "Login outage"}
+    assert store.resolve("aaaa1") == first
+    with pytest.raises(AmbiguousId, match="matches 2 meetings"):
+        store.resolve("aaaa")
+    with pytest.raises(MeetingNotFound, match="no meeting with an id starting"):
+        store.resolve("zzz")
+    with pytest.raises(StoreError, match="exists already"):
+        store.create(record("again", first))
+
+
+def test_save_rewrites_only_that_meeting(tmp_path: Path) -> None:
+    store = make_store(tmp_path)
+    ids = [store.create(record(f"meeting {i}")) for i in range(5)]
+    before = {i: store.meeting_path(i).stat().st_mtime_ns for i in ids}
+    summaries = {i: (store.index / f"{i}.json").read_bytes() for i in ids}
+    with store.open(ids[2]) as handle:
+        changed = dict(handle.record, summary="a new summary")
+        handle.save(changed)
+        size = store.meeting_path(ids[2]).stat().st_size
+        assert handle.bytes_written <= 2 * size
+    assert store.load(ids[2])["summary"] == "a new summary"
+    for i in ids:
+        if i != ids[2]:
+            assert store.meeting_path(i).stat().st_mtime_ns == before[i]
+        # The summary did not change, so no summary file was rewritten.
+        assert (store.index / f"{i}.json").read_bytes() == summaries[i]
+
+
+def test_summary_follows_the_title(tmp_path: Path) -> None:
+    store = make_store(tmp_path)
+    meeting_id = store.create(record("old title"))
+    with store.open(meeting_id) as handle:
+        handle.save(dict(handle.record, title="new title"))
+    assert [row["title"] for row in store.list()] == ["new title"]
+
+
+def test_a_stale_summary_is_rebuilt(tmp_path: Path) -> None:
+    store = make_store(tmp_path)
+    meeting_id = store.create(record("right title"))
+    summary = store.index / f"{meeting_id}.json"
+    summary.write_text(json.dumps({"id": meeting_id, "title": "stale"}))
+    old = store.meeting_path(meeting_id).stat().st_mtime - 10
+    os.utime(summary, (old, old))  # older than the meeting: a crash between the two writes
+    assert [row["title"] for row in store.list()] == ["right title"]
+    summary.write_text("{ damaged")
+    assert [row["title"] for row in store.list()] == ["right title"]
+
+
+def test_damaged_meeting_is_named_left_untouched_and_the_rest_still_opens(tmp_path: Path) -> None:
+    store = make_store(tmp_path)
+    good = store.create(record("good"))
+    bad = store.create(record("bad"))
+    path = store.meeting_path(bad)
+    path.write_bytes(b'{"meeting": {"1": {"id": "x", "ti')  # torn by some other tool
+    damaged = path.read_bytes()
+    (store.index / f"{bad}.json").unlink()
+    rows = store.list()
+    assert [row["id"] for row in rows] == [good]
+    assert any(str(path) in problem and "damaged" in problem for problem in store.problems())
+    with pytest.raises(CorruptFileError, match=str(path)):
+        store.load(bad)
+    with pytest.raises(CorruptFileError):
+        store.open(bad)
+    assert path.read_bytes() == damaged
+    assert not MeetingLock(store.meetings / f"{bad}.lock").is_held_elsewhere()
+    with store.open(good) as handle:
+        handle.save(dict(handle.record, summary="still works"))
+
+
+def test_leftover_temp_files_from_dead_writers_are_removed(tmp_path: Path) -> None:
+    store = make_store(tmp_path)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    dead_pid = int(dead.stdout)
+    leftover = store.meetings / f".abc.json.{dead_pid}.deadbeef.tmp"
+    live = store.meetings / f".abc.json.{os.getpid()}.cafebabe.tmp"
+    leftover.write_text("half")
+    live.write_text("mine, in progress")
+    make_store(tmp_path)
+    assert not leftover.exists()
+    assert live.exists()
+
+
+def test_saves_from_many_threads_leave_a_whole_file(tmp_path: Path) -> None:
+    store = make_store(tmp_path)
+    meeting_id = store.create(record("threads"))
+    handle = store.open(meeting_id)
+    base = handle.record
+
+    def worker(n: int) -> None:
+        for i in range(20):
+            handle.save(dict(base, summary=f"{n}-{i}"))
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    handle.close()
+    assert store.load(meeting_id)["summary"].endswith("-19")
+
+
+def test_read_only_handle_refuses_to_save(tmp_path: Path) -> None:
+    store = make_store(tmp_path)
+    meeting_id = store.create(record())
+    with store.open(meeting_id, write=True) as writer:
+        reader = store.open(meeting_id, write=True)
+        assert not writer.read_only
+        assert reader.read_only
+        assert reader.lock_message and "opened read-only" in reader.lock_message
+        with pytest.raises(ReadOnlyError):
+            reader.save(reader.record)
+        with pytest.raises(StoreError, match="open in another pmtui"):
+            store.delete(meeting_id)
+    store.delete(meeting_id)
+    assert store.list() == []
+
+
+HOLDER = textwrap.dedent(
+    """
+    import sys, time
+    from pmtui.store.store import Store
+    handle = Store(sys.argv[1]).open(sys.argv[2])
+    print("read-only" if handle.read_only else "holding", flush=True)
+    time.sleep(60)
+    """
+)
+
+
+def test_second_process_gets_read_only_until_the_holder_dies(tmp_path: Path) -> None:
+    store = make_store(tmp_path)
+    meeting_id = store.create(record())
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(store.root), meeting_id],
+        stdout=subprocess.PIPE, text=True, env=env,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "holding"
+        handle = store.open(meeting_id)
+        assert handle.read_only
+        assert f"pid {holder.pid}" in (handle.lock_message or "")
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait()
+    # The holder died without cleaning up: its lock is stale and is taken over.
+    with store.open(meeting_id) as handle:
+        assert not handle.read_only
+        handle.save(dict(handle.record, summary="after the crash"))
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from pmtui.store.store import Store
+    store = Store(sys.argv[1])
+    handle = store.open(sys.argv[2])
+    base = handle.record
+    print("ready", flush=True)
+    n = 0
+    while True:
+        n += 1
+        handle.save(dict(base, summary=str(n) * 2000, title=f"version {n}"))
+    """
+)
+
+
+def test_a_writer_killed_at_random_moments_never_leaves_a_torn_file(tmp_path: Path) -> None:
+    store = make_store(tmp_path)
+    meeting_id = store.create(record("version 0"))
+    path = store.meeting_path(meeting_id)
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    seen = set()
+    for round_ in range(12):
+        writer = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(store.root), meeting_id],
+            stdout=subprocess.PIPE, text=True, env=env,
+        )
+        assert writer.stdout is not None
+        assert writer.stdout.readline().strip() == "ready"
+        time.sleep(0.01 + (round_ % 5) * 0.013)
+        writer.send_signal(signal.SIGKILL)
+        writer.wait()
+        data = json.loads(path.read_text(encoding="utf-8"))  # never torn
+        saved = data["meeting"]["1"]
+        assert saved["id"] == meeting_id
+        assert saved["title"].startswith("version ")
+        if saved["summary"]:
+            n = saved["title"].removeprefix("version ")
+            assert saved["summary"] == n * 2000
+        seen.add(saved["title"])
+    assert len(seen) > 1  # the writers really did write between kills
+    make_store(tmp_path)  # cleans the killed writers' temporary files
+    assert not list(store.meetings.glob(".*.tmp"))
+
+
+def test_default_data_dir_honours_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pmtui.store.store import default_data_dir
+
+    monkeypatch.setenv("PMTUI_DATA", str(tmp_path / "elsewhere"))
+    assert default_data_dir() == tmp_path / "elsewhere"
