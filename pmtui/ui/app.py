@@ -164,9 +164,10 @@ class PmtuiApp(App[None]):
                 return
         self.exit()
 
-    def on_screen_resume(self) -> None:
+    def settle_cursor(self, screen: Screen[object]) -> None:
+        """Stop text cursors blinking when asked (snapshots must not flicker)."""
         if not self.cursor_blink:
-            for widget in self.screen.query("Input, TextArea"):
+            for widget in screen.query("Input, TextArea"):
                 widget.cursor_blink = False  # type: ignore[attr-defined]
 
 

@@ -43,6 +43,7 @@ class HomeScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def on_mount(self) -> None:
+        self.pmtui.settle_cursor(self)
         self.action_reload()
 
     def on_screen_resume(self) -> None:

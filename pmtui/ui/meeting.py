@@ -91,6 +91,7 @@ class MeetingScreen(Screen[None]):
         if self.read_only and reason:
             self.notify(reason, title="Read-only", severity="warning", timeout=8)
         self.set_interval(TICK_S, self.tick)
+        self.app.settle_cursor(self)  # type: ignore[attr-defined]
         self.tick()
         self.call_after_refresh(self._focus_stage)
 
@@ -105,6 +106,10 @@ class MeetingScreen(Screen[None]):
         view = self.live.engine.view(now)
         switcher = self.query_one(ContentSwitcher)
         if switcher.current != view.stage.key:
+            pane = self.query_one(f"#{view.stage.key}", StagePane)
+            if pane.stale:
+                pane.refresh_record()
+                pane.stale = False
             switcher.current = view.stage.key
             self.call_after_refresh(self._focus_stage)
         self.query_one(MeetingHeader).show_view(view, self._save_state())
@@ -174,7 +179,10 @@ class MeetingScreen(Screen[None]):
     # -- edits and saving -------------------------------------------------------------------
 
     @on(StagePane.Edited)
-    def edited(self) -> None:
+    def edited(self, message: StagePane.Edited) -> None:
+        for pane in self.query(StagePane):
+            if pane is not message.pane:
+                pane.stale = True
         self.save()
         self.query_one(MeetingHeader).show_title(
             self.live.pm.title, self.live.pm.incident_id,

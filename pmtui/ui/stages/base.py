@@ -17,10 +17,15 @@ class StagePane(Vertical):
     class Edited(Message):
         """The record changed: save it and redraw what shows it."""
 
+        def __init__(self, pane: StagePane) -> None:
+            super().__init__()
+            self.pane = pane
+
     def __init__(self, live: LiveMeeting, *, read_only: bool, id: str) -> None:
         super().__init__(id=id, classes="stage-pane")
         self.live = live
         self.read_only = read_only
+        self.stale = False  # another stage changed the record since this one was drawn
 
     def apply(self, change: Callable[..., Any], *args: Any) -> Any:
         """Make one edit; returns its result (True if it has none), or None when refused.
@@ -35,7 +40,7 @@ class StagePane(Vertical):
         except EditError as error:
             self.notify(str(error), severity="warning")
             return None
-        self.post_message(self.Edited())
+        self.post_message(self.Edited(self))
         self.refresh_record()
         return True if result is None else result
 

@@ -87,6 +87,11 @@ class WhysPane(StagePane):
         chains = self.live.pm.whys
         if self.chain is not None and self.chain >= len(chains):
             self.chain = len(chains) - 1 if chains else None
+        if self.chain is None and chains:
+            self.chain = len(chains) - 1  # the newest, e.g. one started from 'went wrong'
+        if self.stale and chains:
+            self.chain = len(chains) - 1
+        self.stale = False
         chain_list = self.query_one(ChainList)
         chain_list.clear_options()
         chain_list.add_options(

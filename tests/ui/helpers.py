@@ -1,0 +1,49 @@
+"""Helpers for driving the app with Pilot."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from pmtui.core import sessionfile
+from pmtui.core.clock import FakeClock
+from pmtui.store.store import Store
+from pmtui.ui.app import PmtuiApp, Start, make_app
+from pmtui.ui.meeting import MeetingScreen
+
+T0 = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "sample_sessions" / "gitlab-2017-database-outage.json"
+
+
+def new_store(folder: Path) -> Store:
+    return Store(folder, summarize=sessionfile.summarize)
+
+
+def app_for(store: Store, clock: FakeClock, start: Start | None = None) -> PmtuiApp:
+    return make_app(store, clock, start=start, cursor_blink=False)
+
+
+def sample_meeting(store: Store) -> str:
+    return store.create(sessionfile.to_record(sessionfile.read_session_file(SAMPLE)))
+
+
+async def type_text(pilot: Pilot[None], text: str) -> None:
+    await pilot.press(*text)
+
+
+def meeting(app: PmtuiApp) -> MeetingScreen:
+    screen = app.screen
+    assert isinstance(screen, MeetingScreen), type(screen)
+    return screen
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Let queued messages run and background saves land."""
+    await pilot.pause()
+    screen = pilot.app.screen
+    if isinstance(screen, MeetingScreen) and screen.saver is not None:
+        screen.saver.flush(5)
+    await pilot.pause()

@@ -1,0 +1,221 @@
+"""A whole meeting driven by keystrokes, then the stored record checked field by field."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from textual.widgets import DataTable, Input
+
+from pmtui.core import sessionfile
+from pmtui.core.clock import FakeClock
+from pmtui.core.models import ActionStatus, EventKind, Priority, Status
+from pmtui.ui.app import Start
+from tests.ui.helpers import T0, app_for, meeting, new_store, settle, type_text
+
+
+async def test_a_whole_meeting_by_keystrokes(tmp_path: Path) -> None:
+    store = new_store(tmp_path)
+    clock = FakeClock(T0.timestamp())
+    app = app_for(store, clock, Start(new_title="Checkout errors after deploy", minutes=15))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = meeting(app)
+        await pilot.press("f2")  # start the clock
+        assert screen.live.engine.view(clock.now()).running
+
+        # 1. Timeline: time, Enter, text, Enter; the next event right away.
+        assert isinstance(app.focused, Input) and app.focused.id == "event-time"
+        await type_text(pilot, "09:15")
+        await pilot.press("enter")
+        await type_text(pilot, "Deploy 4812 reaches all regions")
+        await pilot.press("enter")
+        await type_text(pilot, "+7m")
+        await pilot.press("enter")
+        await type_text(pilot, "Checkout error alert fires")
+        await pilot.press("enter")
+        await type_text(pilot, "09:31")
+        await pilot.press("enter")
+        await type_text(pilot, "Deploy rolled back")
+        await pilot.press("enter")
+        # Kinds are set from the table: k cycles the highlighted event's kind.
+        table = screen.query_one("#events", DataTable)
+        table.focus()
+        await pilot.pause()
+        table.move_cursor(row=0)
+        await pilot.press("k")  # event -> start
+        table.move_cursor(row=1)
+        await pilot.press("k", "k")  # event -> start -> detection
+        table.move_cursor(row=2)
+        await pilot.press("k", "k", "k")  # -> mitigation
+        clock.advance(200)
+        screen.tick()
+        await pilot.press("f5")
+
+        # 2. Right / wrong / lucky: quick capture, one after another.
+        assert app.focused is not None and app.focused.id == "input-went_right"
+        await type_text(pilot, "Rollback took two minutes")
+        await pilot.press("enter")
+        await type_text(pilot, "Alert fired before customers wrote in")
+        await pilot.press("enter")
+        screen.query_one("#input-went_wrong", Input).focus()
+        await pilot.pause()
+        await type_text(pilot, "Canary covered one region only")
+        await pilot.press("enter")
+        screen.query_one("#list-went_wrong").focus()
+        await pilot.pause()
+        await pilot.press("w")  # start a Five Whys chain from this note
+        screen.query_one("#input-got_lucky", Input).focus()
+        await pilot.pause()
+        await type_text(pilot, "Low traffic on a Sunday")
+        await pilot.press("enter")
+        clock.advance(150)
+        await pilot.press("f5")
+
+        # 3. Five Whys: the chain started from 'went wrong' is there; answer it.
+        assert app.focused is not None and app.focused.id == "answer-input"
+        for answer in ("The bad build reached every region at once",
+                       "The canary stage checked one region",
+                       "Canary scope was set by hand per service"):
+            await type_text(pilot, answer)
+            await pilot.press("enter")
+        clock.advance(100)
+        await pilot.press("f5")
+
+        # 4. Action items: fill the form and press Enter.
+        assert app.focused is not None and app.focused.id == "action-title"
+        await type_text(pilot, "Canary every deploy in three regions")
+        await pilot.press("tab")
+        await type_text(pilot, "Ana")
+        await pilot.press("tab")
+        await type_text(pilot, "2026-12-04")
+        await pilot.press("enter")
+        clock.advance(60)
+        await pilot.press("f5")
+
+        # 5. Wrap-up: free text, saved half a second after the last key.
+        assert app.focused is not None and app.focused.id == "field-summary"
+        await type_text(pilot, "A bad build reached all regions; rollback fixed it.")
+        screen.query_one("#field-severity", Input).focus()
+        await pilot.pause()
+        await type_text(pilot, "SEV-2")
+        await pilot.press("enter")
+        await pilot.pause(0.7)
+        clock.advance(30)
+        await pilot.press("f5")  # finish
+        await settle(pilot)
+        meeting_id = screen.live.pm.id
+        assert "✓ saved" in str(screen._save_state())
+        await app.action_quit()
+
+    pm = sessionfile.from_record(store.load(meeting_id))
+    assert pm.title == "Checkout errors after deploy"
+    assert [(e.at, e.kind, e.text) for e in pm.sorted_timeline()] == [
+        (datetime(2026, 11, 20, 9, 15, tzinfo=UTC), EventKind.START,
+         "Deploy 4812 reaches all regions"),
+        (datetime(2026, 11, 20, 9, 22, tzinfo=UTC), EventKind.DETECTION,
+         "Checkout error alert fires"),
+        (datetime(2026, 11, 20, 9, 31, tzinfo=UTC), EventKind.MITIGATION, "Deploy rolled back"),
+    ]
+    assert pm.went_right == ["Rollback took two minutes", "Alert fired before customers wrote in"]
+    assert pm.went_wrong == ["Canary covered one region only"]
+    assert pm.got_lucky == ["Low traffic on a Sunday"]
+    assert len(pm.whys) == 1
+    assert pm.whys[0].problem == "Canary covered one region only"
+    assert pm.whys[0].answers[-1] == "Canary scope was set by hand per service"
+    assert len(pm.whys[0].answers) == 3
+    (item,) = pm.action_items
+    assert item.title == "Canary every deploy in three regions"
+    assert (item.owner, item.due, item.priority) == ("Ana", date(2026, 12, 4), Priority.P2)
+    assert item.status is ActionStatus.OPEN
+    assert pm.summary == "A bad build reached all regions; rollback fixed it."
+    assert pm.severity == "SEV-2"
+    assert pm.status is Status.DRAFT
+    spent = {s.stage: s.spent_s for s in pm.meeting.agenda}
+    assert spent == {"timeline": 200, "lessons": 150, "whys": 100, "actions": 60, "wrapup": 30}
+    assert pm.meeting.held_at == T0
+    assert store.list()[0]["open_actions"] == 1
+
+
+async def test_reopening_resumes_paused_where_it_was(tmp_path: Path) -> None:
+    store = new_store(tmp_path)
+    clock = FakeClock(T0.timestamp())
+    app = app_for(store, clock, Start(new_title="Reopen me", minutes=20))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = meeting(app)
+        await pilot.press("f2")
+        clock.advance(90)
+        await pilot.press("f5")
+        clock.advance(40)
+        await type_text(pilot, "Pager reached the right team")
+        await pilot.press("enter")
+        await settle(pilot)
+        meeting_id = screen.live.pm.id
+        # No quit: the process "dies" here, with the lock still held by this app.
+        screen.saver.flush(5)  # type: ignore[union-attr]
+        screen.handle.close()  # type: ignore[union-attr]
+        screen.handle = None
+
+    clock.advance(3600)
+    again = app_for(store, clock, Start(meeting_id=meeting_id))
+    async with again.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = meeting(again)
+        view = screen.live.engine.view(clock.now())
+        assert not view.running and view.stage.key == "lessons"
+        assert int(view.meeting_elapsed_s) == 130
+        assert screen.live.pm.went_right == ["Pager reached the right team"]
+        assert "paused" in str(screen.query_one("#header-meeting").render())
+        await again.action_quit()
+
+
+async def test_back_undoes_an_accidental_next_and_undo_restores_a_deleted_event(
+    tmp_path: Path,
+) -> None:
+    from tests.ui.helpers import sample_meeting
+
+    store = new_store(tmp_path)
+    meeting_id = sample_meeting(store)
+    clock = FakeClock(T0.timestamp())
+    app = app_for(store, clock, Start(meeting_id=meeting_id))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = meeting(app)
+        events = len(screen.live.pm.timeline)
+        table = screen.query_one("#events", DataTable)
+        table.focus()
+        await pilot.pause()
+        await pilot.press("d")
+        assert len(screen.live.pm.timeline) == events - 1
+        await pilot.press("ctrl+z")
+        assert len(screen.live.pm.timeline) == events
+        await pilot.press("f5", "f4")
+        assert screen.live.engine.view(clock.now()).stage.key == "timeline"
+        await settle(pilot)
+        await app.action_quit()
+    assert len(store.load(meeting_id)["timeline"]) == events
+
+
+async def test_a_second_app_on_the_same_meeting_is_read_only(tmp_path: Path) -> None:
+    from tests.ui.helpers import sample_meeting
+
+    store = new_store(tmp_path)
+    meeting_id = sample_meeting(store)
+    holder = store.open(meeting_id)
+    before = store.meeting_path(meeting_id).read_bytes()
+    clock = FakeClock(T0.timestamp())
+    app = app_for(store, clock, Start(meeting_id=meeting_id))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = meeting(app)
+        assert screen.read_only
+        assert "READ-ONLY" in str(screen.query_one("#header-title").render())
+        await type_text(pilot, "10:00")
+        await pilot.press("enter")
+        await type_text(pilot, "should not be saved")
+        await pilot.press("enter")
+        assert all(e.text != "should not be saved" for e in screen.live.pm.timeline)
+        await app.action_quit()
+    holder.close()
+    assert store.meeting_path(meeting_id).read_bytes() == before
