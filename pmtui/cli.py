@@ -45,9 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("new", help="start a new postmortem meeting")
     p.add_argument("--title", default="", help="the incident's title")
-    p.add_argument(
-        "--minutes", type=int, default=30, help="meeting length in minutes (default 30)"
-    )
+    p.add_argument("--minutes", type=int, default=30, help="meeting length in minutes (default 30)")
 
     p = commands.add_parser("open", help="open a meeting to run or continue it")
     p.add_argument("id", help="meeting id (a unique prefix is enough)")
@@ -149,7 +147,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         return 0
     from pmtui.show import meetings_table, print_renderable
 
-    print_renderable(meetings_table(rows))
+    print_renderable(meetings_table(rows), wrap=False)
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich import box
+from rich.cells import cell_len, set_cell_size
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
@@ -14,34 +15,57 @@ from pmtui.core import metrics, timeutil
 from pmtui.core.models import Postmortem
 
 
-def print_renderable(renderable: RenderableType) -> None:
-    Console(highlight=False).print(renderable)
+def print_renderable(renderable: RenderableType, *, wrap: bool = True) -> None:
+    Console(highlight=False).print(
+        renderable, no_wrap=not wrap, overflow="ellipsis" if not wrap else None
+    )
 
 
 def _day(iso: str | None) -> str:
     return iso[:10] if iso else ""
 
 
-def meetings_table(rows: list[dict[str, Any]]) -> RenderableType:
+def meetings_table(rows: list[dict[str, Any]], width: int | None = None) -> RenderableType:
+    """The archive as aligned columns.
+
+    Laid out by hand rather than with rich.Table: a Table of 1,000 rows takes most of a
+    second to measure, this takes milliseconds. Widths count terminal cells, so wide
+    characters in titles keep the columns straight.
+    """
     if not rows:
         return Text("No meetings yet. Start one with `pmtui new` or `pmtui import FILE`.")
-    table = Table(box=box.SIMPLE_HEAD, title=f"{len(rows)} meeting(s)", title_justify="left")
-    table.add_column("id", style="bold cyan", no_wrap=True)
-    table.add_column("title", overflow="fold")
-    table.add_column("severity", no_wrap=True)
-    table.add_column("status", no_wrap=True)
-    table.add_column("date", no_wrap=True)
-    table.add_column("open actions", justify="right")
-    for row in rows:
-        table.add_row(
+    width = width or Console().width
+    cells = [
+        (
             row["id"][:8],
             row.get("title", ""),
-            row.get("severity", ""),
+            row.get("severity", "") or "—",
             row.get("status", ""),
             _day(row.get("incident_at") or row.get("held_at")),
             str(row.get("open_actions", 0)),
         )
-    return table
+        for row in rows
+    ]
+    header = ("id", "title", "severity", "status", "date", "open actions")
+    fixed = [max(cell_len(r[i]) for r in [header, *cells]) for i in range(len(header))]
+    others = sum(fixed) - fixed[1] + 2 * (len(header) - 1)
+    fixed[1] = max(12, min(fixed[1], width - others))
+    styles = ("bold cyan", "", "", "", "", "")
+    text = Text()
+    text.append(f"{len(rows)} meeting(s)\n", style="bold")
+    for n, line in enumerate([header, *cells]):
+        for i, value in enumerate(line):
+            cell = set_cell_size(value, fixed[i]) if i != 5 else value.rjust(fixed[i])
+            if i == 1 and cell_len(value) > fixed[1]:
+                cell = set_cell_size(value, fixed[1] - 1) + "…"
+            text.append(cell, style="bold" if n == 0 else styles[i])
+            if i < len(line) - 1:
+                text.append("  ")
+        text.append("\n")
+        if n == 0:
+            text.append("─" * min(width, sum(fixed) + 2 * (len(header) - 1)) + "\n", "dim")
+    text.rstrip()
+    return text
 
 
 def _field(label: str, value: str) -> RenderableType:
@@ -63,8 +87,10 @@ def record_view(pm: Postmortem) -> RenderableType:
     head.add_row("status", pm.status.value)
     head.add_row("owner", pm.owner or "—")
     head.add_row("time zone", pm.timezone)
-    head.add_row("participants", ", ".join(f"{p.name} ({p.role})" if p.role else p.name
-                                           for p in pm.participants) or "—")
+    head.add_row(
+        "participants",
+        ", ".join(f"{p.name} ({p.role})" if p.role else p.name for p in pm.participants) or "—",
+    )
 
     parts: list[RenderableType] = [Panel(head, title=Text(pm.title, style="bold"))]
     for label in ("summary", "impact", "trigger", "detection", "resolution"):

@@ -11,7 +11,9 @@ SAMPLES = sorted((ROOT / "sample_sessions").glob("*.json"))
 
 
 @pytest.fixture(autouse=True)
-def isolated_data(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_data(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     folder = tmp_path_factory.mktemp("pmtui-data")
     monkeypatch.setenv("PMTUI_DATA", str(folder))
     monkeypatch.setenv("PMTUI_KEYMAP", str(folder / "no-keymap.json"))

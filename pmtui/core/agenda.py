@@ -73,9 +73,7 @@ def scaled(minutes: int) -> Agenda:
     if isinstance(minutes, bool) or not isinstance(minutes, int):
         raise ValueError("the meeting length is a whole number of minutes")
     if not MIN_MINUTES <= minutes <= MAX_MINUTES:
-        raise ValueError(
-            f"a meeting lasts {MIN_MINUTES} to {MAX_MINUTES} minutes, not {minutes}"
-        )
+        raise ValueError(f"a meeting lasts {MIN_MINUTES} to {MAX_MINUTES} minutes, not {minutes}")
     weights = [w for _, _, w in STAGES]
     spare = minutes - len(STAGES)  # one minute each is given up front
     shares = [spare * w / sum(weights) for w in weights]

@@ -61,8 +61,14 @@ class MeetingReopened:
 
 
 Event = (
-    MeetingStarted | Paused | Resumed | StageChanged | StageOverran | Extended
-    | MeetingFinished | MeetingReopened
+    MeetingStarted
+    | Paused
+    | Resumed
+    | StageChanged
+    | StageOverran
+    | Extended
+    | MeetingFinished
+    | MeetingReopened
 )
 
 
@@ -344,8 +350,10 @@ def _flag(data: dict[str, Any], key: str) -> bool:
 
 def _flags(data: dict[str, Any], key: str, n: int) -> list[bool]:
     values = data.get(key)
-    if not isinstance(values, list) or len(values) != n or not all(
-        isinstance(v, bool) for v in values
+    if (
+        not isinstance(values, list)
+        or len(values) != n
+        or not all(isinstance(v, bool) for v in values)
     ):
         raise ValueError(f"meeting state {key} must be {n} true/false values")
     return values
@@ -353,8 +361,12 @@ def _flags(data: dict[str, Any], key: str, n: int) -> list[bool]:
 
 def _numbers(data: dict[str, Any], key: str, n: int) -> list[float]:
     values = data.get(key)
-    if not isinstance(values, list) or len(values) != n or not all(
-        isinstance(v, int | float) and not isinstance(v, bool) and v >= 0 for v in values
+    if (
+        not isinstance(values, list)
+        or len(values) != n
+        or not all(
+            isinstance(v, int | float) and not isinstance(v, bool) and v >= 0 for v in values
+        )
     ):
         raise ValueError(f"meeting state {key} must be {n} numbers >= 0")
     return values

@@ -84,8 +84,9 @@ class LiveMeeting:
         view = self.engine.view(now)
         self.pm.meeting.clock = self.engine.to_dict(now)
         self.pm.meeting.agenda = [
-            StageRecord(stage=s.key, title=s.title, planned_s=int(s.timebox_s),
-                        spent_s=int(s.spent_s))
+            StageRecord(
+                stage=s.key, title=s.title, planned_s=int(s.timebox_s), spent_s=int(s.spent_s)
+            )
             for s in view.spent
         ]
         return sessionfile.to_record(self.pm)
@@ -131,8 +132,9 @@ class LiveMeeting:
     def redo(self) -> str | None:
         return self._swap(self._redo, self._undo)
 
-    def _swap(self, source: list[tuple[str, Postmortem]], target: list[tuple[str, Postmortem]]) \
-            -> str | None:
+    def _swap(
+        self, source: list[tuple[str, Postmortem]], target: list[tuple[str, Postmortem]]
+    ) -> str | None:
         if not source:
             return None
         label, state = source.pop()

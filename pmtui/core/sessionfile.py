@@ -211,8 +211,9 @@ def _whys(reader: _Reader, doc: dict[str, Any]) -> list[WhyChain]:
         path = f"whys[{i}]"
         if (obj := reader.mapping(raw, path)) is not None:
             problem = reader.text(obj, "problem", f"{path}.problem", required=True)
-            answers = _strings(reader, reader.items(obj, "answers", f"{path}.answers"),
-                               f"{path}.answers")
+            answers = _strings(
+                reader, reader.items(obj, "answers", f"{path}.answers"), f"{path}.answers"
+            )
             out.append(WhyChain(problem=problem, answers=answers))
     return out
 
@@ -250,9 +251,7 @@ def _meeting(reader: _Reader, raw: Any, tz: tzinfo, *, keep_identity: bool) -> M
     held = obj.get("held_at")
     if held not in (None, ""):
         if isinstance(held, str):
-            facts.held_at = reader.guarded(
-                "meeting.held_at", lambda: timeutil.parse_iso(held, tz)
-            )
+            facts.held_at = reader.guarded("meeting.held_at", lambda: timeutil.parse_iso(held, tz))
         else:
             reader.fail("meeting.held_at", "must be text")
     facts.facilitator = reader.text(obj, "facilitator", "meeting.facilitator")

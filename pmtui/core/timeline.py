@@ -25,8 +25,10 @@ def marker_warnings(pm: Postmortem) -> list[str]:
     missing = [kind.value for kind in MARKERS if pm.first_marker(kind) is None]
     warnings = []
     if missing:
-        warnings.append(f"No {', '.join(missing)} marker{'s' if len(missing) > 1 else ''}: "
-                        "the metrics that need them show n/a")
+        warnings.append(
+            f"No {', '.join(missing)} marker{'s' if len(missing) > 1 else ''}: "
+            "the metrics that need them show n/a"
+        )
     starts = sum(1 for e in pm.timeline if e.kind is EventKind.START)
     if starts > 1:
         warnings.append(f"{starts} start markers: metrics count from the first")

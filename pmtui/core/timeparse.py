@@ -158,5 +158,6 @@ def _span(delta: timedelta) -> str:
 
 def _result(at: datetime, zone_info: tzinfo, note: str) -> ParsedTime:
     at = at.astimezone(UTC)
-    return ParsedTime(at=at, local=at.astimezone(zone_info), note=note,
-                      display=utc_and_local(at, zone_info))
+    return ParsedTime(
+        at=at, local=at.astimezone(zone_info), note=note, display=utc_and_local(at, zone_info)
+    )

@@ -24,7 +24,9 @@ def zone(name: str) -> zoneinfo.ZoneInfo:
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise TimeError(f"{quoted(name)} is not a known IANA time zone (e.g. Europe/Berlin)") from None
+        raise TimeError(
+            f"{quoted(name)} is not a known IANA time zone (e.g. Europe/Berlin)"
+        ) from None
 
 
 def localize(naive: datetime, tz: tzinfo) -> datetime:

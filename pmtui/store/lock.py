@@ -8,6 +8,7 @@ file is created exclusively and a lock whose pid is no longer alive is taken ove
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -86,8 +87,10 @@ class MeetingLock:
                 fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
             except FileExistsError:
                 holder = self.holder()
-                if holder is not None and holder.host == socket.gethostname() and not pid_alive(
-                    holder.pid
+                if (
+                    holder is not None
+                    and holder.host == socket.gethostname()
+                    and not pid_alive(holder.pid)
                 ):
                     self.path.unlink(missing_ok=True)  # stale: its process is gone
                     continue
@@ -101,10 +104,8 @@ class MeetingLock:
         if self._fd is None:
             return
         fd, self._fd = self._fd, None
-        try:
+        with contextlib.suppress(OSError):
             os.ftruncate(fd, 0)
-        except OSError:
-            pass
         if fcntl is None:
             os.close(fd)
             self.path.unlink(missing_ok=True)

@@ -171,8 +171,9 @@ class Store:
         if len(matches) > 1:
             shown = ", ".join(m[:12] for m in matches[:5])
             more = f" and {len(matches) - 5} more" if len(matches) > 5 else ""
-            raise AmbiguousId(f"{prefix!r} matches {len(matches)} meetings ({shown}{more}); "
-                              "type more of the id")
+            raise AmbiguousId(
+                f"{prefix!r} matches {len(matches)} meetings ({shown}{more}); type more of the id"
+            )
         return matches[0]
 
     def problems(self) -> list[str]:
@@ -242,8 +243,9 @@ class Store:
         if not lock.acquire():
             holder = lock.holder()
             who = f" ({holder.describe()})" if holder else ""
-            raise StoreError(f"meeting {meeting_id[:8]} is open in another pmtui{who}; "
-                             "close it there first")
+            raise StoreError(
+                f"meeting {meeting_id[:8]} is open in another pmtui{who}; close it there first"
+            )
         try:
             path.unlink()
             self._summary_path(meeting_id).unlink(missing_ok=True)
@@ -261,8 +263,10 @@ class Store:
         if write and not lock.acquire():
             holder = lock.holder()
             who = holder.describe() if holder else "another process"
-            message = (f"meeting {meeting_id[:8]} is open for editing in another pmtui "
-                       f"({who}); opened read-only")
+            message = (
+                f"meeting {meeting_id[:8]} is open for editing in another pmtui "
+                f"({who}); opened read-only"
+            )
         try:
             record = self._read(path)
         except StoreError:

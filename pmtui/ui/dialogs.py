@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
@@ -19,7 +21,7 @@ from pmtui.core.timeutil import clock_face
 class StagePicker(ModalScreen[int | None]):
     """Go to any stage: arrows and Enter, or the stage's number."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel")]
 
     def __init__(self, view: MeetingView) -> None:
         super().__init__()
@@ -50,7 +52,9 @@ class StagePicker(ModalScreen[int | None]):
 class HelpScreen(ModalScreen[None]):
     """Every key of the screen below, generated from its bindings so it is never stale."""
 
-    BINDINGS = [Binding("escape,f1,question_mark,q", "dismiss(None)", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,f1,question_mark,q", "dismiss(None)", "Close")
+    ]
 
     def __init__(self, under: Screen[object]) -> None:
         super().__init__()
@@ -62,7 +66,7 @@ class HelpScreen(ModalScreen[None]):
         table.add_column()
         bindings = self.under.active_bindings
         seen: set[str] = set()
-        for key, active in bindings.items():
+        for active in bindings.values():
             binding = active.binding
             if not binding.description or binding.description in seen:
                 continue
@@ -83,7 +87,7 @@ class HelpScreen(ModalScreen[None]):
 
 
 class NewMeetingDialog(ModalScreen[tuple[str, int] | None]):
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel")]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -109,7 +113,7 @@ class NewMeetingDialog(ModalScreen[tuple[str, int] | None]):
 class ImportDialog(ModalScreen[str | None]):
     """Ask for a session file; the caller reports problems back with `show_error`."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel")]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):

@@ -20,8 +20,8 @@ def minutes_path(title: str, when: datetime, folder: Path | None = None) -> Path
 
 
 def export_minutes(screen: MeetingScreen) -> Path | None:
-    from pmtui.fileio import write_text_atomic
     from pmtui.export import ExportError, render_markdown
+    from pmtui.fileio import write_text_atomic
 
     live = screen.live
     now = datetime.fromtimestamp(live.clock.now(), UTC)

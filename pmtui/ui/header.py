@@ -19,13 +19,23 @@ SHORT_TITLES = {
 }
 
 
-def stage_strip(view: MeetingView) -> Text:
-    """`1 Timeline › 2 Right·Wrong·Lucky › …` with the current stage highlighted."""
+def stage_strip(view: MeetingView, width: int = 200) -> Text:
+    """`1 Timeline › 2 Right·Wrong·Lucky › …` with the current stage highlighted.
+
+    Where that does not fit, the other stages shrink to their numbers, so the current
+    stage is never cut off.
+    """
+    full = _strip(view, compact=False)
+    return full if full.cell_len <= width else _strip(view, compact=True)
+
+
+def _strip(view: MeetingView, *, compact: bool) -> Text:
     text = Text()
     for i, stage in enumerate(view.spent):
         if i:
             text.append(" › ", style="dim")
-        label = f" {i + 1} {SHORT_TITLES.get(stage.key, stage.title)} "
+        name = SHORT_TITLES.get(stage.key, stage.title)
+        label = f" {i + 1} " if compact and i != view.index else f" {i + 1} {name} "
         if i == view.index:
             text.append(label, style="bold reverse")
         elif stage.skipped:
@@ -43,7 +53,7 @@ def meeting_line(view: MeetingView) -> Text:
     budget = clock_face(view.meeting_budget_s)
     text = Text.assemble(("Meeting ", "dim"), (f"{elapsed} / {budget}", "bold"))
     delta = int(view.schedule_delta_s)
-    if abs(delta) >= 60:
+    if view.started and abs(delta) >= 60:
         word = "behind plan" if delta > 0 else "ahead of plan"
         style = "bold red" if delta > 0 else "green"
         text.append(f" · {human_duration(abs(delta))} {word}", style=style)
@@ -80,7 +90,8 @@ class MeetingHeader(Horizontal):
         self.query_one("#header-title", Static).update(text)
 
     def show_view(self, view: MeetingView, save_state: Text) -> None:
-        self.query_one("#header-stages", Static).update(stage_strip(view))
+        stages = self.query_one("#header-stages", Static)
+        stages.update(stage_strip(view, stages.size.width or 200))
         line = meeting_line(view)
         line.append("   ")
         line.append_text(save_state)

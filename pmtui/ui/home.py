@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from pmtui.ui.dialogs import ImportDialog, NewMeetingDialog
+from pmtui.ui.widgets.footer import QuietFooter
 
 if TYPE_CHECKING:
     from pmtui.ui.app import PmtuiApp
 
 
 class HomeScreen(Screen[None]):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new", "New meeting", id="home.new"),
         Binding("i", "import", "Import", id="home.import"),
         Binding("enter", "open", "Open", show=True, id="home.open"),
@@ -36,7 +37,7 @@ class HomeScreen(Screen[None]):
             table.add_column(column, key=column)
         yield table
         yield Static(id="home-hint", classes="hint")
-        yield Footer()
+        yield QuietFooter()
 
     @property
     def pmtui(self) -> PmtuiApp:
@@ -69,8 +70,9 @@ class HomeScreen(Screen[None]):
         for problem in store.problems():
             hint.append(f"\n⚠ {problem}", style="yellow")
         if not rows:
-            hint = Text("No meetings yet. Press n to start one, or i to import a session file.",
-                        "bold")
+            hint = Text(
+                "No meetings yet. Press n to start one, or i to import a session file.", "bold"
+            )
         self.query_one("#home-hint", Static).update(hint)
         table.focus()
 

@@ -6,38 +6,44 @@ live meeting what the facilitator did. Saving runs in the background (core.autos
 
 from __future__ import annotations
 
+import importlib
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer
+from textual.widgets import ContentSwitcher
 
 from pmtui.core import engine as meeting_engine
 from pmtui.core.autosave import AutoSaver, SaveResult
 from pmtui.core.live import LiveMeeting
 from pmtui.ui.header import MeetingHeader
-from pmtui.ui.stages.actions import ActionsPane
 from pmtui.ui.stages.base import StagePane
-from pmtui.ui.stages.lessons import LessonsPane
-from pmtui.ui.stages.timeline import TimelinePane
-from pmtui.ui.stages.whys import WhysPane
-from pmtui.ui.stages.wrapup import WrapUpPane
+from pmtui.ui.widgets.footer import QuietFooter
 
 if TYPE_CHECKING:
     from pmtui.store.store import MeetingHandle
 
-PANES: dict[str, type[StagePane]] = {
-    "timeline": TimelinePane,
-    "lessons": LessonsPane,
-    "whys": WhysPane,
-    "actions": ActionsPane,
-    "wrapup": WrapUpPane,
+# Each stage's module is imported when its pane is first built, not at start-up.
+PANES = {
+    "timeline": ("pmtui.ui.stages.timeline", "TimelinePane"),
+    "lessons": ("pmtui.ui.stages.lessons", "LessonsPane"),
+    "whys": ("pmtui.ui.stages.whys", "WhysPane"),
+    "actions": ("pmtui.ui.stages.actions", "ActionsPane"),
+    "wrapup": ("pmtui.ui.stages.wrapup", "WrapUpPane"),
 }
+
+
+def pane_class(key: str) -> type[StagePane]:
+    module, name = PANES[key]
+    cls: type[StagePane] = getattr(importlib.import_module(module), name)
+    return cls
+
+
 TICK_S = 0.5
 CLOCK_SAVE_EVERY_S = 5.0
 
@@ -45,7 +51,7 @@ CLOCK_SAVE_EVERY_S = 5.0
 class MeetingScreen(Screen[None]):
     """Runs one meeting. Meeting controls are priority keys, so they work while typing."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "toggle_clock", "Start/Pause", priority=True, id="meeting.pause"),
         Binding("f3", "extend", "+1 min", priority=True, id="meeting.extend"),
         Binding("f4", "back", "◀ Back", priority=True, id="meeting.back"),
@@ -77,11 +83,41 @@ class MeetingScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield MeetingHeader(id="meeting-header")
-        stages = self.live.engine.view(self.live.clock.now()).spent
-        with ContentSwitcher(initial=stages[0].key, id="stages"):
-            for stage in stages:
-                yield PANES[stage.key](self.live, read_only=self.read_only, id=stage.key)
-        yield Footer()
+        current = self.live.engine.view(self.live.clock.now()).stage.key
+        # Only the current stage is built before the first frame; the others follow
+        # right after it (see _mount_other_stages), which keeps start-up fast.
+        with ContentSwitcher(initial=current, id="stages"):
+            yield self._new_pane(current)
+        yield QuietFooter()
+
+    def _new_pane(self, key: str) -> StagePane:
+        return pane_class(key)(self.live, read_only=self.read_only, id=key)
+
+    async def _pane(self, key: str) -> StagePane:
+        """The pane of a stage, built now if it was not yet."""
+        switcher = self.query_one(ContentSwitcher)
+        found = switcher.query_children(f"#{key}")
+        if found:
+            return found.first(StagePane)
+        pane = self._new_pane(key)
+        pane.display = False
+        await switcher.mount(pane)
+        self.app.settle_cursor(self)  # type: ignore[attr-defined]
+        return pane
+
+    async def _mount_other_stages(self) -> None:
+        for stage in self.live.engine.agenda.stages:
+            await self._pane(stage.key)
+
+    async def _show_stage(self, key: str) -> None:
+        pane = await self._pane(key)
+        if pane.stale:
+            pane.refresh_record()
+            pane.stale = False
+        switcher = self.query_one(ContentSwitcher)
+        if switcher.current != key:
+            switcher.current = key
+            self.call_after_refresh(self._focus_stage)
 
     def on_mount(self) -> None:
         reason = self.handle.lock_message if self.handle is not None else "demo record"
@@ -94,6 +130,7 @@ class MeetingScreen(Screen[None]):
         self.app.settle_cursor(self)  # type: ignore[attr-defined]
         self.tick()
         self.call_after_refresh(self._focus_stage)
+        self.call_after_refresh(self._mount_other_stages)
 
     # -- the clock --------------------------------------------------------------------------
 
@@ -104,14 +141,8 @@ class MeetingScreen(Screen[None]):
         now = self._now()
         self._handle_events(self.live.engine.poll(now))
         view = self.live.engine.view(now)
-        switcher = self.query_one(ContentSwitcher)
-        if switcher.current != view.stage.key:
-            pane = self.query_one(f"#{view.stage.key}", StagePane)
-            if pane.stale:
-                pane.refresh_record()
-                pane.stale = False
-            switcher.current = view.stage.key
-            self.call_after_refresh(self._focus_stage)
+        if self.query_one(ContentSwitcher).current != view.stage.key:
+            self.call_next(self._show_stage, view.stage.key)
         self.query_one(MeetingHeader).show_view(view, self._save_state())
         if view.running and now - self._last_clock_save >= CLOCK_SAVE_EVERY_S:
             self.save()
@@ -185,7 +216,8 @@ class MeetingScreen(Screen[None]):
                 pane.stale = True
         self.save()
         self.query_one(MeetingHeader).show_title(
-            self.live.pm.title, self.live.pm.incident_id,
+            self.live.pm.title,
+            self.live.pm.incident_id,
             self.handle.lock_message if self.read_only and self.handle else None,
         )
 
@@ -238,7 +270,9 @@ class MeetingScreen(Screen[None]):
         return Text(f"✓ saved {at:%H:%M:%S} UTC", style="green")
 
     def _commit_text(self) -> None:
-        self.query_one(WrapUpPane).commit_pending()
+        """Free text still waiting for its debounce goes into the record now."""
+        for pane in self.query(StagePane):
+            pane.commit_pending()
 
     def action_undo(self) -> None:
         self._undo_redo(self.live.undo, "Undid")

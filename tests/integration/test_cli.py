@@ -23,7 +23,11 @@ def run(*args: str, data: Path, stdin: str | None = None) -> subprocess.Complete
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     return subprocess.run(
         [sys.executable, "-m", "pmtui", "--data", str(data), *args],
-        capture_output=True, text=True, env=env, input=stdin, timeout=60,
+        capture_output=True,
+        text=True,
+        env=env,
+        input=stdin,
+        timeout=60,
     )
 
 
@@ -70,7 +74,10 @@ def test_import_list_show_export_delete(tmp_path: Path, capsys: pytest.CaptureFi
     assert exported["metrics"]["time_to_detect_s"] == 3600
 
     target = tmp_path / "out.json"
-    assert main(["--data", str(tmp_path), "export", meeting_id, "--format", "json", "-o", str(target)]) == 0
+    assert (
+        main(["--data", str(tmp_path), "export", meeting_id, "--format", "json", "-o", str(target)])
+        == 0
+    )
     assert json.loads(target.read_text(encoding="utf-8"))["id"] == meeting_id
 
     assert main(["--data", str(tmp_path), "delete", meeting_id, "--yes"]) == 0

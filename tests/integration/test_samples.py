@@ -20,7 +20,12 @@ def test_sample_is_a_full_record(sample: Path) -> None:
     pm = sf.read_session_file(sample)
     assert len(pm.timeline) >= 8
     kinds = {e.kind for e in pm.timeline}
-    assert {EventKind.START, EventKind.DETECTION, EventKind.MITIGATION, EventKind.RESOLUTION} <= kinds
+    assert {
+        EventKind.START,
+        EventKind.DETECTION,
+        EventKind.MITIGATION,
+        EventKind.RESOLUTION,
+    } <= kinds
     assert pm.went_right and pm.went_wrong and pm.got_lucky
     assert pm.whys and all(len(chain.answers) >= 3 for chain in pm.whys)
     assert len(pm.action_items) >= 3

@@ -28,7 +28,10 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
     subprocess.run(
         [sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(ROOT)],
-        check=True, capture_output=True, text=True, timeout=600,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     (built,) = out.glob("pmtui-*.whl")
     return built
@@ -41,14 +44,18 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     python = env_dir / "bin" / "python"
     subprocess.run(
         [str(python), "-m", "pip", "install", "-q", str(wheel)],
-        check=True, capture_output=True, text=True, timeout=900,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     yield env_dir
 
 
 def shipped_files(folder: str) -> set[str]:
-    return {p.relative_to(ROOT / folder).as_posix() for p in (ROOT / folder).rglob("*")
-            if p.is_file()}
+    return {
+        p.relative_to(ROOT / folder).as_posix() for p in (ROOT / folder).rglob("*") if p.is_file()
+    }
 
 
 def test_wheel_lists_every_shipped_file(wheel: Path) -> None:
@@ -64,24 +71,33 @@ def run_installed(env_dir: Path, *args: str, data: Path) -> subprocess.Completed
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PMTUI_DATA")}
     return subprocess.run(
         [str(env_dir / "bin" / "pmtui"), "--data", str(data), *args],
-        capture_output=True, text=True, env=env, cwd=env_dir, timeout=120,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=env_dir,
+        timeout=120,
     )
 
 
 def test_installed_pmtui_runs_with_its_template(installed: Path, tmp_path: Path) -> None:
     assert run_installed(installed, "--version", data=tmp_path).stdout.startswith("pmtui ")
     site = subprocess.run(
-        [str(installed / "bin" / "python"), "-c",
-         "import pmtui.resources as r; print(r.resource_dir('sample_sessions'))"],
-        capture_output=True, text=True, check=True, cwd=installed,
+        [
+            str(installed / "bin" / "python"),
+            "-c",
+            "import pmtui.resources as r; print(r.resource_dir('sample_sessions'))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=installed,
     ).stdout.strip()
     assert site.startswith(str(installed)), "resources must come from the installed wheel"
     sample = Path(site) / "gitlab-2017-database-outage.json"
     imported = run_installed(installed, "import", str(sample), data=tmp_path)
     assert imported.returncode == 0, imported.stderr
     meeting_id = imported.stdout.strip()
-    minutes = run_installed(installed, "export", meeting_id, "--template", "minutes",
-                            data=tmp_path)
+    minutes = run_installed(installed, "export", meeting_id, "--template", "minutes", data=tmp_path)
     assert minutes.returncode == 0, minutes.stderr
     assert minutes.stdout.startswith("# GitLab.com database deleted")
     assert "## Five Whys" in minutes.stdout
@@ -119,7 +135,10 @@ RENDER = textwrap.dedent(
 def test_installed_app_renders_with_the_shipped_stylesheet(installed: Path) -> None:
     result = subprocess.run(
         [str(installed / "bin" / "python"), "-c", RENDER],
-        capture_output=True, text=True, cwd=installed, timeout=120,
+        capture_output=True,
+        text=True,
+        cwd=installed,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "rendered MeetingScreen" in result.stdout

@@ -74,9 +74,11 @@ async def test_a_whole_meeting_by_keystrokes(tmp_path: Path) -> None:
 
         # 3. Five Whys: the chain started from 'went wrong' is there; answer it.
         assert app.focused is not None and app.focused.id == "answer-input"
-        for answer in ("The bad build reached every region at once",
-                       "The canary stage checked one region",
-                       "Canary scope was set by hand per service"):
+        for answer in (
+            "The bad build reached every region at once",
+            "The canary stage checked one region",
+            "Canary scope was set by hand per service",
+        ):
             await type_text(pilot, answer)
             await pilot.press("enter")
         clock.advance(100)
@@ -111,10 +113,16 @@ async def test_a_whole_meeting_by_keystrokes(tmp_path: Path) -> None:
     pm = sessionfile.from_record(store.load(meeting_id))
     assert pm.title == "Checkout errors after deploy"
     assert [(e.at, e.kind, e.text) for e in pm.sorted_timeline()] == [
-        (datetime(2026, 11, 20, 9, 15, tzinfo=UTC), EventKind.START,
-         "Deploy 4812 reaches all regions"),
-        (datetime(2026, 11, 20, 9, 22, tzinfo=UTC), EventKind.DETECTION,
-         "Checkout error alert fires"),
+        (
+            datetime(2026, 11, 20, 9, 15, tzinfo=UTC),
+            EventKind.START,
+            "Deploy 4812 reaches all regions",
+        ),
+        (
+            datetime(2026, 11, 20, 9, 22, tzinfo=UTC),
+            EventKind.DETECTION,
+            "Checkout error alert fires",
+        ),
         (datetime(2026, 11, 20, 9, 31, tzinfo=UTC), EventKind.MITIGATION, "Deploy rolled back"),
     ]
     assert pm.went_right == ["Rollback took two minutes", "Alert fired before customers wrote in"]

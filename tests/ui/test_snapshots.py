@@ -43,16 +43,19 @@ def at_stage(index: int, elapsed: float = 0.0) -> Any:
 
 @pytest.mark.parametrize("index", range(len(STAGES)), ids=STAGES)
 def test_every_stage_at_120x40(snap_compare: Any, tmp_path: Path, index: int) -> None:
-    assert snap_compare(sample_app(tmp_path), terminal_size=(120, 40),
-                        run_before=at_stage(index, elapsed=75))
+    assert snap_compare(
+        sample_app(tmp_path), terminal_size=(120, 40), run_before=at_stage(index, elapsed=75)
+    )
 
 
 def test_header_at_80x24_last_minute(snap_compare: Any, tmp_path: Path) -> None:
     # 30-minute preset: the timeline has 6 minutes; at 5:20 the countdown turns amber.
-    assert snap_compare(sample_app(tmp_path), terminal_size=(80, 24),
-                        run_before=at_stage(0, elapsed=320))
+    assert snap_compare(
+        sample_app(tmp_path), terminal_size=(80, 24), run_before=at_stage(0, elapsed=320)
+    )
 
 
 def test_overrun_at_80x24(snap_compare: Any, tmp_path: Path) -> None:
-    assert snap_compare(sample_app(tmp_path), terminal_size=(80, 24),
-                        run_before=at_stage(1, elapsed=400))
+    assert snap_compare(
+        sample_app(tmp_path), terminal_size=(80, 24), run_before=at_stage(1, elapsed=400)
+    )

@@ -13,15 +13,32 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from pmtui.core import sessionfile as sf
-from pmtui.core.models import ActionItem, EventKind, Participant, Postmortem, TimelineEvent, WhyChain
+from pmtui.core.models import (
+    ActionItem,
+    EventKind,
+    Participant,
+    Postmortem,
+    TimelineEvent,
+    WhyChain,
+)
 from pmtui.export import ExportError, render_markdown
 from tests.conftest import SAMPLES
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 MINUTES_SECTIONS = [
-    "Participants", "Summary", "Impact", "Timeline", "Metrics", "What went right",
-    "What went wrong", "Where we got lucky", "Five Whys", "Action items", "Trigger",
-    "Detection", "Resolution",
+    "Participants",
+    "Summary",
+    "Impact",
+    "Timeline",
+    "Metrics",
+    "What went right",
+    "What went wrong",
+    "Where we got lucky",
+    "Five Whys",
+    "Action items",
+    "Trigger",
+    "Detection",
+    "Resolution",
 ]
 HOSTILE = (
     "a | pipe\nnew line # not a heading\n- not a list\n1. not numbered\n> not a quote "
@@ -34,8 +51,11 @@ def parse(text: str) -> list[Token]:
 
 
 def headings(tokens: list[Token], level: str) -> list[str]:
-    return [tokens[i + 1].content for i, t in enumerate(tokens)
-            if t.type == "heading_open" and t.tag == level]
+    return [
+        tokens[i + 1].content
+        for i, t in enumerate(tokens)
+        if t.type == "heading_open" and t.tag == level
+    ]
 
 
 def tables(tokens: list[Token]) -> list[list[list[str]]]:
@@ -147,8 +167,14 @@ def test_agenda_shows_planned_and_actual(tmp_path: Path) -> None:
     from pmtui.core.models import StageRecord
 
     pm = Postmortem(title="x")
-    pm.meeting.agenda = [StageRecord("timeline", "Timeline review", 360, 421),
-                         StageRecord("wrapup", "Wrap-up", 300, 0)]
+    pm.meeting.agenda = [
+        StageRecord("timeline", "Timeline review", 360, 421),
+        StageRecord("wrapup", "Wrap-up", 300, 0),
+    ]
     found: Any = tables(parse(render_markdown(pm, now=NOW)))[-1]
-    assert found == [["Stage", "Planned", "Actual"], ["Timeline review", "06:00", "07:01"],
-                     ["Wrap-up", "05:00", "00:00"], ["Total", "11:00", "07:01"]]
+    assert found == [
+        ["Stage", "Planned", "Actual"],
+        ["Timeline review", "06:00", "07:01"],
+        ["Wrap-up", "05:00", "00:00"],
+        ["Total", "11:00", "07:01"],
+    ]

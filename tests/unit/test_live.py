@@ -125,5 +125,5 @@ def test_damaged_clock_state_is_a_clear_error() -> None:
     clock = FakeClock(T0.timestamp())
     record = LiveMeeting.new("Outage", 15, clock).record()
     record["meeting"]["clock"] = {"nonsense": True}
-    with pytest.raises(sessionfile.SessionFileError, match="meeting.clock"):
+    with pytest.raises(sessionfile.SessionFileError, match=r"meeting\.clock"):
         LiveMeeting.from_record(record, clock)

@@ -92,8 +92,9 @@ def test_timestamps_that_cannot_be_read(at: str, problem: str) -> None:
 
 
 def test_unknown_kind_and_counting_further_problems() -> None:
-    message = refused(doc(timeline=[{"at": "2026-11-20T10:00:00Z", "text": "t", "kind": "x"}],
-                          status="nope"))
+    message = refused(
+        doc(timeline=[{"at": "2026-11-20T10:00:00Z", "text": "t", "kind": "x"}], status="nope")
+    )
     assert message.startswith("x.json: status:")
     assert "(and 1 more problem)" in message
 
@@ -129,7 +130,9 @@ def test_enums_are_read_case_insensitively_and_metrics_on_import_ignored() -> No
     assert pm.status is Status.IN_REVIEW
     item = pm.action_items[0]
     assert (item.priority, item.type, item.status) == (
-        Priority.P1, ActionType.DETECT, ActionStatus.DONE
+        Priority.P1,
+        ActionType.DETECT,
+        ActionStatus.DONE,
     )
 
 
@@ -145,10 +148,14 @@ def test_export_writes_utc_z_and_metrics() -> None:
     )
     out = sf.to_document(pm)
     assert [e["at"] for e in out["timeline"]] == [
-        "2026-11-20T10:00:00Z", "2026-11-20T10:04:00Z", "2026-11-20T10:30:00Z"
+        "2026-11-20T10:00:00Z",
+        "2026-11-20T10:04:00Z",
+        "2026-11-20T10:30:00Z",
     ]
     assert out["metrics"] == {
-        "time_to_detect_s": 240, "time_to_mitigate_s": None, "time_to_resolve_s": 1800
+        "time_to_detect_s": 240,
+        "time_to_mitigate_s": None,
+        "time_to_resolve_s": 1800,
     }
 
 
@@ -225,8 +232,9 @@ def test_every_sample_round_trips(sample: Path) -> None:
     assert first["title"] == original["title"]
     assert len(first["timeline"]) == len(original["timeline"])
     assert first["action_items"] == [
-        {"due": "", "ticket": "", "owner": "", "priority": "P2", "type": "other",
-         "status": "open"} | item for item in original["action_items"]
+        {"due": "", "ticket": "", "owner": "", "priority": "P2", "type": "other", "status": "open"}
+        | item
+        for item in original["action_items"]
     ]
 
 
@@ -256,12 +264,13 @@ def postmortems(draw: st.DrawFn) -> Postmortem:
         status=draw(st.sampled_from(list(Status))),
         timezone=draw(st.sampled_from(ZONES)),
         owner=draw(st.text(max_size=20)),
-        participants=draw(st.lists(st.builds(Participant, text, st.text(max_size=10)),
-                                   max_size=4)),
+        participants=draw(st.lists(st.builds(Participant, text, st.text(max_size=10)), max_size=4)),
         summary=draw(st.text(max_size=80)),
         timeline=draw(
-            st.lists(st.builds(TimelineEvent, instants, text, st.sampled_from(list(EventKind))),
-                     max_size=8)
+            st.lists(
+                st.builds(TimelineEvent, instants, text, st.sampled_from(list(EventKind))),
+                max_size=8,
+            )
         ),
         went_right=draw(st.lists(text, max_size=3)),
         went_wrong=draw(st.lists(text, max_size=3)),

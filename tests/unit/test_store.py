@@ -117,8 +117,12 @@ def test_damaged_meeting_is_named_left_untouched_and_the_rest_still_opens(tmp_pa
 
 def test_leftover_temp_files_from_dead_writers_are_removed(tmp_path: Path) -> None:
     store = make_store(tmp_path)
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     dead_pid = int(dead.stdout)
     leftover = store.meetings / f".abc.json.{dead_pid}.deadbeef.tmp"
     live = store.meetings / f".abc.json.{os.getpid()}.cafebabe.tmp"
@@ -181,7 +185,9 @@ def test_second_process_gets_read_only_until_the_holder_dies(tmp_path: Path) -> 
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLDER, str(store.root), meeting_id],
-        stdout=subprocess.PIPE, text=True, env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
     )
     try:
         assert holder.stdout is not None
@@ -223,7 +229,9 @@ def test_a_writer_killed_at_random_moments_never_leaves_a_torn_file(tmp_path: Pa
     for round_ in range(12):
         writer = subprocess.Popen(
             [sys.executable, "-c", WRITER, str(store.root), meeting_id],
-            stdout=subprocess.PIPE, text=True, env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
         )
         assert writer.stdout is not None
         assert writer.stdout.readline().strip() == "ready"

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Input, Select, Static
 
@@ -16,11 +17,14 @@ from pmtui.core.models import ActionItem, ActionStatus, ActionType, Priority
 from pmtui.ui.stages.base import StagePane
 
 COLUMNS = ("title", "owner", "due", "priority", "type", "ticket", "status")
+# Widths of every column but the title, which takes what is left (cell padding included).
+FIXED_WIDTH = 14 + 12 + 10 + 10 + 10 + 12 + 10
+MIN_TITLE = 24
 STATUS_STYLE = {ActionStatus.OPEN: "bold", ActionStatus.DONE: "green", ActionStatus.WONT_DO: "dim"}
 
 
 class ActionTable(DataTable[Text | str]):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "edit", "Edit", id="actions.edit"),
         Binding("d,delete", "delete", "Delete", id="actions.delete"),
         Binding("x", "toggle_done", "Done/open", id="actions.toggle_done"),
@@ -44,22 +48,31 @@ class ActionsPane(StagePane):
     editing: int | None = None
 
     def compose(self) -> ComposeResult:
-        table = ActionTable(id="actions-table", cursor_type="row", zebra_stripes=True)
-        for column in COLUMNS:
-            table.add_column(column, key=column)
-        yield table
+        yield ActionTable(id="actions-table", cursor_type="row", zebra_stripes=True)
         with Horizontal(classes="entry-form", id="action-form-1"):
             yield Input(placeholder="action item — Enter adds", id="action-title")
             yield Input(placeholder="owner", id="action-owner")
             yield Input(placeholder="due YYYY-MM-DD", id="action-due")
         with Horizontal(classes="entry-form", id="action-form-2"):
-            yield Select([(p.value, p) for p in Priority], value=Priority.P2,
-                         allow_blank=False, id="action-priority")
-            yield Select([(t.value, t) for t in ActionType], value=ActionType.PREVENT,
-                         allow_blank=False, id="action-type")
+            yield Select(
+                [(p.value, p) for p in Priority],
+                value=Priority.P2,
+                allow_blank=False,
+                id="action-priority",
+            )
+            yield Select(
+                [(t.value, t) for t in ActionType],
+                value=ActionType.PREVENT,
+                allow_blank=False,
+                id="action-type",
+            )
             yield Input(placeholder="ticket", id="action-ticket")
-            yield Select([(s.value, s) for s in ActionStatus], value=ActionStatus.OPEN,
-                         allow_blank=False, id="action-status")
+            yield Select(
+                [(s.value, s) for s in ActionStatus],
+                value=ActionStatus.OPEN,
+                allow_blank=False,
+                id="action-status",
+            )
         yield Static(id="action-hint", classes="hint")
 
     def on_mount(self) -> None:
@@ -69,10 +82,16 @@ class ActionsPane(StagePane):
     def focus_first(self) -> None:
         self.focus_now(self.query_one("#action-title", Input))
 
+    def on_resize(self) -> None:
+        self.refresh_record()
+
     def refresh_record(self) -> None:
         table = self.query_one(ActionTable)
         row = table.cursor_row
-        table.clear()
+        table.clear(columns=True)
+        title_width = max(MIN_TITLE, self.size.width - FIXED_WIDTH - 4)
+        for column in COLUMNS:
+            table.add_column(column, key=column, width=title_width if column == "title" else None)
         for i, item in enumerate(self.live.pm.action_items):
             table.add_row(
                 item.title,

@@ -11,6 +11,7 @@ from textual.widget import Widget
 
 from pmtui.core.live import EditError, LiveMeeting
 
+
 class StagePane(Vertical):
     """A stage's screen area. It asks the live meeting what to show and tells it what changed."""
 
@@ -51,6 +52,9 @@ class StagePane(Vertical):
 
     def refresh_record(self) -> None:
         """Redraw from the record (after an edit, an undo or a reload)."""
+
+    def commit_pending(self) -> None:
+        """Write typed text that is waiting for its debounce (stages with free text)."""
 
     def focus_first(self) -> None:
         """Put the cursor where typing usually starts on this stage."""

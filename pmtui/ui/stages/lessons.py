@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -16,7 +18,7 @@ from pmtui.ui.stages.base import StagePane
 class NoteList(OptionList):
     """One column's notes; keys act on the highlighted note."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "edit", "Edit", id="lessons.edit"),
         Binding("d,delete", "delete", "Delete", id="lessons.delete"),
         Binding("left_square_bracket", "move(-1)", "◀ Column", id="lessons.move_left"),

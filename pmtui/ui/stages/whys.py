@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -14,7 +16,7 @@ from pmtui.ui.stages.base import StagePane
 
 
 class ChainList(OptionList):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "edit", "Edit problem", id="whys.edit_problem"),
         Binding("d,delete", "delete", "Delete chain", id="whys.delete_chain"),
         Binding("w", "from_wrong", "From 'went wrong'", id="whys.from_wrong"),
@@ -35,7 +37,7 @@ class ChainList(OptionList):
 
 
 class AnswerList(OptionList):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "edit", "Edit why", id="whys.edit_answer"),
         Binding("d,delete", "delete", "Delete why", id="whys.delete_answer"),
         Binding("a", "add", "Add why", id="whys.add_answer"),
@@ -106,8 +108,12 @@ class WhysPane(StagePane):
         answers = self.query_one(AnswerList)
         answers.clear_options()
         if self.chain is None:
-            problem.update(Text("No chain yet: type a problem on the left, or press w on a "
-                                "'went wrong' note.", style="dim"))
+            problem.update(
+                Text(
+                    "No chain yet: type a problem on the left, or press w on a 'went wrong' note.",
+                    style="dim",
+                )
+            )
             return
         chain = self.live.pm.whys[self.chain]
         problem.update(Text.assemble(("Problem  ", "dim"), (chain.problem, "bold")))

@@ -21,10 +21,20 @@ from pmtui.core.models import Participant, Status
 from pmtui.ui.stages.base import StagePane
 
 DEBOUNCE_S = 0.5
-LINE_FIELDS = (("title", "Title"), ("incident_id", "Incident id"), ("severity", "Severity"),
-               ("owner", "Postmortem owner"), ("timezone", "Time zone (IANA)"))
-TEXT_FIELDS = (("summary", "Summary"), ("impact", "Impact"), ("trigger", "Trigger"),
-               ("detection", "Detection"), ("resolution", "Resolution"))
+LINE_FIELDS = (
+    ("title", "Title"),
+    ("incident_id", "Incident id"),
+    ("severity", "Severity"),
+    ("owner", "Postmortem owner"),
+    ("timezone", "Time zone (IANA)"),
+)
+TEXT_FIELDS = (
+    ("summary", "Summary"),
+    ("impact", "Impact"),
+    ("trigger", "Trigger"),
+    ("detection", "Detection"),
+    ("resolution", "Resolution"),
+)
 # Fields whose half-typed value is usually invalid: saved on Enter or leaving the field.
 COMMIT_ON_LEAVE = {"timezone"}
 _ROLE_SPLIT = re.compile(r"\s+[—–-]\s+|\s*[,:]\s*|\s*\(")
@@ -60,15 +70,27 @@ class WrapUpPane(StagePane):
                     yield Label(label)
                     yield Input(id=f"field-{name}", classes="record-field")
                 yield Label("Status")
-                yield Select([(s.value, s) for s in Status], allow_blank=False,
-                             value=Status.DRAFT, id="field-status")
+                yield Select(
+                    [(s.value, s) for s in Status],
+                    allow_blank=False,
+                    value=Status.DRAFT,
+                    id="field-status",
+                )
             for name, label in TEXT_FIELDS:
                 yield Label(label, classes="field-label")
-                yield TextArea(id=f"field-{name}", classes="record-field record-text",
-                               soft_wrap=True, show_line_numbers=False)
+                yield TextArea(
+                    id=f"field-{name}",
+                    classes="record-field record-text",
+                    soft_wrap=True,
+                    show_line_numbers=False,
+                )
             yield Label("Participants — one a line: Name — Role", classes="field-label")
-            yield TextArea(id="field-participants", classes="record-field record-text",
-                           soft_wrap=True, show_line_numbers=False)
+            yield TextArea(
+                id="field-participants",
+                classes="record-field record-text",
+                soft_wrap=True,
+                show_line_numbers=False,
+            )
         yield Static(id="wrapup-hint", classes="hint")
 
     def on_mount(self) -> None:

@@ -1,0 +1,163 @@
+"""Store benchmark: save latency, bytes per save, `pmtui list` time, peak memory.
+
+Run: python benchmarks/bench_store.py [--saves N]
+
+For archives of 0, 100 and 1,000 meetings of about 11 KB each, it saves one meeting many
+times (a small edit each time, as the meeting screen does) and runs `pmtui list` as a
+user would. For comparison, in the same run, it times the naive design: every meeting in
+one TinyDB JSON file, which rewrites the whole archive on every save. It prints figures
+and asserts nothing: machines here are shared, so compare the ratios of one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tinydb import TinyDB  # noqa: E402
+from tinydb.storages import JSONStorage  # noqa: E402
+
+from pmtui.core import sessionfile  # noqa: E402
+from pmtui.core.models import (  # noqa: E402
+    ActionItem,
+    EventKind,
+    Participant,
+    Postmortem,
+    TimelineEvent,
+    WhyChain,
+)
+from pmtui.store.store import Store  # noqa: E402
+
+
+def meeting(n: int) -> Postmortem:
+    """A realistic record of about 11 KB."""
+    t0 = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(days=n)
+    kinds = [EventKind.START, EventKind.DETECTION, EventKind.MITIGATION, EventKind.RESOLUTION]
+    pm = Postmortem(
+        title=f"Incident {n}: elevated errors on the checkout service",
+        incident_id=f"INC-{n:05d}",
+        severity="SEV-2",
+        summary="A configuration change raised error rates on checkout. " * 4,
+        impact="About 8% of checkout requests failed for 47 minutes. " * 2,
+        participants=[Participant(f"Person {i}", "Engineer") for i in range(5)],
+    )
+    for i in range(80):
+        kind = kinds[i // 20] if i % 20 == 0 else EventKind.EVENT
+        pm.timeline.append(
+            TimelineEvent(
+                t0 + timedelta(minutes=3 * i),
+                f"Event {i}: a step of the response, as the scribe wrote it",
+                kind,
+            )
+        )
+    pm.went_right = [f"Something that worked well, number {i}" for i in range(4)]
+    pm.went_wrong = [f"Something that did not work well, number {i}" for i in range(4)]
+    pm.got_lucky = ["Low traffic at the time"]
+    pm.whys = [WhyChain("Errors rose", [f"Because of reason {i}" for i in range(5)])]
+    pm.action_items = [
+        ActionItem(title=f"Follow-up action {i}", owner="Person 1") for i in range(6)
+    ]
+    return pm
+
+
+def build_archive(folder: Path, count: int) -> Store:
+    store = Store(folder, summarize=sessionfile.summarize)
+    for n in range(count):
+        store.create(sessionfile.to_record(meeting(n)))
+    return store
+
+
+def time_saves(store: Store, saves: int) -> dict[str, float]:
+    pm = meeting(999_999)
+    meeting_id = store.create(sessionfile.to_record(pm))
+    handle = store.open(meeting_id)
+    size = store.meeting_path(meeting_id).stat().st_size
+    latencies = []
+    tracemalloc.start()
+    start_bytes = handle.bytes_written
+    for i in range(saves):
+        pm.summary = f"edit {i} " + pm.summary[:400]
+        record = sessionfile.to_record(pm)
+        began = time.perf_counter()
+        handle.save(record)
+        latencies.append((time.perf_counter() - began) * 1000)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    written = (handle.bytes_written - start_bytes) / saves
+    handle.close()
+    latencies.sort()
+    return {
+        "median_ms": statistics.median(latencies),
+        "p95_ms": latencies[int(len(latencies) * 0.95) - 1],
+        "bytes_per_save": written,
+        "meeting_bytes": size,
+        "peak_kib": peak / 1024,
+    }
+
+
+def time_list(folder: Path) -> tuple[float, float]:
+    """Wall time of `pmtui list` as a user runs it, and the child's peak RSS in MiB."""
+    began = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "pmtui", "--data", str(folder), "list"],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+    )
+    wall = (time.perf_counter() - began) * 1000
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return wall, rss
+
+
+def naive_save_ms(count: int, saves: int) -> float:
+    """Every meeting in one TinyDB JSONStorage file: each save rewrites the whole archive."""
+    with tempfile.TemporaryDirectory() as folder:
+        db = TinyDB(Path(folder) / "all.json", storage=JSONStorage)
+        table = db.table("meetings")
+        table.insert_multiple(sessionfile.to_record(meeting(n)) for n in range(count))
+        latencies = []
+        for i in range(saves):
+            began = time.perf_counter()
+            table.update({"summary": f"edit {i}"}, doc_ids=[1])
+            latencies.append((time.perf_counter() - began) * 1000)
+        db.close()
+        return statistics.median(latencies)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--saves", type=int, default=200)
+    args = parser.parse_args()
+    print(f"pmtui store benchmark · {args.saves} saves per archive size · fsync on")
+    print(
+        f"{'archive':>8} {'median ms':>10} {'p95 ms':>8} {'bytes/save':>11} "
+        f"{'meeting B':>10} {'ratio':>6} {'list ms':>8} {'list RSS MiB':>13} {'peak KiB':>9}"
+    )
+    for count in (0, 100, 1000):
+        with tempfile.TemporaryDirectory() as folder:
+            store = build_archive(Path(folder), count)
+            saves = time_saves(store, args.saves)
+            list_ms, rss = time_list(Path(folder))
+        ratio = saves["bytes_per_save"] / saves["meeting_bytes"]
+        print(
+            f"{count:>8} {saves['median_ms']:>10.2f} {saves['p95_ms']:>8.2f} "
+            f"{saves['bytes_per_save']:>11.0f} {saves['meeting_bytes']:>10} {ratio:>6.2f} "
+            f"{list_ms:>8.0f} {rss:>13.1f} {saves['peak_kib']:>9.0f}"
+        )
+    naive = naive_save_ms(1000, max(5, args.saves // 20))
+    print(f"naive single-file TinyDB at 1,000 meetings: median save {naive:.0f} ms (no fsync)")
+
+
+if __name__ == "__main__":
+    main()
