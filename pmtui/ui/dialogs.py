@@ -64,14 +64,19 @@ class HelpScreen(ModalScreen[None]):
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold cyan", no_wrap=True)
         table.add_column()
-        bindings = self.under.active_bindings
+        # pmtui's own bindings carry ids; the text widgets' editing keys are left out.
+        ours = [a.binding for a in self.under.active_bindings.values() if a.binding.id]
+        meeting = [b for b in ours if b.id and b.id.startswith("meeting.")]
+        stage = [b for b in ours if b not in meeting] + self._stage_bindings()
         seen: set[str] = set()
-        for active in bindings.values():
-            binding = active.binding
-            if not binding.description or binding.description in seen:
+        for heading, group in (("Meeting", meeting), ("This stage", stage)):
+            rows = [b for b in group if b.description and b.description not in seen]
+            if not rows:
                 continue
-            seen.add(binding.description)
-            table.add_row(self.app.get_key_display(binding), binding.description)
+            table.add_row(Text(heading, style="bold underline"), "")
+            for binding in rows:
+                seen.add(binding.description)
+                table.add_row(self.app.get_key_display(binding), binding.description)
         table.add_row("Ctrl+P", "Command palette: every action by name")
         table.add_row("Ctrl+Q", "Save and quit")
         text = Text.from_markup(
@@ -84,6 +89,18 @@ class HelpScreen(ModalScreen[None]):
             yield Static(text)
             yield Static(table)
             yield Static("Esc closes", classes="hint")
+
+    def _stage_bindings(self) -> list[Binding]:
+        """The keys of the visible stage's lists and tables, wherever the focus is."""
+        found: list[Binding] = []
+        for pane in self.under.query(".stage-pane"):
+            if not pane.display:
+                continue
+            for widget in pane.walk_children():
+                for binding in getattr(type(widget), "BINDINGS", []):
+                    if isinstance(binding, Binding) and binding.id and binding not in found:
+                        found.append(binding)
+        return found
 
 
 class NewMeetingDialog(ModalScreen[tuple[str, int] | None]):

@@ -1,0 +1,189 @@
+"""The meeting's other promises: help, export, bell, loud save failures, home, palette."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from textual.widgets import Static
+
+from pmtui.core.clock import FakeClock
+from pmtui.ui.app import HIGH_CONTRAST, Start, load_keymap
+from pmtui.ui.dialogs import HelpScreen
+from pmtui.ui.home import HomeScreen
+from tests.ui.helpers import T0, app_for, meeting, new_store, sample_meeting, settle, type_text
+
+
+async def test_help_lists_the_keys_of_the_screen(tmp_path: Path) -> None:
+    store = new_store(tmp_path)
+    app = app_for(store, FakeClock(T0.timestamp()), Start(meeting_id=sample_meeting(store)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        console = Console(width=120, file=io.StringIO())
+        for static in app.screen.query(Static):
+            console.print(static.content)
+        text = console.file.getvalue()  # type: ignore[attr-defined]
+        for words in ("Start/Pause", "+1 min", "◀ Back", "Next ▶", "Skip", "Export", "Undo"):
+            assert words in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+        await app.action_quit()
+
+
+async def test_export_from_the_meeting_writes_minutes_and_says_where(
+    tmp_path: Path, isolated_data: Path
+) -> None:
+    store = new_store(tmp_path)
+    app = app_for(store, FakeClock(T0.timestamp()), Start(meeting_id=sample_meeting(store)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("f9")
+        await pilot.pause()
+        (written,) = (isolated_data / "exports").glob("postmortem-*.md")
+        assert written.read_text(encoding="utf-8").startswith("# GitLab.com database deleted")
+        assert any(str(written) in str(n.message) for n in app._notifications)
+        await app.action_quit()
+
+
+async def test_overrun_rings_once_notifies_and_the_bell_can_be_muted(tmp_path: Path) -> None:
+    store = new_store(tmp_path)
+    clock = FakeClock(T0.timestamp())
+    app = app_for(store, clock, Start(meeting_id=sample_meeting(store)))
+    rings: list[int] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.bell = lambda: rings.append(1)  # type: ignore[method-assign]
+        await pilot.pause()
+        screen = meeting(app)
+        await pilot.press("f2")
+        clock.advance(6 * 60 + 1)  # the 30-minute preset gives the timeline 6 minutes
+        screen.tick()
+        screen.tick()
+        await pilot.pause()
+        assert rings == [1]
+        assert any("over its timebox" in str(n.message) for n in app._notifications)
+        assert screen.query_one("#countdown").has_class("-overrun")
+        await pilot.press("f5", "f8")  # next stage; mute
+        clock.advance(6 * 60 + 1)
+        screen.tick()
+        await pilot.pause()
+        assert rings == [1]
+        await app.action_quit()
+
+
+async def test_a_failed_save_is_shown_loudly(tmp_path: Path) -> None:
+    store = new_store(tmp_path)
+    app = app_for(store, FakeClock(T0.timestamp()), Start(meeting_id=sample_meeting(store)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = meeting(app)
+
+        def broken(record: object) -> None:
+            raise OSError(28, "No space left on device")
+
+        assert screen.handle is not None
+        screen.handle.save = broken  # type: ignore[method-assign]
+        await type_text(pilot, "10:00")
+        await pilot.press("enter")
+        await type_text(pilot, "an event that cannot be saved")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "NOT SAVED" in str(screen._save_state())
+        assert any(
+            n.severity == "error" and "No space left" in str(n.message) for n in app._notifications
+        )
+        assert any(e.text == "an event that cannot be saved" for e in screen.live.pm.timeline)
+        # Quitting does not pretend: the app stays open because the save did not land.
+        await app.action_quit()
+        assert app.is_running
+        del screen.handle.save  # the disk is back
+        await app.action_quit()
+
+
+async def test_home_screen_lists_creates_and_imports(tmp_path: Path) -> None:
+    store = new_store(tmp_path)
+    sample_meeting(store)
+    app = app_for(store, FakeClock(T0.timestamp()))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert app.screen.query_one("#meetings").row_count == 1  # type: ignore[attr-defined]
+        await pilot.press("i")
+        await pilot.pause()
+        await type_text(pilot, str(tmp_path / "missing.json"))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert any("no such file" in str(n.message) for n in app._notifications)
+        assert len(store.list()) == 1
+        await pilot.press("n")
+        await pilot.pause()
+        await type_text(pilot, "Search outage")
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = meeting(app)
+        assert screen.live.pm.title == "Search outage"
+        await pilot.press("f10")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert {row["title"] for row in store.list()} >= {"Search outage"}
+        await app.action_quit()
+
+
+async def test_palette_offers_every_meeting_action_and_high_contrast(tmp_path: Path) -> None:
+    store = new_store(tmp_path)
+    app = app_for(store, FakeClock(T0.timestamp()), Start(meeting_id=sample_meeting(store)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        for title in (
+            "Start/Pause",
+            "+1 min",
+            "◀ Back",
+            "Next ▶",
+            "Skip",
+            "Go to",
+            "Export",
+            "Undo",
+            "High-contrast theme",
+        ):
+            assert title in titles
+        app.action_toggle_contrast()
+        assert app.theme == HIGH_CONTRAST.name
+        await app.action_quit()
+
+
+def test_keymap_file(tmp_path: Path) -> None:
+    good = tmp_path / "keymap.json"
+    good.write_text(json.dumps({"meeting.next": "f5,ctrl+n"}))
+    assert load_keymap(good) == ({"meeting.next": "f5,ctrl+n"}, None)
+    bad = tmp_path / "bad.json"
+    bad.write_text("{nope")
+    keymap, problem = load_keymap(bad)
+    assert keymap == {} and problem and "keymap ignored" in problem
+
+
+@pytest.mark.parametrize("keys", ["ctrl+n"])
+async def test_keymap_rebinds_a_meeting_key(tmp_path: Path, keys: str) -> None:
+    from pmtui.ui.app import make_app
+
+    store = new_store(tmp_path)
+    clock = FakeClock(T0.timestamp())
+    app = make_app(
+        store,
+        clock,
+        start=Start(meeting_id=sample_meeting(store)),
+        cursor_blink=False,
+        keymap={"meeting.next": keys},
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press(keys)
+        await pilot.pause()
+        assert meeting(app).live.engine.view(clock.now()).stage.key == "lessons"
+        await app.action_quit()
