@@ -11,7 +11,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from pmtui.core import metrics, timeutil
+from pmtui.core import timeutil
+from pmtui.core.timeline import marker_warnings, metric_lines
 from pmtui.core.models import Postmortem
 
 
@@ -104,15 +105,10 @@ def record_view(pm: Postmortem) -> RenderableType:
         timeline.add_row(timeutil.utc_and_local(event.at, tz), event.kind.value, event.text)
     parts.append(timeline)
 
-    m = metrics.compute(pm)
-    parts.append(
-        Text.assemble(
-            ("Metrics  ", "bold"),
-            f"time to detect {timeutil.human_duration(m.time_to_detect_s)} · ",
-            f"to mitigate {timeutil.human_duration(m.time_to_mitigate_s)} · ",
-            f"to resolve {timeutil.human_duration(m.time_to_resolve_s)}",
-        )
-    )
+    lines = " · ".join(f"{label.lower()} {value}" for label, value in metric_lines(pm))
+    parts.append(Text.assemble(("Metrics  ", "bold"), lines))
+    for warning in marker_warnings(pm):
+        parts.append(Text(f"⚠ {warning}", style="yellow"))
 
     for label, items in (
         ("What went right", pm.went_right),

@@ -126,6 +126,7 @@ def context(pm: Postmortem, now: datetime) -> dict[str, Any]:
             ("Time to detect", m.time_to_detect_s),
             ("Time to mitigate", m.time_to_mitigate_s),
             ("Time to resolve", m.time_to_resolve_s),
+            ("Impact duration (start to resolution)", m.time_to_resolve_s),
         ],
         "agenda": agenda,
         "agenda_planned": sum(s.planned_s for s in agenda),

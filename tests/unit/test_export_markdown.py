@@ -102,7 +102,7 @@ def test_minutes_structure_for_every_sample(sample: Path) -> None:
     assert len(timeline) == 1 + len(pm.timeline)
     assert all(len(row) == len(timeline[0]) for row in timeline)
     assert [row[-1] for row in timeline[1:]] == [e.text for e in pm.sorted_timeline()]
-    assert len(metric_table) == 4
+    assert len(metric_table) == 5
     assert len(actions) == 1 + len(pm.action_items)
     assert [row[0] for row in actions[1:]] == [a.title for a in pm.action_items]
     assert [row[1] for row in actions[1:]] == [a.owner for a in pm.action_items]

@@ -127,9 +127,11 @@ class TimelinePane(StagePane):
 
     @staticmethod
     def _format_time(at: datetime, tz: tzinfo, *, with_date: bool) -> str:
+        """`14:32 UTC · 15:32 CET`; dates (UTC, and local where it differs) where they change."""
+        if with_date:
+            return timeutil.utc_and_local(at, tz)
         utc = at.astimezone(UTC)
-        text = f"{utc:%Y-%m-%d %H:%M}" if with_date else f"{utc:%H:%M}"
-        text += " UTC"
+        text = f"{utc:%H:%M} UTC"
         if not timeutil.is_utc(tz):
             local = at.astimezone(tz)
             text += f" · {local:%H:%M} {local.tzname()}"
