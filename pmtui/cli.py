@@ -66,7 +66,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("export", help="export a meeting")
     p.add_argument("id", help="meeting id (a unique prefix is enough)")
     p.add_argument(
-        "--format", choices=["markdown", "json"], default="markdown", help="output format"
+        "--format",
+        choices=["markdown", "json", "csv"],
+        default="markdown",
+        help="markdown minutes (default), the session as json, or the action items as csv",
+    )
+    p.add_argument(
+        "--public",
+        action="store_true",
+        help="customer-facing minutes: no names, no ticket ids, no internal-only sections",
     )
     p.add_argument(
         "--template",
@@ -168,13 +176,19 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     _, pm = _load(args)
+    if args.public and args.format != "markdown":
+        raise CliError("--public applies to Markdown minutes only")
     if args.format == "json":
         text = sessionfile.dumps(sessionfile.to_document(pm))
+    elif args.format == "csv":
+        from pmtui.export import render_csv
+
+        text = render_csv(pm)
     else:
         from pmtui.export import ExportError, render_markdown
 
         try:
-            text = render_markdown(pm, args.template)
+            text = render_markdown(pm, args.template, public=args.public)
         except ExportError as error:
             raise CliError(str(error)) from None
     write_output(text, args.output)

@@ -12,8 +12,8 @@ from rich.table import Table
 from rich.text import Text
 
 from pmtui.core import timeutil
-from pmtui.core.timeline import marker_warnings, metric_lines
 from pmtui.core.models import Postmortem
+from pmtui.core.timeline import marker_warnings, metric_lines
 
 
 def print_renderable(renderable: RenderableType, *, wrap: bool = True) -> None:

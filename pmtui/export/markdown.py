@@ -14,12 +14,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pmtui.core import metrics, timeutil
-from pmtui.core.models import Postmortem
+from pmtui.core.models import EventKind, Postmortem, TimelineEvent
 
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-BUILT_IN = {"minutes": "The meeting's minutes: agenda, timeline, lessons, Five Whys, actions"}
+BUILT_IN = {
+    "minutes": "The meeting's minutes: agenda, timeline, lessons, Five Whys, actions",
+    "google": "Google SRE example postmortem: Summary, Impact, Root Causes, ... Timeline",
+    "atlassian": "Atlassian incident postmortem: Leadup, Fault, ... Corrective actions",
+    "pagerduty": "PagerDuty postmortem: Overview, Contributing Factors, Responders, ...",
+}
 
 # Characters that mean something inline in CommonMark / GitHub Markdown.
 _INLINE_SPECIALS = re.compile(r"([\\`*_\[\]|~])")
@@ -99,8 +104,12 @@ def _resolve(template: str) -> tuple[Path, str]:
     return path.resolve().parent, path.name
 
 
-def context(pm: Postmortem, now: datetime) -> dict[str, Any]:
+def context(pm: Postmortem, now: datetime, *, public: bool = False) -> dict[str, Any]:
     """What the templates see: the record, prepared (times formatted, metrics computed)."""
+    if public:
+        from pmtui.export.public import public_copy
+
+        pm = public_copy(pm)
     tz = timeutil.zone(pm.timezone)
     local = not timeutil.is_utc(tz)
     events = []
@@ -116,8 +125,29 @@ def context(pm: Postmortem, now: datetime) -> dict[str, Any]:
         )
     m = metrics.compute(pm)
     agenda = pm.meeting.agenda
+    start = pm.first_marker(EventKind.START)
+    detection = pm.first_marker(EventKind.DETECTION)
+    mitigation = pm.first_marker(EventKind.MITIGATION)
+    ordered = pm.sorted_timeline()
+
+    def between(first: TimelineEvent | None, last: TimelineEvent | None) -> list[Any]:
+        """Events after `first` (or from the beginning) and before `last` (or to the end)."""
+        return [
+            events[i]
+            for i, e in enumerate(ordered)
+            if (first is None or e.at > first.at) and (last is None or e.at < last.at)
+        ]
+
     return {
         "pm": pm,
+        "public": public,
+        "incident_day": f"{start.at:%Y-%m-%d}"
+        if start
+        else (f"{ordered[0].at:%Y-%m-%d}" if ordered else ""),
+        "leadup": between(None, start) if start else [],
+        "response": between(detection, mitigation) if detection else [],
+        "impact_s": m.time_to_resolve_s,
+        "root_causes": [(c.problem, c.answers[-1]) for c in pm.whys if c.answers],
         "generated": f"{now.astimezone(UTC):%Y-%m-%d %H:%M} UTC",
         "held": f"{pm.meeting.held_at:%Y-%m-%d %H:%M} UTC" if pm.meeting.held_at else "",
         "events": events,
@@ -135,15 +165,23 @@ def context(pm: Postmortem, now: datetime) -> dict[str, Any]:
 
 
 def render_markdown(
-    pm: Postmortem, template: str = "minutes", *, now: datetime | None = None
+    pm: Postmortem,
+    template: str = "minutes",
+    *,
+    public: bool = False,
+    now: datetime | None = None,
 ) -> str:
-    """The minutes as Markdown, from a built-in template name or a `.md.j2` file."""
+    """The minutes as Markdown, from a built-in template name or a `.md.j2` file.
+
+    `public` writes the customer-facing version: no names, no ticket ids, no internal-only
+    sections.
+    """
     from jinja2 import TemplateError, TemplateSyntaxError
 
     folder, name = _resolve(template)
     try:
         loaded = _environment(folder).get_template(name)
-        text = loaded.render(context(pm, now or datetime.now(UTC)))
+        text = loaded.render(context(pm, now or datetime.now(UTC), public=public))
     except TemplateSyntaxError as error:
         raise ExportError(f"{template}: line {error.lineno}: {error.message}") from None
     except TemplateError as error:
