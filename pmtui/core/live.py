@@ -6,7 +6,6 @@ is one undo step (snapshots of the record, so undo is exact whatever the edit wa
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -110,7 +109,7 @@ class LiveMeeting:
     @contextmanager
     def edit(self, label: str) -> Iterator[Postmortem]:
         """One undoable change; nothing is kept if the body raises."""
-        before = copy.deepcopy(self.pm)
+        before = snapshot(self.pm)
         try:
             yield self.pm
         except Exception:
@@ -138,7 +137,7 @@ class LiveMeeting:
         if not source:
             return None
         label, state = source.pop()
-        target.append((label, copy.deepcopy(self.pm)))
+        target.append((label, snapshot(self.pm)))
         # The clock is not part of undo: keep the live meeting facts.
         state.meeting = self.pm.meeting
         self.pm = state
@@ -311,6 +310,26 @@ class LiveMeeting:
         _check_index(index, self.pm.action_items, "action item")
         with self.edit("delete action item") as pm:
             del pm.action_items[index]
+
+
+def snapshot(pm: Postmortem) -> Postmortem:
+    """A copy for undo, made in microseconds rather than a deep copy's milliseconds.
+
+    Lists are copied; their items are shared, which is safe because the edits above
+    replace events, notes, action items and people instead of changing them. Five Whys
+    chains are the exception (answers are edited in place), so they are copied. The
+    meeting's own facts are not part of undo and stay shared.
+    """
+    return replace(
+        pm,
+        participants=list(pm.participants),
+        timeline=list(pm.timeline),
+        went_right=list(pm.went_right),
+        went_wrong=list(pm.went_wrong),
+        got_lucky=list(pm.got_lucky),
+        whys=[WhyChain(c.problem, list(c.answers)) for c in pm.whys],
+        action_items=list(pm.action_items),
+    )
 
 
 def _required(text: str, message: str) -> str:

@@ -127,3 +127,37 @@ def test_damaged_clock_state_is_a_clear_error() -> None:
     record["meeting"]["clock"] = {"nonsense": True}
     with pytest.raises(sessionfile.SessionFileError, match=r"meeting\.clock"):
         LiveMeeting.from_record(record, clock)
+
+
+def test_undo_snapshots_are_not_changed_by_later_edits(live: LiveMeeting) -> None:
+    """Undo keeps shallow snapshots; every kind of edit must leave them alone."""
+    live.add_event(T0, "first", EventKind.START)
+    live.add_lesson("went_wrong", "note")
+    chain = live.add_chain("problem")
+    live.add_answer(chain, "answer")
+    live.add_action(ActionItem(title="action"))
+    live.set_participants([Participant("Ada", "Scribe")])
+    live.set_field("summary", "before")
+    before = sessionfile.to_record(live.pm)
+    edits = [
+        lambda: live.update_event(0, T0, "first, edited", EventKind.DETECTION),
+        lambda: live.add_event(T0, "second", EventKind.EVENT),
+        lambda: live.move_event(1, -1),
+        lambda: live.update_lesson("went_wrong", 0, "note, edited"),
+        lambda: live.move_lesson("went_wrong", 0, "got_lucky"),
+        lambda: live.update_chain(chain, "problem, edited"),
+        lambda: live.add_answer(chain, "another answer"),
+        lambda: live.update_answer(chain, 0, "answer, edited"),
+        lambda: live.delete_answer(chain, 1),
+        lambda: live.update_action(0, ActionItem(title="action, edited")),
+        lambda: live.set_participants([Participant("Ada", "Facilitator")]),
+        lambda: live.set_field("summary", "after"),
+        lambda: live.delete_event(0),
+        lambda: live.delete_chain(chain),
+        lambda: live.delete_action(0),
+    ]
+    for edit in edits:
+        edit()
+    for _ in edits:
+        assert live.undo() is not None
+    assert sessionfile.to_record(live.pm) | {"updated_at": ""} == before | {"updated_at": ""}

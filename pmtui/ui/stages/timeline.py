@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Input, Static
 
 from pmtui.core import timeline as timeline_rules
 from pmtui.core import timeutil
-from pmtui.core.models import EventKind
+from pmtui.core.models import EventKind, TimelineEvent
 from pmtui.core.timeparse import ParsedTime, parse_event_time
 from pmtui.ui.stages.base import StagePane
 from pmtui.ui.widgets.choice import Choice
@@ -63,6 +63,11 @@ class TimelinePane(StagePane):
     editing: int | None = None
     _shown: list[tuple[str, Text, str]] = []  # noqa: RUF012 (replaced, never mutated)
 
+    def on_mount(self) -> None:
+        self._row_cache: dict[tuple[int, str, bool], tuple[TimelineEvent, tuple[str, Text, str]]]
+        self._row_cache = {}
+        self.refresh_record()
+
     def compose(self) -> ComposeResult:
         yield Static(id="timeline-metrics", classes="pane-info")
         table = EventTable(id="events", cursor_type="row", zebra_stripes=True)
@@ -76,9 +81,6 @@ class TimelinePane(StagePane):
             yield Input(placeholder="what happened — Enter adds", id="event-text")
         yield Static(id="event-hint", classes="hint")
 
-    def on_mount(self) -> None:
-        self.refresh_record()
-
     def focus_first(self) -> None:
         self.focus_now(self.query_one("#event-time", Input))
 
@@ -89,16 +91,27 @@ class TimelinePane(StagePane):
         tz = timeutil.zone(self.live.pm.timezone)
         events = self.live.events()
         show_date = timeline_rules.date_changes(events, tz)
-        rows = [
-            (
-                self._format_time(event.at, tz, with_date=show_date[i]),
+        rows = [self._row(event, tz, show_date[i]) for i, event in enumerate(events)]
+        if len(self._row_cache) > 2 * len(rows) + 64:  # forget deleted and edited events
+            alive = {id(event) for event in events}
+            self._row_cache = {k: v for k, v in self._row_cache.items() if k[0] in alive}
+        self._update_rows(table, rows)
+        self._show_metrics()
+
+    def _row(self, event: TimelineEvent, tz: tzinfo, with_date: bool) -> tuple[str, Text, str]:
+        """An event's table row, formatted once. Edits replace events rather than change
+        them, so the event object itself (kept in the cache) is a safe key."""
+        key = (id(event), str(tz), with_date)
+        cached = self._row_cache.get(key)
+        if cached is None or cached[0] is not event:
+            row = (
+                self._format_time(event.at, tz, with_date=with_date),
                 Text(event.kind.value, style=KIND_STYLE[event.kind]),
                 event.text,
             )
-            for i, event in enumerate(events)
-        ]
-        self._update_rows(table, rows)
-        self._show_metrics()
+            cached = (event, row)
+            self._row_cache[key] = cached
+        return cached[1]
 
     def _update_rows(self, table: EventTable, rows: list[tuple[str, Text, str]]) -> None:
         """Change only the rows that changed: a 300-row table re-laid out on every
