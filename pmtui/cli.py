@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING
 from pmtui import __version__
 from pmtui.core import sessionfile
 from pmtui.fileio import write_text_atomic
+from pmtui.store.storage import StoreError
 
 if TYPE_CHECKING:
     from pmtui.store.store import Store
+    from pmtui.ui.app import Start
 
 EXIT_USAGE = 2
 
@@ -112,10 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = COMMANDS[args.command or "home"]
     try:
         return handler(args)
-    except CliError as error:
-        print(f"pmtui: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    except sessionfile.SessionFileError as error:
+    except (CliError, sessionfile.SessionFileError, StoreError) as error:
         print(f"pmtui: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -124,13 +123,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"{error.filename}: " if error.filename else ""
         print(f"pmtui: {where}{error.strerror or error}", file=sys.stderr)
         return EXIT_USAGE
-    except Exception as error:
-        from pmtui.store.store import StoreError
-
-        if isinstance(error, StoreError):
-            print(f"pmtui: {error}", file=sys.stderr)
-            return EXIT_USAGE
-        raise
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -232,15 +224,15 @@ def cmd_delete(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_tui(args: argparse.Namespace, store: Store, start: object = None) -> int:
-    from pmtui.ui.app import Start, load_keymap, make_app
+def run_tui(args: argparse.Namespace, store: Store, start: Start | None = None) -> int:
+    from pmtui.ui.app import load_keymap, make_app
 
     keymap, problem = load_keymap()
     if problem:
         print(f"pmtui: warning: {problem}", file=sys.stderr)
     app = make_app(
         store,
-        start=start if isinstance(start, Start) else None,
+        start=start,
         high_contrast=args.high_contrast,
         keymap=keymap,
     )

@@ -32,11 +32,11 @@ LESSON_TITLES = {
     "went_wrong": "What went wrong",
     "got_lucky": "Where we got lucky",
 }
-TEXT_FIELDS = ("title", "incident_id", "severity", "owner", "summary", "impact", "trigger")
-TEXT_FIELDS += ("detection", "resolution", "timezone")
+TEXT_FIELDS = ("title", "timezone", *sessionfile.TEXT_FIELDS)
 UNDO_DEPTH = 200
-CLOCK_ACTIONS = {"start", "pause", "resume", "toggle_pause", "extend", "next", "skip", "back"}
-CLOCK_ACTIONS |= {"jump"}
+CLOCK_ACTIONS = frozenset(
+    {"start", "pause", "resume", "toggle_pause", "extend", "next", "skip", "back", "jump"}
+)
 
 
 class EditError(ValueError):

@@ -34,8 +34,11 @@ from pmtui.core.models import (
 
 FORMAT_VERSION = 1
 MAX_FILE_BYTES = 10 * 1024 * 1024
-TEXT_FIELDS = ("incident_id", "severity", "owner", "summary", "impact", "trigger")
-TEXT_FIELDS += ("detection", "resolution")
+# Free-text fields, in the order the format lists them (status and timezone sit between
+# severity and owner).
+HEAD_FIELDS = ("incident_id", "severity")
+BODY_FIELDS = ("owner", "summary", "impact", "trigger", "detection", "resolution")
+TEXT_FIELDS = HEAD_FIELDS + BODY_FIELDS
 LESSON_FIELDS = ("went_right", "went_wrong", "got_lucky")
 
 E = TypeVar("E", bound=StrEnum)
@@ -300,11 +303,11 @@ def _identity(reader: _Reader, doc: dict[str, Any], pm: Postmortem) -> None:
 def to_document(pm: Postmortem, *, with_metrics: bool = True) -> dict[str, Any]:
     """The version-1 document for a meeting; `metrics` is read-only and ignored on import."""
     doc: dict[str, Any] = {"pmtui": FORMAT_VERSION, "id": pm.id, "title": pm.title}
-    for key in TEXT_FIELDS[:2]:
+    for key in HEAD_FIELDS:
         doc[key] = getattr(pm, key)
     doc["status"] = pm.status.value
     doc["timezone"] = pm.timezone
-    for key in TEXT_FIELDS[2:]:
+    for key in BODY_FIELDS:
         doc[key] = getattr(pm, key)
     doc["participants"] = [{"name": p.name, "role": p.role} for p in pm.participants]
     doc["timeline"] = [

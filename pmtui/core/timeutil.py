@@ -117,10 +117,6 @@ def clock_face(seconds: float) -> str:
     return f"{sign}{minutes:02d}:{secs:02d}"
 
 
-def as_seconds(delta: timedelta) -> int:
-    return int(delta.total_seconds())
-
-
 def is_utc(tz: tzinfo) -> bool:
     return tz is UTC or str(tz) in ("UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Zulu", "Zulu")
 

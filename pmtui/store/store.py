@@ -116,7 +116,8 @@ class Store:
     def meeting_path(self, meeting_id: str) -> Path:
         return self.meetings / f"{self._check_id(meeting_id)}.json"
 
-    def _summary_path(self, meeting_id: str) -> Path:
+    def summary_path(self, meeting_id: str) -> Path:
+        """Where a meeting's summary for `pmtui list` is kept."""
         return self.index / f"{meeting_id}.json"
 
     def _lock(self, meeting_id: str) -> MeetingLock:
@@ -193,7 +194,7 @@ class Store:
             summary = self._cached_summary(meeting_id, changed)
             if summary is None:
                 try:
-                    summary = self._write_summary(self._read(path))
+                    summary = self.write_summary(self._read(path))
                 except CorruptFileError as error:
                     self._problems.append(str(error))
                     continue
@@ -205,7 +206,7 @@ class Store:
         return [summary for _, summary in rows]
 
     def _cached_summary(self, meeting_id: str, changed_ns: int) -> dict[str, Any] | None:
-        path = self._summary_path(meeting_id)
+        path = self.summary_path(meeting_id)
         try:
             if path.stat().st_mtime_ns < changed_ns:
                 return None  # older than the meeting: rebuild
@@ -216,11 +217,12 @@ class Store:
             return None
         return data
 
-    def _write_summary(self, record: dict[str, Any]) -> dict[str, Any]:
+    def write_summary(self, record: dict[str, Any]) -> dict[str, Any]:
+        """Summarise a record and write its summary file."""
         summary = self.summarize(record)
         summary["id"] = record["id"]
         payload = json.dumps(summary, ensure_ascii=False).encode("utf-8")
-        write_atomic(self._summary_path(record["id"]), payload, fsync=self.fsync)
+        write_atomic(self.summary_path(record["id"]), payload, fsync=self.fsync)
         return summary
 
     # -- writing ----------------------------------------------------------------------------
@@ -232,7 +234,7 @@ class Store:
             raise StoreError(f"a meeting with id {meeting_id} exists already")
         db = TinyDB(path, storage=AtomicJSONStorage, fsync=self.fsync)
         db.table(TABLE).insert(record)
-        self._write_summary(record)
+        self.write_summary(record)
         return meeting_id
 
     def delete(self, meeting_id: str) -> None:
@@ -248,7 +250,7 @@ class Store:
             )
         try:
             path.unlink()
-            self._summary_path(meeting_id).unlink(missing_ok=True)
+            self.summary_path(meeting_id).unlink(missing_ok=True)
         finally:
             lock.release()
             lock.path.unlink(missing_ok=True)
@@ -316,9 +318,9 @@ class MeetingHandle:
                 raise CorruptFileError(self._storage.path, "the meeting record disappeared")
             summary = self.store.summarize(record)
             summary["id"] = self.id
-            summary_path = self.store._summary_path(self.id)
+            summary_path = self.store.summary_path(self.id)
             if summary != self._summary or not summary_path.exists():
-                self.store._write_summary(record)
+                self.store.write_summary(record)
                 self._summary = summary
             else:
                 os.utime(summary_path)  # still current: newer than the meeting file

@@ -84,9 +84,10 @@ class PmtuiApp(App[None]):
 
         if isinstance(self.screen, HomeScreen):
             return
-        self.switch_screen(HomeScreen()) if len(self.screen_stack) > 1 else self.push_screen(
-            HomeScreen()
-        )
+        if len(self.screen_stack) > 1:
+            self.switch_screen(HomeScreen())
+        else:
+            self.push_screen(HomeScreen())
 
     def _show_meeting(self, live: LiveMeeting, handle: object) -> None:
         from pmtui.ui.meeting import MeetingScreen

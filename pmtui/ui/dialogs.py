@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -39,10 +39,10 @@ class StagePicker(ModalScreen[int | None]):
             yield options
             yield Static("Enter or 1–5 · Esc cancels", classes="hint")
 
-    def on_key(self, event: object) -> None:
-        key = getattr(event, "key", "")
-        if key.isdigit() and 1 <= int(key) <= len(self.view.spent):
-            self.dismiss(int(key) - 1)
+    def on_key(self, event: events.Key) -> None:
+        if event.key.isdigit() and 1 <= int(event.key) <= len(self.view.spent):
+            event.stop()
+            self.dismiss(int(event.key) - 1)
 
     @on(OptionList.OptionSelected)
     def chosen(self, event: OptionList.OptionSelected) -> None:

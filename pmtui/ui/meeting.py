@@ -7,6 +7,7 @@ live meeting what the facilitator did. Saving runs in the background (core.autos
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, ClassVar
 
@@ -280,11 +281,11 @@ class MeetingScreen(Screen[None]):
     def action_redo(self) -> None:
         self._undo_redo(self.live.redo, "Redid")
 
-    def _undo_redo(self, step: object, verb: str) -> None:
+    def _undo_redo(self, step: Callable[[], str | None], verb: str) -> None:
         if self.read_only:
             return
         self._commit_text()
-        label = step()  # type: ignore[operator]
+        label = step()
         if label is None:
             self.notify(f"Nothing to {verb.lower()[:-1]}", timeout=2)
             return

@@ -187,3 +187,19 @@ async def test_keymap_rebinds_a_meeting_key(tmp_path: Path, keys: str) -> None:
         await pilot.pause()
         assert meeting(app).live.engine.view(clock.now()).stage.key == "lessons"
         await app.action_quit()
+
+
+async def test_enter_on_the_home_screen_opens_the_meeting_once_for_editing(
+    tmp_path: Path,
+) -> None:
+    store = new_store(tmp_path)
+    sample_meeting(store)
+    app = app_for(store, FakeClock(T0.timestamp()))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = meeting(app)
+        assert not screen.read_only
+        assert sum(1 for s in app.screen_stack if type(s).__name__ == "MeetingScreen") == 1
+        await app.action_quit()
