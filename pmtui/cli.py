@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -87,6 +88,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
 
     commands.add_parser("templates", help="list the built-in Markdown templates")
+
+    p = commands.add_parser(
+        "check", help="flag blame-prone wording; exits 1 when there is any (for CI gates)"
+    )
+    p.add_argument("id", help="meeting id (a unique prefix is enough)")
+    p.add_argument(
+        "--rules",
+        metavar="FILE",
+        help="your own rules (same shape as pmtui/data/coach_rules.json), added to the built-in",
+    )
 
     p = commands.add_parser("delete", help="delete a meeting")
     p.add_argument("id", help="meeting id (a unique prefix is enough)")
@@ -225,16 +236,23 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
 
 def run_tui(args: argparse.Namespace, store: Store, start: Start | None = None) -> int:
+    from pmtui.core import coach
     from pmtui.ui.app import load_keymap, make_app
 
     keymap, problem = load_keymap()
     if problem:
         print(f"pmtui: warning: {problem}", file=sys.stderr)
+    try:
+        rules = coach.load_rules(coach_rules_file(None))
+    except coach.RulesError as error:
+        print(f"pmtui: warning: {error}; using the built-in rules", file=sys.stderr)
+        rules = coach.load_rules()
     app = make_app(
         store,
         start=start,
         high_contrast=args.high_contrast,
         keymap=keymap,
+        coach_rules=rules,
     )
     app.run()
     return app.return_code or 0
@@ -290,6 +308,40 @@ def cmd_demo(args: argparse.Namespace) -> int:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def coach_rules_file(option: str | None) -> Path | None:
+    """--rules, else $PMTUI_COACH_RULES, else coach.json in the user config folder."""
+    if option:
+        return Path(option).expanduser()
+    env = os.environ.get("PMTUI_COACH_RULES")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_config_dir
+
+    default = Path(user_config_dir("pmtui", appauthor=False)) / "coach.json"
+    return default if default.is_file() else None
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from pmtui.core import coach
+
+    _, pm = _load(args)
+    try:
+        rules = coach.load_rules(coach_rules_file(args.rules))
+    except coach.RulesError as error:
+        raise CliError(str(error)) from None
+    findings = coach.check(pm, rules)
+    for finding in findings:
+        print(finding.describe())
+    if not findings:
+        print(f"No blame-prone wording found in {pm.title!r}.")
+        return 0
+    print(
+        f"{len(findings)} finding(s) in {pm.title!r}: the record should speak of systems "
+        "and conditions, not of people's faults."
+    )
+    return 1
+
+
 COMMANDS = {
     "home": cmd_home,
     "new": cmd_new,
@@ -301,4 +353,5 @@ COMMANDS = {
     "export": cmd_export,
     "delete": cmd_delete,
     "templates": cmd_templates,
+    "check": cmd_check,
 }

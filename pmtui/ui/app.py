@@ -14,6 +14,7 @@ from textual.theme import Theme
 
 from pmtui.core import sessionfile
 from pmtui.core.clock import Clock, SystemClock
+from pmtui.core.coach import Rule
 from pmtui.core.live import LiveMeeting
 from pmtui.resources import resource_dir
 from pmtui.store.store import Store, StoreError
@@ -56,12 +57,14 @@ class PmtuiApp(App[None]):
         cursor_blink: bool = True,
         high_contrast: bool = False,
         keymap: dict[str, str] | None = None,
+        coach_rules: list[Rule] | None = None,
     ) -> None:
         super().__init__()
         self.store = store
         self.clock = clock
         self.start = start or Start()
         self.cursor_blink = cursor_blink
+        self.coach_rules = coach_rules
         self.register_theme(HIGH_CONTRAST)
         if high_contrast:
             self.theme = HIGH_CONTRAST.name
@@ -207,6 +210,7 @@ def make_app(
     cursor_blink: bool = True,
     high_contrast: bool = False,
     keymap: dict[str, str] | None = None,
+    coach_rules: list[Rule] | None = None,
 ) -> PmtuiApp:
     """The one way to build the app, for the CLI and for tests (inject a fake clock there)."""
     return PmtuiApp(
@@ -216,4 +220,5 @@ def make_app(
         cursor_blink=cursor_blink,
         high_contrast=high_contrast,
         keymap=keymap,
+        coach_rules=coach_rules,
     )

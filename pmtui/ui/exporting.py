@@ -34,4 +34,14 @@ def export_minutes(screen: MeetingScreen) -> Path | None:
         screen.notify(f"Minutes not exported: {error}", severity="error", timeout=10)
         return None
     screen.notify(f"Minutes written to {path}", title="Exported", timeout=10)
+    screen._coach()
+    if screen.findings:
+        shown = "\n".join(f"• {f.field}: “{f.words}”" for f in screen.findings[:5])
+        more = f"\n… and {len(screen.findings) - 5} more" if len(screen.findings) > 5 else ""
+        screen.notify(
+            f"{shown}{more}\nThe minutes were written; `pmtui check` lists the suggestions.",
+            title=f"{len(screen.findings)} blame-prone phrase(s) to reword",
+            severity="warning",
+            timeout=15,
+        )
     return path

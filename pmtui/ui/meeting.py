@@ -21,6 +21,7 @@ from textual.widgets import ContentSwitcher
 
 from pmtui.core import engine as meeting_engine
 from pmtui.core.autosave import AutoSaver, SaveResult
+from pmtui.core.coach import Finding, check
 from pmtui.core.live import LiveMeeting
 from pmtui.ui.header import MeetingHeader
 from pmtui.ui.stages.base import StagePane
@@ -79,6 +80,8 @@ class MeetingScreen(Screen[None]):
         self._saved_at: float | None = None
         self._last_clock_save = 0.0
         self.saver: AutoSaver | None = None
+        self.findings: list[Finding] = []
+        self._coached_version = -1
         if handle is not None and not handle.read_only:
             self.saver = AutoSaver(handle, self._report_from_thread)
 
@@ -138,13 +141,20 @@ class MeetingScreen(Screen[None]):
     def _now(self) -> float:
         return self.live.clock.now()
 
+    def _coach(self) -> None:
+        """Re-read the record for blame-prone wording, only when it changed."""
+        if self._coached_version != self.live.version:
+            self._coached_version = self.live.version
+            self.findings = check(self.live.pm, self.app.coach_rules)  # type: ignore[attr-defined]
+
     def tick(self) -> None:
         now = self._now()
+        self._coach()
         self._handle_events(self.live.engine.poll(now))
         view = self.live.engine.view(now)
         if self.query_one(ContentSwitcher).current != view.stage.key:
             self.call_next(self._show_stage, view.stage.key)
-        self.query_one(MeetingHeader).show_view(view, self._save_state())
+        self.query_one(MeetingHeader).show_view(view, self._state_line())
         if view.running and now - self._last_clock_save >= CLOCK_SAVE_EVERY_S:
             self.save()
 
@@ -255,8 +265,15 @@ class MeetingScreen(Screen[None]):
                 timeout=30,
             )
         self.query_one(MeetingHeader).show_view(
-            self.live.engine.view(self._now()), self._save_state()
+            self.live.engine.view(self._now()), self._state_line()
         )
+
+    def _state_line(self) -> Text:
+        """The save indicator, and the coach's count when there is something to reword."""
+        line = self._save_state()
+        if self.findings:
+            line.append(f"   ⚑ {len(self.findings)} to reword", style="bold magenta")
+        return line
 
     def _save_state(self) -> Text:
         if self.saver is None:

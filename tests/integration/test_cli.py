@@ -174,3 +174,25 @@ def test_damaged_meeting_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 def test_new_refuses_a_bad_length(tmp_path: Path) -> None:
     result = run("new", "--minutes", "500", data=tmp_path)
     assert result.returncode == 2 and "5 to 180 minutes" in result.stderr
+
+
+def test_check_gates_on_findings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    clean = imported(tmp_path, capsys)
+    assert main(["--data", str(tmp_path), "check", clean]) == 0
+    assert "No blame-prone wording" in capsys.readouterr().out
+    bad = tmp_path / "bad.json"
+    bad.write_text(
+        json.dumps(
+            {"pmtui": 1, "title": "x", "trigger": "Human error: the operator forgot the flag."}
+        )
+    )
+    assert main(["--data", str(tmp_path), "import", str(bad)]) == 0
+    flagged = capsys.readouterr().out.strip()
+    assert main(["--data", str(tmp_path), "check", flagged]) == 1
+    out = capsys.readouterr().out
+    assert 'trigger: "Human error"' in out and 'trigger: "forgot"' in out
+    assert "2 finding(s)" in out
+    rules = tmp_path / "rules.json"
+    rules.write_text("{broken")
+    assert main(["--data", str(tmp_path), "check", flagged, "--rules", str(rules)]) == 2
+    assert "cannot be read as JSON" in capsys.readouterr().err

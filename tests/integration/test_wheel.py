@@ -101,6 +101,10 @@ def test_installed_pmtui_runs_with_its_template(installed: Path, tmp_path: Path)
     assert minutes.returncode == 0, minutes.stderr
     assert minutes.stdout.startswith("# GitLab.com database deleted")
     assert "## Five Whys" in minutes.stdout
+    # The coach's rules are a data file inside the package: the installed check must run.
+    checked = run_installed(installed, "check", meeting_id, data=tmp_path)
+    assert checked.returncode == 0, checked.stderr
+    assert "No blame-prone wording" in checked.stdout
 
 
 RENDER = textwrap.dedent(

@@ -203,3 +203,29 @@ async def test_enter_on_the_home_screen_opens_the_meeting_once_for_editing(
         assert not screen.read_only
         assert sum(1 for s in app.screen_stack if type(s).__name__ == "MeetingScreen") == 1
         await app.action_quit()
+
+
+async def test_the_coach_counts_in_the_header_and_speaks_up_before_export(
+    tmp_path: Path, isolated_data: Path
+) -> None:
+    store = new_store(tmp_path)
+    clock = FakeClock(T0.timestamp())
+    app = app_for(store, clock, Start(new_title="Coached", minutes=15))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = meeting(app)
+        await pilot.press("f5")
+        await pilot.pause()
+        await type_text(pilot, "It was human error")
+        await pilot.press("enter")
+        screen.tick()
+        await pilot.pause()
+        assert "⚑ 1 to reword" in str(screen.query_one("#header-meeting").render())
+        await pilot.press("f9")
+        await pilot.pause()
+        assert list((isolated_data / "exports").glob("*.md"))  # written all the same
+        assert any(
+            "blame-prone" in str(n.title) and "went_right[0]" in str(n.message)
+            for n in app._notifications
+        )
+        await app.action_quit()

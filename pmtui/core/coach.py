@@ -1,0 +1,158 @@
+"""The blameless coach: finds blame-prone wording in the record, with a kind suggestion.
+
+Rules come from `pmtui/data/coach_rules.json`, plus any file a team adds (same shape).
+Patterns match whole words, case-insensitively. Text in backticks, in double quotes and
+on quoted lines (starting with `>`) is left alone: log lines and commands are evidence,
+not judgement. A participant's name in a cause, a why answer or an action item is a
+finding too: write about systems and conditions, not people.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pmtui.core.models import Postmortem
+
+NAME_SUGGESTION = (
+    "A person's name in a cause or an action points at them. Name the role, the system or "
+    'the condition instead ("the on-call engineer", "the deploy tool").'
+)
+MIN_FIRST_NAME = 3
+# Spans whose words are not ours to judge: `code`, "quotes" and > quoted lines.
+_QUOTED = re.compile(r"`[^`]*`|\"[^\"]*\"|“[^”]*”|^\s*>.*$", re.MULTILINE)
+
+
+class RulesError(ValueError):
+    """A rules file that cannot be used; the message names it."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    pattern: re.Pattern[str]
+    suggestion: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    field: str  # where in the record, e.g. "whys[0].answers[2]"
+    rule: str  # the rule's id, or "name" for a person's name
+    words: str  # the words found, as written
+    suggestion: str
+    start: int
+    end: int
+
+    def describe(self) -> str:
+        return f'{self.field}: "{self.words}": {self.suggestion}'
+
+
+def parse_rules(data: Any, source: str) -> list[Rule]:
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        raise RulesError(f'{source}: expected {{"rules": [...]}}')
+    rules = []
+    for i, raw in enumerate(data["rules"]):
+        if not isinstance(raw, dict) or not all(
+            isinstance(raw.get(k), str) and raw.get(k) for k in ("id", "pattern", "suggestion")
+        ):
+            raise RulesError(f"{source}: rules[{i}] needs text id, pattern and suggestion")
+        try:
+            pattern = re.compile(rf"(?<!\w)(?:{raw['pattern']})(?!\w)", re.IGNORECASE)
+        except re.error as error:
+            raise RulesError(f"{source}: rules[{i}].pattern: {error}") from None
+        rules.append(Rule(raw["id"], pattern, raw["suggestion"]))
+    return rules
+
+
+@functools.cache
+def _builtin_rules() -> tuple[Rule, ...]:
+    text = resources.files("pmtui.data").joinpath("coach_rules.json").read_text("utf-8")
+    return tuple(parse_rules(json.loads(text), "built-in coach rules"))
+
+
+def load_rules(extra: Path | None = None) -> list[Rule]:
+    """The built-in rules, then a team's own from `extra` (same shape), if given."""
+    rules = list(_builtin_rules())
+    if extra is not None:
+        try:
+            data = json.loads(extra.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise RulesError(f"{extra}: cannot be read as JSON ({error})") from None
+        rules += parse_rules(data, str(extra))
+    return rules
+
+
+def _mask(text: str) -> str:
+    """The text with quoted spans blanked out, same length, so positions still hold."""
+    return _QUOTED.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _texts(pm: Postmortem) -> Iterator[tuple[str, str, bool]]:
+    """Every text of the record: (field path, text, whether names count there)."""
+    for field in ("title", "summary", "impact", "detection", "resolution"):
+        yield field, getattr(pm, field), False
+    yield "trigger", pm.trigger, True
+    for i, event in enumerate(pm.timeline):
+        yield f"timeline[{i}].text", event.text, False
+    for field in ("went_right", "went_wrong", "got_lucky"):
+        for i, text in enumerate(getattr(pm, field)):
+            yield f"{field}[{i}]", text, field == "went_wrong"
+    for i, chain in enumerate(pm.whys):
+        yield f"whys[{i}].problem", chain.problem, True
+        for j, answer in enumerate(chain.answers):
+            yield f"whys[{i}].answers[{j}]", answer, True
+    for i, item in enumerate(pm.action_items):
+        yield f"action_items[{i}].title", item.title, True
+
+
+def _name_pattern(pm: Postmortem) -> re.Pattern[str] | None:
+    names = {p.name.strip() for p in pm.participants if p.name.strip()}
+    names |= {n.split()[0] for n in list(names) if len(n.split()[0]) >= MIN_FIRST_NAME}
+    if not names:
+        return None
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    # Names are proper nouns: matched as written (a name that is also a word, like "Will",
+    # is not flagged in "will be").
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+
+
+def check(pm: Postmortem, rules: list[Rule] | None = None) -> list[Finding]:
+    """Every finding in the record, in the order of the record."""
+    rules = load_rules() if rules is None else rules
+    names = _name_pattern(pm)
+    findings = []
+    for field, text, names_count in _texts(pm):
+        if not text:
+            continue
+        masked = _mask(text)
+        for rule in rules:
+            for match in rule.pattern.finditer(masked):
+                findings.append(
+                    Finding(
+                        field,
+                        rule.id,
+                        text[match.start() : match.end()],
+                        rule.suggestion,
+                        match.start(),
+                        match.end(),
+                    )
+                )
+        if names_count and names is not None:
+            for match in names.finditer(masked):
+                findings.append(
+                    Finding(
+                        field,
+                        "name",
+                        text[match.start() : match.end()],
+                        NAME_SUGGESTION,
+                        match.start(),
+                        match.end(),
+                    )
+                )
+    return findings

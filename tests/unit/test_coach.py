@@ -1,0 +1,121 @@
+"""The blameless coach: what it flags, what it leaves alone, and the rules file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pmtui.core import coach
+from pmtui.core.models import ActionItem, Participant, Postmortem, WhyChain
+from tests.conftest import SAMPLES
+
+
+def findings_in(text: str, **fields: object) -> list[coach.Finding]:
+    pm = Postmortem(title="x", summary=text, **fields)  # type: ignore[arg-type]
+    return coach.check(pm)
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "words"),
+    [
+        ("It was human error.", "human-error", "human error"),
+        ("Two Human Errors combined.", "human-error", "Human Errors"),
+        ("The operator should have checked.", "counterfactual", "should have"),
+        ("We couldn't have known.", "counterfactual", "couldn't have"),
+        ("The deploy failed to stop at canary.", "failed-to", "failed to"),
+        ("A careless change.", "careless", "careless"),
+        ("It was negligent.", "negligent", "negligent"),
+        ("It was nobody's fault.", "fault", "fault"),
+        ("No one is to blame.", "blame", "blame"),
+        ("A simple mistake.", "mistake", "mistake"),
+        ("Someone forgot the flag.", "forgot", "forgot"),
+        ("They didn't bother to test.", "didnt-bother", "didn't bother"),
+        ("Why did Sam restart it?", "why-did", "Why did Sam"),
+    ],
+)
+def test_blame_prone_wording_is_flagged_with_a_suggestion(text: str, rule: str, words: str) -> None:
+    found = [f for f in findings_in(text) if f.rule == rule]
+    assert [f.words for f in found] == [words]
+    assert found[0].field == "summary"
+    assert found[0].suggestion
+    assert text[found[0].start : found[0].end] == words
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The default configuration was wrong.",  # "fault" inside a word
+        "Faultless failover worked.",
+        "The step failed; the tool failover ran.",
+        "Why did the cache expire early?",  # why did + a thing, not a person
+        "The log said `human error: retry` at 10:02.",  # code in backticks
+        'The runbook quoted "should have been rotated" from a ticket.',  # a quotation
+        "> ERROR mistake in config parse\nThe parser rejected the file.",  # a quoted line
+        "Blameless review held on Monday.",
+    ],
+)
+def test_no_false_positives(text: str) -> None:
+    assert findings_in(text) == []
+
+
+def test_names_in_causes_whys_and_actions_but_not_in_the_timeline() -> None:
+    pm = Postmortem(
+        title="x",
+        participants=[Participant("Dana Whitfield", "SRE"), Participant("Al Kim", "DBA")],
+        trigger="Dana ran the migration on the primary.",
+        summary="Dana Whitfield led the response.",  # the summary may say who did what
+        whys=[WhyChain("Data removed", ["Because Dana Whitfield ran it", "Al was away"])],
+        action_items=[ActionItem(title="Dana to add a confirmation prompt")],
+    )
+    found = {(f.field, f.words) for f in coach.check(pm) if f.rule == "name"}
+    assert found == {
+        ("trigger", "Dana"),
+        ("whys[0].answers[0]", "Dana Whitfield"),
+        ("action_items[0].title", "Dana"),
+    }  # "Al" is too short to match as a first name; the summary is not a cause
+
+
+def test_samples_are_blameless() -> None:
+    from pmtui.core import sessionfile
+
+    for sample in SAMPLES:
+        assert coach.check(sessionfile.read_session_file(sample)) == [], sample.name
+
+
+def test_a_team_can_add_its_own_rules(tmp_path: Path) -> None:
+    extra = tmp_path / "coach.json"
+    extra.write_text(
+        json.dumps(
+            {
+                "rules": [
+                    {
+                        "id": "rockstar",
+                        "pattern": "rock ?stars?",
+                        "suggestion": "Praise the system too.",
+                    }
+                ]
+            }
+        )
+    )
+    rules = coach.load_rules(extra)
+    pm = Postmortem(title="x", summary="Our rockstar saved the day. A mistake.")
+    assert {f.rule for f in coach.check(pm, rules)} == {"rockstar", "mistake"}
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{nope", "cannot be read as JSON"),
+        ('{"rules": {}}', 'expected {"rules": [...]}'),
+        ('{"rules": [{"id": "x", "pattern": "("}]}', "needs text id, pattern and suggestion"),
+        ('{"rules": [{"id": "x", "pattern": "(", "suggestion": "s"}]}', "rules[0].pattern"),
+    ],
+)
+def test_bad_rules_files_are_named(tmp_path: Path, content: str, message: str) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(content)
+    with pytest.raises(coach.RulesError) as caught:
+        coach.load_rules(bad)
+    assert str(bad) in str(caught.value) and message in str(caught.value)
