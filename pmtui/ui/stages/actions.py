@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date, datetime
 from typing import ClassVar
 
 from rich.text import Text
@@ -13,6 +14,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Input, Select, Static
 
 from pmtui.core import timeutil
+from pmtui.core.actions import action_warnings, parse_due
 from pmtui.core.models import ActionItem, ActionStatus, ActionType, Priority
 from pmtui.ui.stages.base import StagePane
 
@@ -49,10 +51,11 @@ class ActionsPane(StagePane):
 
     def compose(self) -> ComposeResult:
         yield ActionTable(id="actions-table", cursor_type="row", zebra_stripes=True)
+        yield Static(id="action-warnings", classes="pane-info")
         with Horizontal(classes="entry-form", id="action-form-1"):
             yield Input(placeholder="action item — Enter adds", id="action-title")
             yield Input(placeholder="owner", id="action-owner")
-            yield Input(placeholder="due YYYY-MM-DD", id="action-due")
+            yield Input(placeholder="due: friday, in 2 weeks, 2026-12-01", id="action-due")
         with Horizontal(classes="entry-form", id="action-form-2"):
             yield Select(
                 [(p.value, p) for p in Priority],
@@ -105,6 +108,13 @@ class ActionsPane(StagePane):
             )
         if self.live.pm.action_items:
             table.move_cursor(row=min(row, len(self.live.pm.action_items) - 1))
+        weak = [
+            f"{i + 1}: {', '.join(warnings)}"
+            for i, item in enumerate(self.live.pm.action_items)
+            if (warnings := action_warnings(item))
+        ]
+        line = Text("⚠ " + " · ".join(weak), style="yellow") if weak else Text("")
+        self.query_one("#action-warnings", Static).update(line)
 
     def _hint(self, message: str | None = None, *, error: bool = False) -> None:
         if message is None:
@@ -116,9 +126,29 @@ class ActionsPane(StagePane):
             Text(message, style="bold red" if error else "dim")
         )
 
+    def _today(self) -> date:
+        """Today in the session's time zone: what "friday" and "in 2 weeks" count from."""
+        tz = timeutil.zone(self.live.pm.timezone)
+        return datetime.fromtimestamp(self.live.clock.now(), tz).date()
+
+    @on(Input.Changed, "#action-due")
+    def preview_due(self, event: Input.Changed) -> None:
+        if not event.value.strip():
+            self._hint()
+            return
+        try:
+            due = parse_due(event.value, self._today())
+        except timeutil.TimeError as error:
+            self._hint(str(error), error=True)
+            return
+        if due is not None:
+            self.query_one("#action-hint", Static).update(
+                Text(f"→ due {due:%a %Y-%m-%d}", style="green")
+            )
+
     def _form_item(self) -> ActionItem | None:
         try:
-            due = timeutil.parse_date(self.query_one("#action-due", Input).value.strip())
+            due = parse_due(self.query_one("#action-due", Input).value, self._today())
         except timeutil.TimeError as error:
             self._hint(str(error), error=True)
             self.focus_now(self.query_one("#action-due", Input))
