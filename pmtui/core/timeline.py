@@ -1,65 +1,50 @@
-"""Timeline rules: what the markers say (warnings, metrics in human form) and event order."""
+"""What the timeline's markers say: warnings about them, and the metrics in human form."""
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from datetime import UTC, tzinfo
-from itertools import pairwise
+from datetime import tzinfo
 
 from pmtui.core import metrics
 from pmtui.core.models import EventKind, Postmortem, TimelineEvent
-from pmtui.core.timeutil import human_duration, zone
+from pmtui.core.timeutil import human_duration
 
-# The markers in the order an incident passes them.
 MARKERS = (EventKind.START, EventKind.DETECTION, EventKind.MITIGATION, EventKind.RESOLUTION)
-
-_MISSING = {
-    EventKind.START: "No start marker: no metric can be computed (they count from the start)",
-    EventKind.DETECTION: "No detection marker: time to detect cannot be computed",
-    EventKind.MITIGATION: "No mitigation marker: time to mitigate cannot be computed",
-    EventKind.RESOLUTION: (
-        "No resolution marker: time to resolve and impact duration cannot be computed"
-    ),
-}
+# (earlier, later): the later marker is expected at or after the earlier one.
+_ORDER = (
+    (EventKind.START, EventKind.DETECTION),
+    (EventKind.DETECTION, EventKind.MITIGATION),
+    (EventKind.MITIGATION, EventKind.RESOLUTION),
+    (EventKind.START, EventKind.RESOLUTION),
+)
 
 
 def marker_warnings(pm: Postmortem) -> list[str]:
-    """What is wrong with the markers: missing, out of order, or more than one start.
-
-    Warnings only; nothing is blocked. Order is judged on each kind's first marker, the
-    one the metrics use.
-    """
-    first = {kind: pm.first_marker(kind) for kind in MARKERS}
-    warnings = [_MISSING[kind] for kind in MARKERS if first[kind] is None]
-    starts = sum(1 for event in pm.timeline if event.kind is EventKind.START)
+    """Missing or out-of-order markers. Warnings only: nothing is ever blocked."""
+    if not pm.timeline:
+        return []
+    missing = [kind.value for kind in MARKERS if pm.first_marker(kind) is None]
+    warnings = []
+    if missing:
+        warnings.append(
+            f"No {', '.join(missing)} marker{'s' if len(missing) > 1 else ''}: "
+            "the metrics that need them show n/a"
+        )
+    starts = sum(1 for e in pm.timeline if e.kind is EventKind.START)
     if starts > 1:
-        warnings.append(f"{starts} start markers: the metrics count from the earliest")
-    for i, kind in enumerate(MARKERS[1:], start=1):
-        marker = first[kind]
-        if marker is None:
-            continue
-        after = [
-            earlier.value
-            for earlier in MARKERS[:i]
-            if (other := first[earlier]) is not None and marker.at < other.at
-        ]
-        if after:
-            plural = "s" if len(after) > 1 else ""
-            warnings.append(f"The {kind.value} marker is before the {_and(after)} marker{plural}")
+        warnings.append(f"{starts} start markers: metrics count from the first")
+    for earlier, later in _ORDER:
+        a, b = pm.first_marker(earlier), pm.first_marker(later)
+        if a is not None and b is not None and b.at < a.at:
+            warnings.append(f"The {later.value} marker is before the {earlier.value} marker")
     return warnings
 
 
 def impact_duration_s(pm: Postmortem) -> int | None:
-    """Seconds from the start of impact to its resolution; None without both markers."""
-    start = pm.first_marker(EventKind.START)
-    end = pm.first_marker(EventKind.RESOLUTION)
-    if start is None or end is None:
-        return None
-    return int((end.at - start.at).total_seconds())
+    """Start of impact to resolution, in seconds."""
+    return metrics.compute(pm).time_to_resolve_s
 
 
 def metric_lines(pm: Postmortem) -> list[tuple[str, str]]:
-    """The metrics as (label, value) for people: ("Time to detect", "3 min"); "n/a" if unknown."""
     m = metrics.compute(pm)
     return [
         ("Time to detect", human_duration(m.time_to_detect_s)),
@@ -69,36 +54,15 @@ def metric_lines(pm: Postmortem) -> list[tuple[str, str]]:
     ]
 
 
-def insert_event(pm: Postmortem, event: TimelineEvent) -> int:
-    """Put an event in the timeline in time order, after any events at the same time.
+def date_changes(events: list[TimelineEvent], tz: tzinfo) -> list[bool]:
+    """For events in time order: whether each one's date (UTC or local) differs from the last.
 
-    The timeline is replaced by a new list (a snapshot of the old one stays intact) and is
-    sorted first if it was not. Returns the event's index.
+    A table shows the date only where it changes.
     """
-    events = pm.timeline
-    if any(b.at < a.at for a, b in pairwise(events)):
-        events = sorted(events, key=lambda e: e.at)
-    index = bisect_right(events, event.at, key=lambda e: e.at)
-    pm.timeline = [*events[:index], event, *events[index:]]
-    return index
-
-
-def date_changes(events: list[TimelineEvent], tz: str | tzinfo) -> list[bool]:
-    """For events in time order: whether each is on another day than the event before it.
-
-    The day is the local one in `tz`; where the zone is not UTC a change of the UTC date
-    counts too, since a row shows the UTC time first. The first event always counts, so
-    a table can show the date only where it changes.
-    """
-    zone_info = zone(tz) if isinstance(tz, str) else tz
-    changes = []
-    last: tuple[object, object] | None = None
+    shown = []
+    previous: tuple[object, object] | None = None
     for event in events:
-        day = (event.at.astimezone(zone_info).date(), event.at.astimezone(UTC).date())
-        changes.append(day != last)
-        last = day
-    return changes
-
-
-def _and(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+        day = (event.at.date(), event.at.astimezone(tz).date())
+        shown.append(day != previous)
+        previous = day
+    return shown
