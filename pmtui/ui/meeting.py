@@ -6,6 +6,7 @@ live meeting what the facilitator did. Saving runs in the background (core.autos
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -82,6 +83,9 @@ class MeetingScreen(Screen[None]):
         self.saver: AutoSaver | None = None
         self.findings: list[Finding] = []
         self._coached_version = -1
+        # Panes are built in the background and on demand; one at a time, so the two
+        # never build the same stage twice.
+        self._building = asyncio.Lock()
         if handle is not None and not handle.read_only:
             self.saver = AutoSaver(handle, self._report_from_thread)
 
@@ -99,15 +103,16 @@ class MeetingScreen(Screen[None]):
 
     async def _pane(self, key: str) -> StagePane:
         """The pane of a stage, built now if it was not yet."""
-        switcher = self.query_one(ContentSwitcher)
-        found = switcher.query_children(f"#{key}")
-        if found:
-            return found.first(StagePane)
-        pane = self._new_pane(key)
-        pane.display = False
-        await switcher.mount(pane)
-        self.app.settle_cursor(self)  # type: ignore[attr-defined]
-        return pane
+        async with self._building:
+            switcher = self.query_one(ContentSwitcher)
+            found = switcher.query_children(f"#{key}")
+            if found:
+                return found.first(StagePane)
+            pane = self._new_pane(key)
+            pane.display = False
+            await switcher.mount(pane)
+            self.app.settle_cursor(self)  # type: ignore[attr-defined]
+            return pane
 
     async def _mount_other_stages(self) -> None:
         for stage in self.live.engine.agenda.stages:

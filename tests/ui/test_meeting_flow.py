@@ -227,3 +227,18 @@ async def test_a_second_app_on_the_same_meeting_is_read_only(tmp_path: Path) -> 
         await app.action_quit()
     holder.close()
     assert store.meeting_path(meeting_id).read_bytes() == before
+
+
+async def test_racing_to_a_stage_while_the_others_are_built(tmp_path: Path) -> None:
+    """F5 pressed at once, while the other stages are still being built in the background."""
+    store = new_store(tmp_path)
+    clock = FakeClock(T0.timestamp())
+    app = app_for(store, clock, Start(new_title="Quick", minutes=15))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f5", "f5", "f5", "f4")
+        await pilot.pause()
+        screen = meeting(app)
+        assert screen.live.engine.view(clock.now()).stage.key == "whys"
+        keys = [pane.id for pane in screen.query(".stage-pane")]
+        assert sorted(keys) == sorted(["timeline", "lessons", "whys", "actions", "wrapup"])
+        await app.action_quit()
