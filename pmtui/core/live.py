@@ -236,12 +236,15 @@ class LiveMeeting:
         text = _required(text, "A note cannot be empty; delete it instead")
         _check_index(index, _column(self.pm, column), "note")
         with self.edit("edit note") as pm:
+            old = _column(pm, column)[index]
             _column(pm, column)[index] = text
+            _set_votes(pm, column, text, _take_votes(pm, column, old))
 
     def delete_lesson(self, column: str, index: int) -> None:
         _check_index(index, _column(self.pm, column), "note")
         with self.edit("delete note") as pm:
-            del _column(pm, column)[index]
+            text = _column(pm, column).pop(index)
+            _take_votes(pm, column, text)
 
     def move_lesson(self, column: str, index: int, to_column: str) -> int:
         _check_index(index, _column(self.pm, column), "note")
@@ -249,7 +252,28 @@ class LiveMeeting:
         with self.edit("move note") as pm:
             text = _column(pm, column).pop(index)
             _column(pm, to_column).append(text)
+            _set_votes(pm, to_column, text, _take_votes(pm, column, text))
         return len(_column(self.pm, to_column)) - 1
+
+    def vote(self, column: str, index: int, step: int) -> int:
+        """Add (or take back) a dot vote on a note; returns its votes. Never below zero."""
+        _check_index(index, _column(self.pm, column), "note")
+        text = _column(self.pm, column)[index]
+        votes = max(0, self.pm.votes_for(column, text) + step)
+        if votes == self.pm.votes_for(column, text):
+            return votes
+        with self.edit("vote" if step > 0 else "take back a vote") as pm:
+            _set_votes(pm, column, text, votes)
+        return votes
+
+    def sort_by_votes(self, column: str) -> None:
+        """Most votes first; notes with equal votes keep their order."""
+        notes = _column(self.pm, column)
+        ordered = sorted(notes, key=lambda text: -self.pm.votes_for(column, text))
+        if ordered == notes:
+            return
+        with self.edit("sort by votes") as pm:
+            setattr(pm, column, ordered)
 
     # -- Five Whys ------------------------------------------------------------------------
 
@@ -329,7 +353,23 @@ def snapshot(pm: Postmortem) -> Postmortem:
         got_lucky=list(pm.got_lucky),
         whys=[WhyChain(c.problem, list(c.answers)) for c in pm.whys],
         action_items=list(pm.action_items),
+        votes={column: dict(counts) for column, counts in pm.votes.items()},
     )
+
+
+def _take_votes(pm: Postmortem, column: str, text: str) -> int:
+    """Remove and return a note's votes (kept if another note has the same text)."""
+    if text in _column(pm, column):
+        return pm.votes_for(column, text)
+    return pm.votes.get(column, {}).pop(text, 0)
+
+
+def _set_votes(pm: Postmortem, column: str, text: str, votes: int) -> None:
+    counts = pm.votes.setdefault(column, {})
+    if votes > 0:
+        counts[text] = votes
+    else:
+        counts.pop(text, None)
 
 
 def _required(text: str, message: str) -> str:

@@ -128,6 +128,8 @@ class Postmortem:
     got_lucky: list[str] = field(default_factory=list)
     whys: list[WhyChain] = field(default_factory=list)
     action_items: list[ActionItem] = field(default_factory=list)
+    # Dot votes on the right / wrong / lucky notes: column -> note text -> votes (> 0).
+    votes: dict[str, dict[str, int]] = field(default_factory=dict)
     meeting: MeetingFacts = field(default_factory=MeetingFacts)
     created_at: datetime = field(default_factory=utcnow)
     updated_at: datetime = field(default_factory=utcnow)
@@ -135,6 +137,9 @@ class Postmortem:
     def sorted_timeline(self) -> list[TimelineEvent]:
         """Events by time; equal times keep the order they were entered in (stable sort)."""
         return sorted(self.timeline, key=lambda e: e.at)
+
+    def votes_for(self, column: str, text: str) -> int:
+        return self.votes.get(column, {}).get(text, 0)
 
     def open_action_items(self) -> list[ActionItem]:
         return [a for a in self.action_items if a.status is ActionStatus.OPEN]

@@ -155,7 +155,7 @@ def from_document(doc: Any, *, source: str = "", keep_identity: bool = False) ->
     pm.participants = _participants(reader, doc)
     pm.timeline = _timeline(reader, doc, tz)
     for key in LESSON_FIELDS:
-        setattr(pm, key, _strings(reader, reader.items(doc, key, key), key))
+        setattr(pm, key, _notes(reader, reader.items(doc, key, key), key, pm.votes))
     pm.whys = _whys(reader, doc)
     pm.action_items = _action_items(reader, doc)
     pm.meeting = _meeting(reader, doc.get("meeting"), tz, keep_identity=keep_identity)
@@ -168,15 +168,37 @@ def from_document(doc: Any, *, source: str = "", keep_identity: bool = False) ->
     return pm
 
 
-def _strings(reader: _Reader, values: list[Any], path: str) -> list[str]:
+def _strings(reader: _Reader, values: list[Any], path: str, *, indexed: bool = True) -> list[str]:
     out = []
     for i, value in enumerate(values):
+        where = f"{path}[{i}]" if indexed else path
         if not isinstance(value, str):
-            reader.fail(f"{path}[{i}]", f"must be text, not {_kind(value)}")
+            reader.fail(where, f"must be text, not {_kind(value)}")
         elif not value.strip():
-            reader.fail(f"{path}[{i}]", "must not be empty")
+            reader.fail(where, "must not be empty")
         else:
             out.append(value)
+    return out
+
+
+def _notes(
+    reader: _Reader, values: list[Any], path: str, votes: dict[str, dict[str, int]]
+) -> list[str]:
+    """A lesson column: each note a string, or `{"text", "votes"}` once it has votes."""
+    out = []
+    for i, value in enumerate(values):
+        if isinstance(value, dict):
+            text = reader.text(value, "text", f"{path}[{i}].text", required=True)
+            count = value.get("votes", 0)
+            if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+                reader.fail(f"{path}[{i}].votes", "must be a whole number >= 0")
+                count = 0
+            if text.strip():
+                out.append(text)
+                if count:
+                    votes.setdefault(path, {})[text] = count
+        else:
+            out.extend(_strings(reader, [value], f"{path}[{i}]", indexed=False))
     return out
 
 
@@ -315,7 +337,10 @@ def to_document(pm: Postmortem, *, with_metrics: bool = True) -> dict[str, Any]:
         for e in pm.sorted_timeline()
     ]
     for key in LESSON_FIELDS:
-        doc[key] = list(getattr(pm, key))
+        doc[key] = [
+            {"text": note, "votes": pm.votes_for(key, note)} if pm.votes_for(key, note) else note
+            for note in getattr(pm, key)
+        ]
     doc["whys"] = [{"problem": w.problem, "answers": list(w.answers)} for w in pm.whys]
     doc["action_items"] = [
         {

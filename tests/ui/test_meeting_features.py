@@ -229,3 +229,31 @@ async def test_the_coach_counts_in_the_header_and_speaks_up_before_export(
             for n in app._notifications
         )
         await app.action_quit()
+
+
+async def test_dot_voting_on_notes(tmp_path: Path) -> None:
+    store = new_store(tmp_path)
+    clock = FakeClock(T0.timestamp())
+    app = app_for(store, clock, Start(new_title="Votes", minutes=15))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = meeting(app)
+        await pilot.press("f5")
+        await pilot.pause()
+        screen.query_one("#input-went_wrong").focus()
+        await pilot.pause()
+        for note in ("Paging was slow", "Runbook was stale"):
+            await type_text(pilot, note)
+            await pilot.press("enter")
+        notes = screen.query_one("#list-went_wrong")
+        notes.focus()
+        await pilot.pause()
+        notes.highlighted = 1  # type: ignore[attr-defined]
+        await pilot.press("plus", "plus", "minus", "plus", "s")
+        await settle(pilot)
+        assert screen.live.pm.went_wrong == ["Runbook was stale", "Paging was slow"]
+        assert screen.live.pm.votes_for("went_wrong", "Runbook was stale") == 2
+        meeting_id = screen.live.pm.id
+        await app.action_quit()
+    saved = store.load(meeting_id)["went_wrong"]
+    assert saved == [{"text": "Runbook was stale", "votes": 2}, "Paging was slow"]

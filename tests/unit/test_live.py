@@ -161,3 +161,28 @@ def test_undo_snapshots_are_not_changed_by_later_edits(live: LiveMeeting) -> Non
     for _ in edits:
         assert live.undo() is not None
     assert sessionfile.to_record(live.pm) | {"updated_at": ""} == before | {"updated_at": ""}
+
+
+def test_dot_votes_follow_their_note_and_sort(live: LiveMeeting) -> None:
+    for note in ("Paging was slow", "Runbook was stale", "Dashboards lagged"):
+        live.add_lesson("went_wrong", note)
+    assert live.vote("went_wrong", 1, +1) == 1
+    assert live.vote("went_wrong", 1, +1) == 2
+    assert live.vote("went_wrong", 2, +1) == 1
+    assert live.vote("went_wrong", 0, -1) == 0  # never below zero
+    live.sort_by_votes("went_wrong")
+    assert live.pm.went_wrong == ["Runbook was stale", "Dashboards lagged", "Paging was slow"]
+    live.update_lesson("went_wrong", 0, "The runbook was stale")
+    assert live.pm.votes_for("went_wrong", "The runbook was stale") == 2
+    live.move_lesson("went_wrong", 1, "got_lucky")
+    assert live.pm.votes_for("got_lucky", "Dashboards lagged") == 1
+    assert live.pm.votes_for("went_wrong", "Dashboards lagged") == 0
+    live.delete_lesson("went_wrong", 0)
+    assert "The runbook was stale" not in live.pm.votes.get("went_wrong", {})
+    live.undo()
+    assert live.pm.votes_for("went_wrong", "The runbook was stale") == 2
+    record = live.record()
+    assert {"text": "The runbook was stale", "votes": 2} in record["went_wrong"]
+    assert "Paging was slow" in record["went_wrong"]  # no votes: still a plain string
+    again = sessionfile.from_record(record)
+    assert again.votes == live.pm.votes

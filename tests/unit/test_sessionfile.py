@@ -303,3 +303,13 @@ def test_generated_sessions_round_trip(pm: Postmortem) -> None:
     assert comparable(sf.to_document(imported)) == comparable(exported)
     assert imported.sorted_timeline() == pm.sorted_timeline()
     assert imported.action_items == pm.action_items
+
+
+def test_notes_with_votes_round_trip_and_plain_notes_stay_strings() -> None:
+    document = doc(went_wrong=["plain", {"text": "voted", "votes": 3}, {"text": "zero"}])
+    pm = sf.from_document(document)
+    assert pm.went_wrong == ["plain", "voted", "zero"]
+    assert pm.votes == {"went_wrong": {"voted": 3}}
+    assert sf.to_document(pm)["went_wrong"] == ["plain", {"text": "voted", "votes": 3}, "zero"]
+    with pytest.raises(sf.SessionFileError, match=r"went_wrong\[0\]\.votes: must be a whole"):
+        sf.from_document(doc(went_wrong=[{"text": "x", "votes": -2}]))

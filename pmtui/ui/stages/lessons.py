@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -24,6 +25,9 @@ class NoteList(OptionList):
         Binding("left_square_bracket", "move(-1)", "◀ Column", id="lessons.move_left"),
         Binding("right_square_bracket", "move(1)", "Column ▶", id="lessons.move_right"),
         Binding("w", "why", "Five Whys", id="lessons.start_why"),
+        Binding("plus,equals_sign", "vote(1)", "Vote +", id="lessons.vote_up"),
+        Binding("minus", "vote(-1)", "Vote −", id="lessons.vote_down"),
+        Binding("s", "sort", "Sort by votes", id="lessons.sort"),
         Binding("a", "add", "Add", id="lessons.add"),
     ]
 
@@ -49,6 +53,12 @@ class NoteList(OptionList):
     def action_add(self) -> None:
         self._pane().query_one(f"#input-{self.column}", Input).focus()
 
+    def action_vote(self, step: int) -> None:
+        self._pane().vote(self.column, self.highlighted, step)
+
+    def action_sort(self) -> None:
+        self._pane().sort(self.column)
+
 
 class LessonsPane(StagePane):
     """Quick capture: type, Enter, type the next one; notes move between columns."""
@@ -67,8 +77,8 @@ class LessonsPane(StagePane):
                         placeholder="type, Enter, next…", id=f"input-{column}", classes="note-input"
                     )
         yield Static(
-            "Enter adds · e edit · d delete · [ ] move between columns · "
-            "w starts a Five Whys chain from a note",
+            "Enter adds · e edit · d delete · [ ] move · + − vote · s sort by votes · "
+            "w Five Whys chain",
             classes="hint",
         )
 
@@ -84,11 +94,26 @@ class LessonsPane(StagePane):
             highlighted = notes.highlighted
             notes.clear_options()
             items = getattr(self.live.pm, column)
-            notes.add_options(Option(f"• {text}") for text in items)
+            notes.add_options(Option(self._note(column, text)) for text in items)
             if items:
                 notes.highlighted = min(highlighted or 0, len(items) - 1)
             title = f"{LESSON_TITLES[column]} ({len(items)})"
             notes.parent.query_one(".column-title", Static).update(title)  # type: ignore[union-attr]
+
+    def _note(self, column: str, text: str) -> Text:
+        votes = self.live.pm.votes_for(column, text)
+        line = Text(f"• {text}")
+        if votes:
+            line.append(f"  ●{votes}", style="bold magenta")
+        return line
+
+    def vote(self, column: str, index: int | None, step: int) -> None:
+        if index is not None and self.apply(self.live.vote, column, index, step) is not None:
+            self.query_one(f"#list-{column}", NoteList).highlighted = index
+
+    def sort(self, column: str) -> None:
+        self.apply(self.live.sort_by_votes, column)
+        self.query_one(f"#list-{column}", NoteList).highlighted = 0
 
     @on(Input.Submitted, ".note-input")
     def submit(self, event: Input.Submitted) -> None:
