@@ -111,6 +111,7 @@ class MeetingScreen(Screen[None]):
             pane = self._new_pane(key)
             pane.display = False
             await switcher.mount(pane)
+            pane.show_findings(self.findings)
             self.app.settle_cursor(self)  # type: ignore[attr-defined]
             return pane
 
@@ -151,6 +152,8 @@ class MeetingScreen(Screen[None]):
         if self._coached_version != self.live.version:
             self._coached_version = self.live.version
             self.findings = check(self.live.pm, self.app.coach_rules)  # type: ignore[attr-defined]
+            for pane in self.query(StagePane):
+                pane.show_findings(self.findings)
 
     def tick(self) -> None:
         now = self._now()

@@ -257,3 +257,33 @@ async def test_dot_voting_on_notes(tmp_path: Path) -> None:
         await app.action_quit()
     saved = store.load(meeting_id)["went_wrong"]
     assert saved == [{"text": "Runbook was stale", "votes": 2}, "Paging was slow"]
+
+
+async def test_findings_show_in_the_stage_that_holds_the_text(tmp_path: Path) -> None:
+    from pmtui.core import sessionfile
+
+    store = new_store(tmp_path)
+    record = sessionfile.from_document(
+        {
+            "pmtui": 1,
+            "title": "x",
+            "went_wrong": ["The operator forgot the flag"],
+            "summary": "A human error, they said.",
+        }
+    )
+    meeting_id = store.create(sessionfile.to_record(record))
+    app = app_for(store, FakeClock(T0.timestamp()), Start(meeting_id=meeting_id))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = meeting(app)
+        timeline_line = screen.query_one("#timeline .coach-line", Static)
+        assert not timeline_line.display  # nothing to reword in the timeline
+        await pilot.press("f5")
+        await pilot.pause()
+        line = screen.query_one("#lessons .coach-line", Static)
+        assert line.display and "went_wrong[0] “forgot”" in str(line.render())
+        await pilot.press("f7", "5")
+        await pilot.pause()
+        wrap = screen.query_one("#wrapup .coach-line", Static)
+        assert wrap.display and "summary “human error”" in str(wrap.render())
+        await app.action_quit()

@@ -47,6 +47,8 @@ class ActionTable(DataTable[Text | str]):
 
 
 class ActionsPane(StagePane):
+    COACH_FIELDS = ("action_items",)
+
     editing: int | None = None
 
     def compose(self) -> ComposeResult:

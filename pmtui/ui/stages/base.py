@@ -5,15 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from rich.text import Text
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widget import Widget
+from textual.widgets import Static
 
+from pmtui.core.coach import Finding
 from pmtui.core.live import EditError, LiveMeeting
 
 
 class StagePane(Vertical):
     """A stage's screen area. It asks the live meeting what to show and tells it what changed."""
+
+    # The record's fields this stage edits, as coach finding paths start (see core.coach).
+    COACH_FIELDS: tuple[str, ...] = ()
 
     class Edited(Message):
         """The record changed: save it and redraw what shows it."""
@@ -49,6 +55,32 @@ class StagePane(Vertical):
         """Move the cursor at once. `Widget.focus()` waits its turn in the message queue,
         so keys a fast typist already sent would still land in the old field."""
         self.screen.set_focus(widget)
+
+    _coach_line: Static | None = None
+
+    def on_mount(self) -> None:
+        self._coach_line = Static(classes="coach-line")
+        self._coach_line.display = False
+        self.mount(self._coach_line)
+        self.show_findings(getattr(self.screen, "findings", []))
+
+    def show_findings(self, findings: list[Finding]) -> None:
+        """The coach's findings in this stage's text, on one line; hidden when none."""
+        mine = [f for f in findings if f.field.startswith(self.COACH_FIELDS)]
+        line = self._coach_line
+        if line is None:
+            return
+        line.display = bool(mine)
+        if mine:
+            first = mine[0]
+            text = Text.assemble(
+                ("⚑ ", "bold magenta"),
+                (f"{first.field} “{first.words}”: ", "bold"),
+                first.suggestion,
+            )
+            if len(mine) > 1:
+                text.append(f"  (+{len(mine) - 1} more: pmtui check)", style="dim")
+            line.update(text)
 
     def refresh_record(self) -> None:
         """Redraw from the record (after an edit, an undo or a reload)."""

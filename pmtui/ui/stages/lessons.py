@@ -63,6 +63,8 @@ class NoteList(OptionList):
 class LessonsPane(StagePane):
     """Quick capture: type, Enter, type the next one; notes move between columns."""
 
+    COACH_FIELDS = ("went_right", "went_wrong", "got_lucky")
+
     def __init__(self, live: LiveMeeting, *, read_only: bool, id: str) -> None:
         super().__init__(live, read_only=read_only, id=id)
         self.editing: dict[str, int | None] = dict.fromkeys(LESSON_COLUMNS)

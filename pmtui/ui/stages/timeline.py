@@ -60,6 +60,8 @@ class EventTable(DataTable[Text | str]):
 class TimelinePane(StagePane):
     """Add, edit, delete and reorder timeline events; the metrics update as you go."""
 
+    COACH_FIELDS = ("timeline",)
+
     editing: int | None = None
     _shown: list[tuple[str, Text, str]] = []  # noqa: RUF012 (replaced, never mutated)
 

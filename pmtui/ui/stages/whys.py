@@ -56,6 +56,8 @@ class AnswerList(OptionList):
 class WhysPane(StagePane):
     """Chains on the left; the selected chain, problem first, answers below, on the right."""
 
+    COACH_FIELDS = ("whys",)
+
     chain: int | None = None
     editing_answer: int | None = None
     editing_problem: bool = False

@@ -57,6 +57,8 @@ def format_participants(people: list[Participant]) -> str:
 
 
 class WrapUpPane(StagePane):
+    COACH_FIELDS = ("title", "summary", "impact", "trigger", "detection", "resolution")
+
     def __init__(self, live: LiveMeeting, *, read_only: bool, id: str) -> None:
         super().__init__(live, read_only=read_only, id=id)
         self._pending: dict[str, str] = {}
