@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
 from pathlib import Path
@@ -92,6 +92,13 @@ class _Reader:
             self.fail(path, f"must be a list, not {_kind(value)}")
             return []
         return value
+
+    def objects(self, obj: dict[str, Any], key: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Each object of the list `obj[key]` with its path; other items are reported."""
+        for i, raw in enumerate(self.items(obj, key, key)):
+            path = f"{key}[{i}]"
+            if (found := self.mapping(raw, path)) is not None:
+                yield path, found
 
     def mapping(self, value: Any, path: str) -> dict[str, Any] | None:
         if not isinstance(value, dict):
@@ -204,20 +211,15 @@ def _notes(
 
 def _participants(reader: _Reader, doc: dict[str, Any]) -> list[Participant]:
     out = []
-    for i, raw in enumerate(reader.items(doc, "participants", "participants")):
-        path = f"participants[{i}]"
-        if (obj := reader.mapping(raw, path)) is not None:
-            name = reader.text(obj, "name", f"{path}.name", required=True)
-            out.append(Participant(name=name, role=reader.text(obj, "role", f"{path}.role")))
+    for path, obj in reader.objects(doc, "participants"):
+        name = reader.text(obj, "name", f"{path}.name", required=True)
+        out.append(Participant(name=name, role=reader.text(obj, "role", f"{path}.role")))
     return out
 
 
 def _timeline(reader: _Reader, doc: dict[str, Any], tz: tzinfo) -> list[TimelineEvent]:
     out = []
-    for i, raw in enumerate(reader.items(doc, "timeline", "timeline")):
-        path = f"timeline[{i}]"
-        if (obj := reader.mapping(raw, path)) is None:
-            continue
+    for path, obj in reader.objects(doc, "timeline"):
         raw_at = obj.get("at")
         if not isinstance(raw_at, str):
             reader.fail(f"{path}.at", "is missing" if raw_at is None else "must be text")
@@ -232,23 +234,18 @@ def _timeline(reader: _Reader, doc: dict[str, Any], tz: tzinfo) -> list[Timeline
 
 def _whys(reader: _Reader, doc: dict[str, Any]) -> list[WhyChain]:
     out = []
-    for i, raw in enumerate(reader.items(doc, "whys", "whys")):
-        path = f"whys[{i}]"
-        if (obj := reader.mapping(raw, path)) is not None:
-            problem = reader.text(obj, "problem", f"{path}.problem", required=True)
-            answers = _strings(
-                reader, reader.items(obj, "answers", f"{path}.answers"), f"{path}.answers"
-            )
-            out.append(WhyChain(problem=problem, answers=answers))
+    for path, obj in reader.objects(doc, "whys"):
+        problem = reader.text(obj, "problem", f"{path}.problem", required=True)
+        answers = _strings(
+            reader, reader.items(obj, "answers", f"{path}.answers"), f"{path}.answers"
+        )
+        out.append(WhyChain(problem=problem, answers=answers))
     return out
 
 
 def _action_items(reader: _Reader, doc: dict[str, Any]) -> list[ActionItem]:
     out = []
-    for i, raw in enumerate(reader.items(doc, "action_items", "action_items")):
-        path = f"action_items[{i}]"
-        if (obj := reader.mapping(raw, path)) is None:
-            continue
+    for path, obj in reader.objects(doc, "action_items"):
         due_text = obj.get("due")
         due = reader.guarded(f"{path}.due", lambda due_text=due_text: timeutil.parse_date(due_text))
         out.append(
