@@ -1,13 +1,27 @@
-"""Action items as CSV for Jira's and GitHub's importers."""
+"""Action items as CSV for Jira's and GitHub's importers, read back with csv.reader."""
 
 from __future__ import annotations
 
 import csv
 import io
 from datetime import date
+from pathlib import Path
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pmtui.core import sessionfile as sf
 from pmtui.core.models import ActionItem, ActionStatus, ActionType, Postmortem, Priority
 from pmtui.export import render_csv
+from tests.conftest import SAMPLES
+
+HEADER = ["Summary", "Description", "Assignee", "Due Date", "Priority", "Labels", "Status"]
+HEADER += ["Issue Type"]
+
+
+def read(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text, newline="")))
 
 
 def test_rows_quoted_and_mapped() -> None:
@@ -30,21 +44,84 @@ def test_rows_quoted_and_mapped() -> None:
         ],
     )
     text = render_csv(pm)
-    assert text.endswith("\r\n")
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    assert rows[0] == [
-        "Summary",
-        "Description",
-        "Assignee",
-        "Due Date",
-        "Priority",
-        "Labels",
-        "Status",
-        "Issue Type",
-    ]
+    assert text.startswith(",".join(HEADER) + "\r\n") and text.endswith("\r\n")
+    rows = read(text)
+    assert rows[0] == HEADER and len(rows) == 3
     first, second = rows[1], rows[2]
-    assert first[0] == 'Add a guard, "really"\nwith a second line'
+    # A summary is one line; the action as typed, line break and all, is in the description.
+    assert first[0] == 'Add a guard, "really" with a second line'
+    assert first[1] == (
+        'Action item from the postmortem of INC-7: Checkout "errors", then more.\n'
+        "Type: prevent. Priority: P0.\nTicket: OPS-1\n\n"
+        'Add a guard, "really"\nwith a second line'
+    )
     assert first[2:] == ["Ana Lima", "2026-12-04", "Highest", "postmortem;prevent", "To Do", "Task"]
-    assert 'INC-7: Checkout "errors", then more' in first[1] and "OPS-1" in first[1]
-    assert second[3:7] == ["", "Low", "postmortem;other", "Won't Do"]
-    assert len(rows) == 3
+    assert second == [
+        "Write the runbook",
+        'Action item from the postmortem of INC-7: Checkout "errors", then more.\n'
+        "Type: other. Priority: P3.",
+        "",
+        "",
+        "Low",
+        "postmortem;other",
+        "Won't Do",
+        "Task",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("priority", "shown"),
+    [
+        (Priority.P0, "Highest"),
+        (Priority.P1, "High"),
+        (Priority.P2, "Medium"),
+        (Priority.P3, "Low"),
+    ],
+)
+def test_priorities(priority: Priority, shown: str) -> None:
+    rows = read(render_csv(Postmortem("x", action_items=[ActionItem("a", priority=priority)])))
+    assert rows[1][4] == shown
+
+
+@pytest.mark.parametrize(
+    ("status", "shown"),
+    [(ActionStatus.OPEN, "To Do"), (ActionStatus.DONE, "Done"), (ActionStatus.WONT_DO, "Won't Do")],
+)
+def test_statuses(status: ActionStatus, shown: str) -> None:
+    rows = read(render_csv(Postmortem("x", action_items=[ActionItem("a", status=status)])))
+    assert rows[1][6] == shown
+
+
+def test_no_action_items_is_the_header_alone() -> None:
+    assert render_csv(Postmortem("x")) == ",".join(HEADER) + "\r\n"
+
+
+def test_a_long_title_is_cut_in_the_summary_and_whole_in_the_description() -> None:
+    title = "word " * 100
+    row = read(render_csv(Postmortem("x", action_items=[ActionItem(title)])))[1]
+    assert len(row[0]) == 255 and row[0].endswith("…")
+    assert row[1].endswith(title.strip())
+
+
+@given(
+    st.lists(st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=30), max_size=5),
+    st.text(max_size=30),
+)
+def test_any_text_round_trips(titles: list[str], owner: str) -> None:
+    pm = Postmortem('t, "q"\n', action_items=[ActionItem(t, owner=owner) for t in titles])
+    rows = read(render_csv(pm))
+    assert len(rows) == 1 + len(titles)
+    assert all(len(row) == len(HEADER) for row in rows)
+    for row, title in zip(rows[1:], titles, strict=True):
+        assert row[0] == (" ".join(title.split()) or "Postmortem action item")
+        assert row[2] == " ".join(owner.split())
+        assert 't, "q"' in row[1]
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
+def test_every_sample_s_action_items(sample: Path) -> None:
+    pm = sf.read_session_file(sample)
+    rows = read(render_csv(pm))
+    assert [row[0] for row in rows[1:]] == [a.title for a in pm.action_items]
+    assert all(pm.incident_id in row[1] and pm.title in row[1] for row in rows[1:])
+    assert [row[5] for row in rows[1:]] == [f"postmortem;{a.type.value}" for a in pm.action_items]

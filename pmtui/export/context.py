@@ -1,0 +1,261 @@
+"""What a template sees: the record prepared in Python (the view model).
+
+Times are formatted, metrics computed (in seconds and in words), the agenda totalled and
+the timeline sorted, so templates only lay things out. User text is left as typed: the
+templates pass it through the `md_*` filters.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, tzinfo
+from typing import Any
+
+from pmtui.core import metrics as core_metrics
+from pmtui.core import timeutil
+from pmtui.core.models import ActionStatus, EventKind, Postmortem
+
+UNTITLED = "Untitled postmortem"
+_URL = re.compile(r"https?://[^\s<>|\"'`]+")
+MARK = {ActionStatus.OPEN: "TODO", ActionStatus.DONE: "DONE", ActionStatus.WONT_DO: "WON'T DO"}
+NOTE_COLUMNS = ("went_right", "went_wrong", "got_lucky")
+
+
+@dataclass(frozen=True)
+class Event:
+    at: datetime
+    tz: tzinfo
+    utc: str  # `2017-02-28 17:37`
+    local: str  # `2017-02-28 09:37 PST`, or "" when the record's zone is UTC
+    kind: str  # start, detection, mitigation, resolution or event
+    text: str
+
+    @property
+    def both(self) -> str:
+        """`2017-02-28 17:37 UTC · 09:37 PST` (no local part in UTC)."""
+        return timeutil.utc_and_local(self.at, self.tz)
+
+    @property
+    def iso(self) -> str:
+        """`2017-02-28T17:37:00Z`"""
+        return timeutil.format_utc(self.at)
+
+    @property
+    def marker(self) -> bool:
+        """One of the four markers (start, detection, mitigation, resolution)."""
+        return self.kind != EventKind.EVENT.value
+
+    @property
+    def link(self) -> str:
+        """The first web address in the text, or ""."""
+        found = _URL.search(self.text)
+        return found.group(0).rstrip(".,;:!?)]}") if found else ""
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str  # detect, mitigate, resolve, impact
+    label: str
+    seconds: int | None  # None where a marker is missing
+
+    @property
+    def human(self) -> str:
+        return timeutil.human_duration(self.seconds)
+
+    def __iter__(self) -> Any:  # `{% for label, seconds in metrics %}` still works
+        return iter((self.label, self.seconds))
+
+
+@dataclass(frozen=True)
+class Stage:
+    title: str
+    planned_s: int
+    spent_s: int
+
+    @property
+    def planned(self) -> str:
+        return timeutil.clock_face(self.planned_s)
+
+    @property
+    def spent(self) -> str:
+        return timeutil.clock_face(self.spent_s)
+
+    @property
+    def over_s(self) -> int:
+        return self.spent_s - self.planned_s
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Note:
+    text: str
+    votes: int
+
+
+@dataclass(frozen=True)
+class Action:
+    title: str
+    owner: str
+    due: str  # YYYY-MM-DD or ""
+    priority: str
+    type: str
+    ticket: str
+    status: str  # open, done, won't do
+    mark: str  # TODO, DONE, WON'T DO (the Google SRE book's marks)
+
+
+@dataclass(frozen=True)
+class Chain:
+    problem: str
+    answers: list[str]
+
+    @property
+    def root_cause(self) -> str:
+        return self.answers[-1] if self.answers else ""
+
+
+def _day(at: datetime | None) -> str:
+    return f"{at.astimezone(UTC):%Y-%m-%d}" if at else ""
+
+
+def _when(at: datetime | None) -> str:
+    return f"{at.astimezone(UTC):%Y-%m-%d %H:%M} UTC" if at else ""
+
+
+def _severity_level(severity: str) -> int | None:
+    """1 for "SEV-1", "sev1", "Sev 1"; None for anything else."""
+    found = re.fullmatch(r"\s*sev\s*[-_ ]?\s*(\d)\s*", severity, re.IGNORECASE)
+    return int(found.group(1)) if found else None
+
+
+def build(pm: Postmortem, now: datetime, *, public: bool = False) -> dict[str, Any]:
+    """The template context for `pm` (already the public copy when `public`)."""
+    tz = timeutil.zone(pm.timezone)
+    local_column = not timeutil.is_utc(tz)
+    ordered = pm.sorted_timeline()
+    events = []
+    for e in ordered:
+        at_local = e.at.astimezone(tz)
+        events.append(
+            Event(
+                at=e.at,
+                tz=tz,
+                utc=f"{e.at.astimezone(UTC):%Y-%m-%d %H:%M}",
+                local=f"{at_local:%Y-%m-%d %H:%M} {at_local.tzname()}" if local_column else "",
+                kind=e.kind.value,
+                text=e.text,
+            )
+        )
+
+    def index(kind: EventKind) -> int | None:
+        return next((i for i, e in enumerate(ordered) if e.kind is kind), None)
+
+    start, detected, mitigated, resolved = (
+        index(k)
+        for k in (EventKind.START, EventKind.DETECTION, EventKind.MITIGATION, EventKind.RESOLUTION)
+    )
+    # Atlassian's Leadup: what happened before impact began. Response: from detection to
+    # mitigation (or resolution, or the end), both ends included.
+    leadup = events[:start] if start is not None else []
+    response: list[Event] = []
+    if detected is not None:
+        end = next((i for i in (mitigated, resolved) if i is not None and i >= detected), None)
+        response = events[detected : (end + 1 if end is not None else len(events))]
+
+    m = core_metrics.compute(pm)
+    metrics = [
+        Metric("detect", "Time to detect", m.time_to_detect_s),
+        Metric("mitigate", "Time to mitigate", m.time_to_mitigate_s),
+        Metric("resolve", "Time to resolve", m.time_to_resolve_s),
+        Metric("impact", "Impact duration (start to resolution)", m.time_to_resolve_s),
+    ]
+    agenda = [Stage(s.title, s.planned_s, s.spent_s) for s in pm.meeting.agenda]
+    planned = sum(s.planned_s for s in agenda)
+    spent = sum(s.spent_s for s in agenda)
+
+    participants = [Person(p.name, p.role) for p in pm.participants if p.name.strip()]
+    authors = [pm.owner] if pm.owner.strip() else []
+    authors += [p.name for p in participants if p.name not in authors]
+
+    level = _severity_level(pm.severity)
+    impact_rows = [("Time in SEV-1", None), ("Time in SEV-2", None)]
+    if level in (1, 2):
+        impact_rows[level - 1] = (impact_rows[level - 1][0], m.time_to_resolve_s)
+    elif pm.severity.strip():
+        impact_rows.insert(0, (f"Time in {pm.severity.strip()}", m.time_to_resolve_s))
+
+    def notes(column: str) -> list[Note]:
+        texts: list[str] = getattr(pm, column)
+        return [Note(text, pm.votes_for(column, text)) for text in texts]
+
+    def due(value: date | None) -> str:
+        return value.isoformat() if value else ""
+
+    chains = [Chain(c.problem, list(c.answers)) for c in pm.whys]
+    markers = (
+        ("Impact began", start),
+        ("Detected", detected),
+        ("Mitigated", mitigated),
+        ("Resolved", resolved),
+    )
+    story = [(label, events[i]) for label, i in markers if i is not None]
+
+    return {
+        "pm": pm,
+        "public": public,
+        "generated": _when(now),
+        "title": pm.title.strip() or UNTITLED,
+        "incident_id": pm.incident_id,
+        "severity": pm.severity,
+        "status": pm.status.value,
+        "timezone": pm.timezone,
+        "owner": pm.owner,
+        "facilitator": pm.meeting.facilitator,
+        "held": _when(pm.meeting.held_at),
+        "held_local": timeutil.utc_and_local(pm.meeting.held_at, tz) if pm.meeting.held_at else "",
+        "incident_day": _day(pm.incident_date()),
+        "participants": participants,
+        "authors": authors,
+        "summary": pm.summary,
+        "impact": pm.impact,
+        "trigger": pm.trigger,
+        "detection": pm.detection,
+        "resolution": pm.resolution,
+        "events": events,
+        "local_column": local_column,
+        "leadup": leadup,
+        "response": response,
+        "markers": story,
+        "metrics": metrics,
+        "metric": {x.key: x for x in metrics},
+        "impact_s": m.time_to_resolve_s,
+        "impact_rows": impact_rows,
+        "agenda": agenda,
+        "agenda_planned": planned,
+        "agenda_spent": spent,
+        "agenda_total": Stage("Total", planned, spent),
+        "went_right": notes("went_right"),
+        "went_wrong": notes("went_wrong"),
+        "got_lucky": notes("got_lucky"),
+        "whys": chains,
+        "root_causes": [(c.problem, c.root_cause) for c in chains],
+        "actions": [
+            Action(
+                title=a.title,
+                owner=a.owner,
+                due=due(a.due),
+                priority=a.priority.value,
+                type=a.type.value,
+                ticket=a.ticket,
+                status=a.status.value,
+                mark=MARK[a.status],
+            )
+            for a in pm.action_items
+        ],
+    }
