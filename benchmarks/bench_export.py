@@ -38,6 +38,7 @@ from pmtui.core.models import (  # noqa: E402
     TimelineEvent,
     WhyChain,
 )
+from pmtui.core.whys import linear  # noqa: E402
 from pmtui.export import list_templates, render_csv, render_markdown  # noqa: E402
 
 TARGET_MS = 50.0
@@ -83,7 +84,7 @@ def big_meeting(events: int = 300) -> Postmortem:
         got_lucky=["Low traffic at the time", "Dev was already online", "Caches were warm"],
         votes={"went_wrong": {"Pool limits are not validated, case 0": 4}},
         whys=[
-            WhyChain(f"Problem {n}", [f"Because of reason {n}.{i}" for i in range(5)])
+            WhyChain(f"Problem {n}", linear([f"Because of reason {n}.{i}" for i in range(5)]))
             for n in range(3)
         ],
         action_items=[

@@ -37,6 +37,7 @@ from pmtui.core.models import (  # noqa: E402
     TimelineEvent,
     WhyChain,
 )
+from pmtui.core.whys import linear  # noqa: E402
 from pmtui.store.store import Store  # noqa: E402
 
 
@@ -64,7 +65,7 @@ def meeting(n: int) -> Postmortem:
     pm.went_right = [f"Something that worked well, number {i}" for i in range(4)]
     pm.went_wrong = [f"Something that did not work well, number {i}" for i in range(4)]
     pm.got_lucky = ["Low traffic at the time"]
-    pm.whys = [WhyChain("Errors rose", [f"Because of reason {i}" for i in range(5)])]
+    pm.whys = [WhyChain("Errors rose", linear([f"Because of reason {i}" for i in range(5)]))]
     pm.action_items = [
         ActionItem(title=f"Follow-up action {i}", owner="Person 1") for i in range(6)
     ]

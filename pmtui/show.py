@@ -12,8 +12,10 @@ from rich.table import Table
 from rich.text import Text
 
 from pmtui.core import timeutil
+from pmtui.core import whys as whytree
 from pmtui.core.models import Postmortem
 from pmtui.core.timeline import marker_warnings, metric_lines
+from pmtui.core.whys import CAUSE_LABELS
 
 
 def print_renderable(renderable: RenderableType, *, wrap: bool = True) -> None:
@@ -76,6 +78,13 @@ def _field(label: str, value: str) -> RenderableType:
     return text
 
 
+def _items(body: Text) -> Text:
+    text = Text("Action items\n", style="bold")
+    text.append_text(body)
+    text.rstrip()
+    return text
+
+
 def record_view(pm: Postmortem) -> RenderableType:
     """The whole record, in the order a reader of the minutes expects."""
     tz = timeutil.zone(pm.timezone)
@@ -118,21 +127,36 @@ def record_view(pm: Postmortem) -> RenderableType:
         parts.append(_field(label, "\n".join(f"• {item}" for item in items)))
 
     for n, chain in enumerate(pm.whys, 1):
-        lines = [f"{i}. {answer}" for i, answer in enumerate(chain.answers, 1)]
+        lines = [
+            f"{row.indent}{row.level}. {row.why.text}"
+            + (f"  [{CAUSE_LABELS[row.why.cause]}]" if row.why.cause else "")
+            for row in whytree.rows(chain)
+        ]
         parts.append(_field(f"Five Whys #{n}: {chain.problem}", "\n".join(lines)))
 
-    actions = Table(box=box.SIMPLE_HEAD, title="Action items", title_justify="left")
-    for column in ("title", "owner", "due", "priority", "type", "ticket", "status"):
-        actions.add_column(column, overflow="fold")
+    # One block per item rather than a table of eight columns, which no terminal of
+    # ordinary width can show without breaking words.
+    items = Text()
     for item in pm.action_items:
-        actions.add_row(
-            item.title,
-            item.owner,
-            item.due.isoformat() if item.due else "",
+        facts = [
+            item.owner or "no owner",
+            f"due {item.due.isoformat()}" if item.due else "no due date",
             item.priority.value,
             item.type.value,
             item.ticket,
             item.status.value,
+        ]
+        items.append(f"• {item.title}\n")
+        items.append(f"  {' · '.join(f for f in facts if f)}\n", style="dim")
+        if item.addresses:
+            items.append(f"  addresses: {item.addresses}\n", style="dim")
+    parts.append(_items(items) if pm.action_items else _field("Action items", ""))
+    open_causes = whytree.unaddressed(pm)
+    if open_causes and pm.whys:
+        parts.append(
+            _field(
+                "Root causes no action item addresses",
+                "\n".join(f"• {cause.text}" for cause in open_causes),
+            )
         )
-    parts.append(actions)
     return Group(*parts)

@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from pmtui.core import whys as whytree
 from pmtui.core.models import Postmortem
 
 NAME_SUGGESTION = (
@@ -105,10 +106,15 @@ def _texts(pm: Postmortem) -> Iterator[tuple[str, str, bool]]:
             yield f"{field}[{i}]", text, field == "went_wrong"
     for i, chain in enumerate(pm.whys):
         yield f"whys[{i}].problem", chain.problem, True
-        for j, answer in enumerate(chain.answers):
-            yield f"whys[{i}].answers[{j}]", answer, True
+        for row in whytree.rows(chain):
+            yield why_field(i, row.path), row.why.text, True
     for i, item in enumerate(pm.action_items):
         yield f"action_items[{i}].title", item.title, True
+
+
+def why_field(chain: int, path: tuple[int, ...]) -> str:
+    """The finding path of an answer: `whys[0].answers[1].answers[0]`."""
+    return f"whys[{chain}]" + "".join(f".answers[{i}]" for i in path)
 
 
 def _name_pattern(pm: Postmortem) -> re.Pattern[str] | None:

@@ -13,11 +13,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pmtui.core import sessionfile
+from pmtui.core import whys as whytree
 from pmtui.core.agenda import scaled
 from pmtui.core.clock import Clock
 from pmtui.core.engine import MeetingEngine
 from pmtui.core.models import (
     ActionItem,
+    Cause,
     EventKind,
     Participant,
     Postmortem,
@@ -292,27 +294,54 @@ class LiveMeeting:
     def delete_chain(self, index: int) -> None:
         _check_index(index, self.pm.whys, "chain")
         with self.edit("delete chain") as pm:
-            del pm.whys[index]
+            gone = [row.why.text for row in whytree.rows(pm.whys.pop(index))]
+            for text in gone:
+                if not whytree.holds_text(pm, text):
+                    _relink(pm, text, "")
 
-    def add_answer(self, chain: int, text: str) -> int:
+    def add_answer(self, chain: int, text: str, parent: whytree.Path | None = None) -> whytree.Path:
+        """Answer "why?" of the answer at `parent` (of the problem for `()`); by default
+        the next why of the chain, below its last answer. A second answer to the same
+        why makes the chain branch there. Returns the new answer's path."""
         text = _required(text, "Type the answer to 'why?' first")
         _check_index(chain, self.pm.whys, "chain")
-        with self.edit("add why") as pm:
-            pm.whys[chain].answers.append(text)
-        return len(self.pm.whys[chain].answers) - 1
+        with _paths(), self.edit("add why") as pm:
+            tree = pm.whys[chain]
+            path = whytree.add(tree, whytree.end_of_line(tree) if parent is None else parent, text)
+        return path
 
-    def update_answer(self, chain: int, index: int, text: str) -> None:
+    def update_answer(self, chain: int, path: whytree.Path, text: str) -> None:
+        """Change an answer's text; action items linked to it follow the new text."""
         text = _required(text, "An answer cannot be empty; delete it instead")
         _check_index(chain, self.pm.whys, "chain")
-        _check_index(index, self.pm.whys[chain].answers, "answer")
+        with _paths():
+            old = whytree.find(self.pm.whys[chain], path).text
+        if old == text:
+            return
         with self.edit("edit why") as pm:
-            pm.whys[chain].answers[index] = text
+            whytree.find(pm.whys[chain], path).text = text
+            if not whytree.holds_text(pm, old):
+                _relink(pm, old, text)
 
-    def delete_answer(self, chain: int, index: int) -> None:
+    def delete_answer(self, chain: int, path: whytree.Path) -> None:
+        """Take out one answer; the answers below it move up into its place."""
         _check_index(chain, self.pm.whys, "chain")
-        _check_index(index, self.pm.whys[chain].answers, "answer")
-        with self.edit("delete why") as pm:
-            del pm.whys[chain].answers[index]
+        with _paths(), self.edit("delete why") as pm:
+            gone = whytree.remove(pm.whys[chain], path)
+            if not whytree.holds_text(pm, gone.text):
+                _relink(pm, gone.text, "")
+
+    def mark_cause(self, chain: int, path: whytree.Path, cause: Cause) -> Cause:
+        """Mark an answer as a root cause or contributing factor; the same mark again
+        takes it off. Returns the answer's mark now."""
+        _check_index(chain, self.pm.whys, "chain")
+        with _paths():
+            current = whytree.find(self.pm.whys[chain], path).cause
+        new = Cause.NONE if current is cause else cause
+        label = {Cause.ROOT: "mark root cause", Cause.CONTRIBUTING: "mark contributing factor"}
+        with self.edit(label.get(new, "unmark why")) as pm:
+            whytree.find(pm.whys[chain], path).cause = new
+        return new
 
     # -- action items ---------------------------------------------------------------------
 
@@ -330,6 +359,18 @@ class LiveMeeting:
         with self.edit("edit action item") as pm:
             pm.action_items[index] = item
 
+    def link_action(self, index: int, why: str) -> bool:
+        """Link an action item to the why it addresses (by the why's text; "" unlinks)."""
+        _check_index(index, self.pm.action_items, "action item")
+        why = " ".join(why.split())
+        if why and not whytree.holds_text(self.pm, why):
+            raise EditError("No why in this meeting reads like that")
+        if self.pm.action_items[index].addresses == why:
+            return False
+        with self.edit("link action item" if why else "unlink action item") as pm:
+            pm.action_items[index] = replace(pm.action_items[index], addresses=why)
+        return True
+
     def delete_action(self, index: int) -> None:
         _check_index(index, self.pm.action_items, "action item")
         with self.edit("delete action item") as pm:
@@ -341,7 +382,7 @@ def snapshot(pm: Postmortem) -> Postmortem:
 
     Lists are copied; their items are shared, which is safe because the edits above
     replace events, notes, action items and people instead of changing them. Five Whys
-    chains are the exception (answers are edited in place), so they are copied. The
+    chains are the exception (answers are edited in place), so their trees are copied. The
     meeting's own facts are not part of undo and stay shared.
     """
     return replace(
@@ -351,7 +392,7 @@ def snapshot(pm: Postmortem) -> Postmortem:
         went_right=list(pm.went_right),
         went_wrong=list(pm.went_wrong),
         got_lucky=list(pm.got_lucky),
-        whys=[WhyChain(c.problem, list(c.answers)) for c in pm.whys],
+        whys=[chain.copy() for chain in pm.whys],
         action_items=list(pm.action_items),
         votes={column: dict(counts) for column, counts in pm.votes.items()},
     )
@@ -370,6 +411,23 @@ def _set_votes(pm: Postmortem, column: str, text: str, votes: int) -> None:
         counts[text] = votes
     else:
         counts.pop(text, None)
+
+
+def _relink(pm: Postmortem, old: str, new: str) -> None:
+    """Point the action items that address the why `old` at `new` ("" unlinks them)."""
+    wanted = whytree.norm(old)
+    for i, item in enumerate(pm.action_items):
+        if item.addresses and whytree.norm(item.addresses) == wanted:
+            pm.action_items[i] = replace(item, addresses=new)
+
+
+@contextmanager
+def _paths() -> Iterator[None]:
+    """A path to a why that is not there is an edit error like any other."""
+    try:
+        yield
+    except whytree.PathError as error:
+        raise EditError(str(error)) from None
 
 
 def _required(text: str, message: str) -> str:

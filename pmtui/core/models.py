@@ -39,6 +39,14 @@ class ActionType(StrEnum):
     OTHER = "other"
 
 
+class Cause(StrEnum):
+    """What the group decided a why is: nothing yet, a contributing factor, a root cause."""
+
+    NONE = ""
+    CONTRIBUTING = "contributing"
+    ROOT = "root"
+
+
 class ActionStatus(StrEnum):
     OPEN = "open"
     DONE = "done"
@@ -68,11 +76,35 @@ class TimelineEvent:
 
 
 @dataclass
+class Why:
+    """One answer to "why?", and the answers to "why?" asked of it in turn.
+
+    One answer below it continues the chain; two or more make it branch, because
+    complex systems rarely fail for one reason.
+    """
+
+    text: str
+    cause: Cause = Cause.NONE
+    answers: list[Why] = field(default_factory=list)
+
+    def copy(self) -> Why:
+        """A copy of this answer and everything below it."""
+        return Why(self.text, self.cause, [a.copy() for a in self.answers])
+
+
+@dataclass
 class WhyChain:
-    """A Five Whys chain: the problem, then each answer to 'why?' in order."""
+    """A Five Whys chain: the problem, and the answers to why it happened, as a tree.
+
+    A plain chain, read top to bottom as on a whiteboard, is a tree where every answer
+    has at most one answer below it (see `pmtui.core.whys` for walking and editing it).
+    """
 
     problem: str
-    answers: list[str] = field(default_factory=list)
+    answers: list[Why] = field(default_factory=list)
+
+    def copy(self) -> WhyChain:
+        return WhyChain(self.problem, [a.copy() for a in self.answers])
 
 
 @dataclass
@@ -84,6 +116,8 @@ class ActionItem:
     type: ActionType = ActionType.OTHER
     ticket: str = ""
     status: ActionStatus = ActionStatus.OPEN
+    # The text of the why (contributing factor or root cause) this item addresses, if any.
+    addresses: str = ""
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""Session file format, version 1: the JSON exchange format for import, export and samples.
+"""Session file format, versions 1 and 2: the JSON exchange format for import, export and
+samples.
 
 `read_session_file` and `from_document` refuse a bad document with one `SessionFileError`
 naming the file, the field path and the problem; `to_document` writes the same format.
@@ -17,10 +18,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pmtui.core import metrics, timeutil
+from pmtui.core import whys as whytree
 from pmtui.core.models import (
     ActionItem,
     ActionStatus,
     ActionType,
+    Cause,
     EventKind,
     MeetingFacts,
     Participant,
@@ -29,10 +32,14 @@ from pmtui.core.models import (
     StageRecord,
     Status,
     TimelineEvent,
+    Why,
     WhyChain,
 )
 
-FORMAT_VERSION = 1
+# Version 2 adds, compatibly, Five Whys answers as objects (a cause mark, branches) and
+# action items' `addresses`; every version-1 document is a valid version-2 one.
+FORMAT_VERSION = 2
+READS = (1, 2)
 MAX_FILE_BYTES = 10 * 1024 * 1024
 # Free-text fields, in the order the format lists them (status and timezone sit between
 # severity and owner).
@@ -134,17 +141,17 @@ def _kind(value: Any) -> str:
 
 
 def from_document(doc: Any, *, source: str = "", keep_identity: bool = False) -> Postmortem:
-    """Build a Postmortem from a version-1 document, or raise SessionFileError."""
+    """Build a Postmortem from a version-1 or version-2 document, or raise SessionFileError."""
     reader = _Reader()
     if not isinstance(doc, dict):
         raise SessionFileError(f"must be a JSON object, not {_kind(doc)}", source=source)
     version = doc.get("pmtui")
-    if version != FORMAT_VERSION:
+    if isinstance(version, bool) or version not in READS:
         if version is None:
-            problem = 'has no "pmtui" format version (expected "pmtui": 1)'
+            problem = f'has no "pmtui" format version (expected "pmtui": {FORMAT_VERSION})'
         else:
             shown = json.dumps(version, ensure_ascii=False)
-            problem = f"format version {shown} is not supported (this pmtui reads version 1)"
+            problem = f"format version {shown} is not supported (this pmtui reads versions 1 and 2)"
         raise SessionFileError(problem, source=source)
 
     title = reader.text(doc, "title", "title", required=True)
@@ -236,11 +243,78 @@ def _whys(reader: _Reader, doc: dict[str, Any]) -> list[WhyChain]:
     out = []
     for path, obj in reader.objects(doc, "whys"):
         problem = reader.text(obj, "problem", f"{path}.problem", required=True)
-        answers = _strings(
+        answers = _answers(
             reader, reader.items(obj, "answers", f"{path}.answers"), f"{path}.answers"
         )
         out.append(WhyChain(problem=problem, answers=answers))
     return out
+
+
+def _answers(
+    reader: _Reader, values: list[Any], path: str, level: int = 1, nesting: int = 0
+) -> list[Why]:
+    """A list of answers, each answering the one before; returns the answers to the why
+    above the list. An answer is text, or `{"text", "cause", "branches"}` where each
+    branch is another list of answers to the same why as this answer."""
+    if nesting > whytree.MAX_DEPTH:
+        reader.fail(path, f"branches nest more than {whytree.MAX_DEPTH} deep")
+        return []
+    items: list[tuple[str, Cause, list[Why]]] = []
+    for i, value in enumerate(values):
+        where = f"{path}[{i}]"
+        if level + i > whytree.MAX_DEPTH:
+            reader.fail(where, f"a chain holds at most {whytree.MAX_DEPTH} whys below one another")
+            break
+        if isinstance(value, str):
+            if value.strip():
+                items.append((value, Cause.NONE, []))
+            else:
+                reader.fail(where, "must not be empty")
+            continue
+        if not isinstance(value, dict):
+            reader.fail(where, f"must be text or an object, not {_kind(value)}")
+            continue
+        text = reader.text(value, "text", f"{where}.text", required=True)
+        cause = reader.choice(value, "cause", f"{where}.cause", Cause, Cause.NONE)
+        others: list[Why] = []
+        for j, branch in enumerate(reader.items(value, "branches", f"{where}.branches")):
+            branch_path = f"{where}.branches[{j}]"
+            if not isinstance(branch, list) or not branch:
+                reader.fail(branch_path, "must be a list of answers, not " + _kind(branch))
+                continue
+            others += _answers(reader, branch, branch_path, level + i, nesting + 1)
+        items.append((text, cause, others))
+    answers: list[Why] = []
+    for text, cause, others in reversed(items):
+        answers = [Why(text, cause, answers), *others]
+    return answers
+
+
+def _answers_document(answers: list[Why]) -> list[Any]:
+    """The answers below one why as the format writes them: the first continues the
+    list, the others become its branches; an answer with no mark or branch is text."""
+    out: list[Any] = []
+    while answers:
+        first, others = answers[0], answers[1:]
+        item: dict[str, Any] = {"text": first.text}
+        if first.cause is not Cause.NONE:
+            item["cause"] = first.cause.value
+        if others:
+            item["branches"] = [_answers_document([other]) for other in others]
+        out.append(item if len(item) > 1 else first.text)
+        answers = first.answers
+    return out
+
+
+def _uses_version_2(pm: Postmortem) -> bool:
+    """Whether the record needs version 2 (a marked or branching why, a linked action)."""
+    if any(a.addresses for a in pm.action_items):
+        return True
+    return any(
+        row.why.cause is not Cause.NONE or len(row.why.answers) > 1 or len(chain.answers) > 1
+        for chain in pm.whys
+        for row in whytree.rows(chain)
+    )
 
 
 def _action_items(reader: _Reader, doc: dict[str, Any]) -> list[ActionItem]:
@@ -259,6 +333,7 @@ def _action_items(reader: _Reader, doc: dict[str, Any]) -> list[ActionItem]:
                 status=reader.choice(
                     obj, "status", f"{path}.status", ActionStatus, ActionStatus.OPEN
                 ),
+                addresses=" ".join(reader.text(obj, "addresses", f"{path}.addresses").split()),
             )
         )
     return out
@@ -320,8 +395,11 @@ def _identity(reader: _Reader, doc: dict[str, Any], pm: Postmortem) -> None:
 
 
 def to_document(pm: Postmortem, *, with_metrics: bool = True) -> dict[str, Any]:
-    """The version-1 document for a meeting; `metrics` is read-only and ignored on import."""
-    doc: dict[str, Any] = {"pmtui": FORMAT_VERSION, "id": pm.id, "title": pm.title}
+    """The document for a meeting; `metrics` is read-only and ignored on import.
+
+    It says version 1 unless it needs version 2, so older pmtui still reads it."""
+    version = FORMAT_VERSION if _uses_version_2(pm) else 1
+    doc: dict[str, Any] = {"pmtui": version, "id": pm.id, "title": pm.title}
     for key in HEAD_FIELDS:
         doc[key] = getattr(pm, key)
     doc["status"] = pm.status.value
@@ -338,7 +416,7 @@ def to_document(pm: Postmortem, *, with_metrics: bool = True) -> dict[str, Any]:
             {"text": note, "votes": pm.votes_for(key, note)} if pm.votes_for(key, note) else note
             for note in getattr(pm, key)
         ]
-    doc["whys"] = [{"problem": w.problem, "answers": list(w.answers)} for w in pm.whys]
+    doc["whys"] = [{"problem": w.problem, "answers": _answers_document(w.answers)} for w in pm.whys]
     doc["action_items"] = [
         {
             "title": a.title,
@@ -348,6 +426,7 @@ def to_document(pm: Postmortem, *, with_metrics: bool = True) -> dict[str, Any]:
             "type": a.type.value,
             "ticket": a.ticket,
             "status": a.status.value,
+            **({"addresses": a.addresses} if a.addresses else {}),
         }
         for a in pm.action_items
     ]

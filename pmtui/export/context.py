@@ -14,7 +14,8 @@ from typing import Any
 
 from pmtui.core import metrics as core_metrics
 from pmtui.core import timeutil
-from pmtui.core.models import ActionStatus, EventKind, Postmortem
+from pmtui.core import whys as whytree
+from pmtui.core.models import ActionStatus, Cause, EventKind, Postmortem, WhyChain
 
 UNTITLED = "Untitled postmortem"
 _URL = re.compile(r"https?://[^\s<>|\"'`]+")
@@ -108,16 +109,61 @@ class Action:
     ticket: str
     status: str  # open, done, won't do
     mark: str  # TODO, DONE, WON'T DO (the Google SRE book's marks)
+    addresses: str  # the text of the why it addresses, or ""
+
+
+@dataclass(frozen=True)
+class WhyLine:
+    """One answer of a chain as a line of the minutes."""
+
+    text: str
+    level: int  # 1 for an answer to the problem
+    cause: str  # "", "root cause" or "contributing factor"
+    lead: str  # what goes before `N. `: indentation, and `- ` where a branch starts
 
 
 @dataclass(frozen=True)
 class Chain:
     problem: str
-    answers: list[str]
+    lines: list[WhyLine]  # in reading order; nested Markdown lists where it branches
+    root_causes: list[str]  # marked ones, or the end of each branch if none is marked
+    contributing: list[str]
+
+    @property
+    def answers(self) -> list[str]:
+        """The answers' texts in reading order (a plain chain's answers, top to bottom)."""
+        return [line.text for line in self.lines]
 
     @property
     def root_cause(self) -> str:
-        return self.answers[-1] if self.answers else ""
+        return self.root_causes[0] if self.root_causes else ""
+
+    @property
+    def branches(self) -> bool:
+        return any(line.lead for line in self.lines)
+
+
+def _chain(chain: WhyChain, roots: list[str]) -> Chain:
+    """A chain as nested Markdown lists: a plain run is one ordered list numbered by
+    level; where an answer has several answers below it, each starts a bullet holding
+    its own ordered list, so the minutes read like the whiteboard tree."""
+    lines = []
+    # Per answer: the column its `N.` marker starts at, and the column its text starts at.
+    columns: dict[tuple[int, ...], tuple[int, int]] = {(): (0, 0)}
+    for row in whytree.rows(chain):
+        parent_marker, parent_text = columns[row.path[:-1]]
+        if row.branch:
+            bullet = parent_text
+            marker = bullet + 2
+            lead = " " * bullet + "- "
+        else:
+            marker = parent_marker
+            lead = " " * marker
+        columns[row.path] = (marker, marker + len(f"{row.level}. "))
+        cause = whytree.CAUSE_LABELS.get(row.why.cause, "")
+        lines.append(WhyLine(row.why.text, row.level, cause, lead))
+    contributing = [r.why.text for r in whytree.rows(chain) if r.why.cause is Cause.CONTRIBUTING]
+    return Chain(chain.problem, lines, roots, contributing)
 
 
 def _day(at: datetime | None) -> str:
@@ -197,7 +243,10 @@ def build(pm: Postmortem, now: datetime, *, public: bool = False) -> dict[str, A
     def due(value: date | None) -> str:
         return value.isoformat() if value else ""
 
-    chains = [Chain(c.problem, list(c.answers)) for c in pm.whys]
+    roots: dict[int, list[str]] = {}
+    for cause in whytree.root_causes(pm):
+        roots.setdefault(cause.chain, []).append(cause.text)
+    chains = [_chain(c, roots.get(i, [])) for i, c in enumerate(pm.whys)]
     markers = (
         ("Impact began", start),
         ("Detected", detected),
@@ -245,6 +294,8 @@ def build(pm: Postmortem, now: datetime, *, public: bool = False) -> dict[str, A
         "got_lucky": notes("got_lucky"),
         "whys": chains,
         "root_causes": [(c.problem, c.root_cause) for c in chains],
+        "unaddressed": [cause.text for cause in whytree.unaddressed(pm)],
+        "linked": any(a.addresses for a in pm.action_items),
         "actions": [
             Action(
                 title=a.title,
@@ -255,6 +306,7 @@ def build(pm: Postmortem, now: datetime, *, public: bool = False) -> dict[str, A
                 ticket=a.ticket,
                 status=a.status.value,
                 mark=MARK[a.status],
+                addresses=a.addresses,
             )
             for a in pm.action_items
         ],

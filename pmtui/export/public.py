@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from pmtui.core.models import MeetingFacts, Postmortem, TimelineEvent, WhyChain
+from pmtui.core.models import MeetingFacts, Postmortem, TimelineEvent, Why, WhyChain
 
 NO_ROLE = "the team"
 TICKET = "an internal ticket"
@@ -119,6 +119,20 @@ def name_scrubber(pm: Postmortem) -> Callable[[str], str]:
     return scrub
 
 
+def _clean_whys(answers: list[Why], clean: Callable[[str], str]) -> list[Why]:
+    """A copy of a Five Whys tree with every answer cleaned."""
+    out = []
+    for why in answers:
+        copied = why.copy()
+        stack = [copied]
+        while stack:
+            node = stack.pop()
+            node.text = clean(node.text)
+            stack.extend(node.answers)
+        out.append(copied)
+    return out
+
+
 def public_copy(pm: Postmortem) -> Postmortem:
     """A copy safe to show customers; the record itself is untouched."""
     roles = _roles(pm)
@@ -147,9 +161,15 @@ def public_copy(pm: Postmortem) -> Postmortem:
             column: {clean(text): count for text, count in notes.items()}
             for column, notes in pm.votes.items()
         },
-        whys=[WhyChain(clean(c.problem), [clean(a) for a in c.answers]) for c in pm.whys],
+        whys=[WhyChain(clean(c.problem), _clean_whys(c.answers, clean)) for c in pm.whys],
         action_items=[
-            replace(a, title=clean(a.title), owner=role_of(a.owner), ticket="")
+            replace(
+                a,
+                title=clean(a.title),
+                owner=role_of(a.owner),
+                ticket="",
+                addresses=clean(a.addresses),
+            )
             for a in pm.action_items
         ],
         meeting=MeetingFacts(

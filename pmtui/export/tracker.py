@@ -45,6 +45,8 @@ def description(pm: Postmortem, item: ActionItem) -> str:
     ]
     if item.ticket.strip():
         lines.append(f"Ticket: {item.ticket.strip()}")
+    if item.addresses:
+        lines.append(f"Addresses: {item.addresses}")
     if summary(item.title) != item.title.strip():
         lines += ["", item.title.strip()]
     return "\n".join(lines)

@@ -14,7 +14,9 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from pmtui.core import whys as whytree
 from pmtui.core.engine import MeetingView
+from pmtui.core.models import Postmortem
 from pmtui.core.timeutil import clock_face
 
 
@@ -47,6 +49,62 @@ class StagePicker(ModalScreen[int | None]):
     @on(OptionList.OptionSelected)
     def chosen(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option_index)
+
+
+class WhyPicker(ModalScreen[str | None]):
+    """Pick the why an action item addresses: root causes first, those with no action
+    item yet at the very top. Returns the why's text, "" to unlink, None to cancel."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, pm: Postmortem, current: str) -> None:
+        super().__init__()
+        self.choices: list[str] = []
+        self.labels: list[str] = []
+        open_causes = {whytree.norm(c.text) for c in whytree.unaddressed(pm)}
+        roots = whytree.root_causes(pm)
+        root_texts = {whytree.norm(c.text) for c in roots}
+        rows = [r for _, r in whytree.walk(pm) if whytree.norm(r.why.text) not in root_texts]
+        ordered = sorted(roots, key=lambda c: whytree.norm(c.text) not in open_causes)
+        seen: set[str] = set()
+        for text, tag in [
+            *(
+                (
+                    c.text,
+                    "root cause"
+                    + (", no action yet" if whytree.norm(c.text) in open_causes else ""),
+                )
+                for c in ordered
+            ),
+            *((r.why.text, whytree.CAUSE_LABELS.get(r.why.cause, f"why {r.level}")) for r in rows),
+        ]:
+            if whytree.norm(text) in seen:
+                continue
+            seen.add(whytree.norm(text))
+            self.choices.append(text)
+            self.labels.append(f"{text}  ({tag})")
+        if current:
+            self.choices.insert(0, "")
+            self.labels.insert(0, f"No link (now: {current})")
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label("Which why does this action address?", classes="dialog-title")
+            if self.choices:
+                options = OptionList(*self.labels, id="why-options")
+                wanted = whytree.norm(self.current)
+                options.highlighted = next(
+                    (i for i, c in enumerate(self.choices) if c and whytree.norm(c) == wanted), 0
+                )
+                yield options
+            else:
+                yield Static("No Five Whys answers yet: write them in stage 3 first.")
+            yield Static("Enter links · Esc cancels", classes="hint")
+
+    @on(OptionList.OptionSelected)
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.choices[event.option_index])
 
 
 class HelpScreen(ModalScreen[None]):

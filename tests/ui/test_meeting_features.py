@@ -287,3 +287,76 @@ async def test_findings_show_in_the_stage_that_holds_the_text(tmp_path: Path) ->
         wrap = screen.query_one("#wrapup .coach-line", Static)
         assert wrap.display and "summary “human error”" in str(wrap.render())
         await app.action_quit()
+
+
+async def test_branch_mark_and_link_whys_from_the_keyboard(tmp_path: Path) -> None:
+    """A chain branches with b, a why becomes a root cause with r, an action item is linked
+    to it with l, and the wrap-up lists the root causes nothing addresses yet."""
+    from pmtui.core import sessionfile
+    from pmtui.core import whys as whytree
+    from pmtui.core.models import Cause
+    from pmtui.ui.dialogs import WhyPicker
+
+    store = new_store(tmp_path)
+    meeting_id = store.create(
+        sessionfile.to_record(sessionfile.from_document({"pmtui": 1, "title": "Checkout down"}))
+    )
+    app = app_for(store, FakeClock(T0.timestamp()), Start(meeting_id=meeting_id))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("f7", "3")
+        await settle(pilot)
+        await type_text(pilot, "Checkout failed")
+        await pilot.press("enter")
+        for answer in ("Bad config everywhere", "Canary covered one region"):
+            await type_text(pilot, answer)
+            await pilot.press("enter")
+        await settle(pilot)
+        # In the tree: up to why 2, b for another answer to why 1, type it.
+        app.screen.set_focus(app.screen.query_one("#answers"))
+        await pilot.press("b")
+        await type_text(pilot, "Linter skipped anchors")
+        await pilot.press("enter")
+        await settle(pilot)
+        # Mark it a root cause.
+        app.screen.set_focus(app.screen.query_one("#answers"))
+        await pilot.press("r")
+        await settle(pilot)
+        # Stage 4: add an action item, link it to the canary why.
+        await pilot.press("f7", "4")
+        await settle(pilot)
+        await type_text(pilot, "Widen the canary to three regions")
+        await pilot.press("enter")
+        await settle(pilot)
+        app.screen.set_focus(app.screen.query_one("#actions-table"))
+        await pilot.press("l")
+        await pilot.pause()
+        assert isinstance(app.screen, WhyPicker)
+        # The open root cause comes first; the canary answer is further down.
+        assert app.screen.choices[0] == "Linter skipped anchors"
+        await pilot.press(*["down"] * app.screen.choices.index("Canary covered one region"))
+        await pilot.press("enter")
+        await settle(pilot)
+        # Editing the item in the form keeps its link.
+        app.screen.set_focus(app.screen.query_one("#actions-table"))
+        await pilot.press("e", "end")
+        await type_text(pilot, " now")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("f7", "5")
+        await settle(pilot)
+        causes = str(app.screen.query_one("#wrapup-causes", Static).content)
+        assert "Root causes with no action item (1)" in causes
+        assert "Linter skipped anchors" in causes
+        await app.action_quit()
+
+    pm = sessionfile.from_record(store.load(meeting_id))
+    rows = whytree.rows(pm.whys[0])
+    assert [(r.label, r.why.text, r.why.cause) for r in rows] == [
+        ("1", "Bad config everywhere", Cause.NONE),
+        ("1.1", "Canary covered one region", Cause.NONE),
+        ("1.2", "Linter skipped anchors", Cause.ROOT),
+    ]
+    (item,) = pm.action_items
+    assert item.title == "Widen the canary to three regions now"
+    assert item.addresses == "Canary covered one region"

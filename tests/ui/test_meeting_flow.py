@@ -8,6 +8,7 @@ from pathlib import Path
 from textual.widgets import DataTable, Input
 
 from pmtui.core import sessionfile
+from pmtui.core import whys as whytree
 from pmtui.core.clock import FakeClock
 from pmtui.core.models import ActionStatus, EventKind, Priority, Status
 from pmtui.ui.app import Start
@@ -130,8 +131,9 @@ async def test_a_whole_meeting_by_keystrokes(tmp_path: Path) -> None:
     assert pm.got_lucky == ["Low traffic on a Sunday"]
     assert len(pm.whys) == 1
     assert pm.whys[0].problem == "Canary covered one region only"
-    assert pm.whys[0].answers[-1] == "Canary scope was set by hand per service"
-    assert len(pm.whys[0].answers) == 3
+    answers = [row.why.text for row in whytree.rows(pm.whys[0])]
+    assert answers[-1] == "Canary scope was set by hand per service"
+    assert len(answers) == 3 and whytree.depth(pm.whys[0]) == 3
     (item,) = pm.action_items
     assert item.title == "Canary every deploy in three regions"
     assert (item.owner, item.due, item.priority) == ("Ana", date(2026, 12, 4), Priority.P2)

@@ -9,6 +9,7 @@ import pytest
 
 from pmtui.core import coach
 from pmtui.core.models import ActionItem, Participant, Postmortem, WhyChain
+from pmtui.core.whys import linear
 from tests.conftest import SAMPLES
 
 
@@ -66,7 +67,7 @@ def test_names_in_causes_whys_and_actions_but_not_in_the_timeline() -> None:
         participants=[Participant("Dana Whitfield", "SRE"), Participant("Al Kim", "DBA")],
         trigger="Dana ran the migration on the primary.",
         summary="Dana Whitfield led the response.",  # the summary may say who did what
-        whys=[WhyChain("Data removed", ["Because Dana Whitfield ran it", "Al was away"])],
+        whys=[WhyChain("Data removed", linear(["Because Dana Whitfield ran it", "Al was away"]))],
         action_items=[ActionItem(title="Dana to add a confirmation prompt")],
     )
     found = {(f.field, f.words) for f in coach.check(pm) if f.rule == "name"}

@@ -27,6 +27,7 @@ from pmtui.core.models import (
     TimelineEvent,
     WhyChain,
 )
+from pmtui.core.whys import linear
 from pmtui.export import ExportError, list_templates, md_block, md_cell, md_inline, render_markdown
 from pmtui.export.context import build
 
@@ -195,7 +196,7 @@ def record(text: str) -> Postmortem:
         went_wrong=[text],
         got_lucky=[text],
         votes={"went_right": {text: 2}},
-        whys=[WhyChain(text, [text, text]), WhyChain(text, [])],
+        whys=[WhyChain(text, linear([text, text])), WhyChain(text, [])],
         action_items=[
             ActionItem(text, owner=text, ticket="T-1 " + text, due=date(2026, 12, 1)),
             ActionItem(text, status=ActionStatus.DONE, type=ActionType.PREVENT),

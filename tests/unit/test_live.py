@@ -7,9 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from pmtui.core import sessionfile
+from pmtui.core import whys as whytree
 from pmtui.core.clock import FakeClock
 from pmtui.core.live import EditError, LiveMeeting
-from pmtui.core.models import ActionItem, ActionStatus, EventKind, Participant
+from pmtui.core.models import ActionItem, ActionStatus, Cause, EventKind, Participant
 
 T0 = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)
 
@@ -80,8 +81,11 @@ def test_whys_chains_and_actions(live: LiveMeeting) -> None:
     chain = live.add_chain("The database was deleted")
     live.add_answer(chain, "A cleanup command ran against the primary")
     live.add_answer(chain, "Both hosts had the same prompt")
-    live.update_answer(chain, 1, "Both hosts looked the same in the shell prompt")
-    assert live.pm.whys[0].answers[-1].startswith("Both hosts looked")
+    live.update_answer(chain, (0, 0), "Both hosts looked the same in the shell prompt")
+    assert [r.why.text for r in whytree.rows(live.pm.whys[0])] == [
+        "A cleanup command ran against the primary",
+        "Both hosts looked the same in the shell prompt",
+    ]
     item = ActionItem(title="Colour-code production prompts", owner="Dana", due=date(2026, 12, 1))
     live.add_action(item)
     live.update_action(0, ActionItem(title=item.title, status=ActionStatus.DONE))
@@ -147,8 +151,11 @@ def test_undo_snapshots_are_not_changed_by_later_edits(live: LiveMeeting) -> Non
         lambda: live.move_lesson("went_wrong", 0, "got_lucky"),
         lambda: live.update_chain(chain, "problem, edited"),
         lambda: live.add_answer(chain, "another answer"),
-        lambda: live.update_answer(chain, 0, "answer, edited"),
-        lambda: live.delete_answer(chain, 1),
+        lambda: live.update_answer(chain, (0,), "answer, edited"),
+        lambda: live.mark_cause(chain, (0,), Cause.ROOT),
+        lambda: live.link_action(0, "answer, edited"),
+        lambda: live.add_answer(chain, "a branch", ()),
+        lambda: live.delete_answer(chain, (0, 0)),
         lambda: live.update_action(0, ActionItem(title="action, edited")),
         lambda: live.set_participants([Participant("Ada", "Facilitator")]),
         lambda: live.set_field("summary", "after"),

@@ -16,12 +16,14 @@ from pmtui.core.models import (
     ActionItem,
     ActionStatus,
     ActionType,
+    Cause,
     EventKind,
     Participant,
     Postmortem,
     Priority,
     Status,
     TimelineEvent,
+    Why,
     WhyChain,
 )
 from tests.conftest import SAMPLES
@@ -42,8 +44,9 @@ def refused(document: Any, source: str = "x.json") -> str:
     [
         ([1, 2], "x.json: must be a JSON object, not a list"),
         ("text", "x.json: must be a JSON object, not text"),
-        ({"title": "a"}, 'x.json: has no "pmtui" format version (expected "pmtui": 1)'),
-        ({"pmtui": 2, "title": "a"}, "x.json: format version 2 is not supported"),
+        ({"title": "a"}, 'x.json: has no "pmtui" format version (expected "pmtui": 2)'),
+        ({"pmtui": 3, "title": "a"}, "x.json: format version 3 is not supported"),
+        ({"pmtui": True, "title": "a"}, "x.json: format version true is not supported"),
         ({"pmtui": "1", "title": "a"}, 'x.json: format version "1" is not supported'),
         ({"pmtui": 1}, "x.json: title: is missing or empty"),
         (doc(title="  "), "x.json: title: must not be empty"),
@@ -62,6 +65,34 @@ def refused(document: Any, source: str = "x.json") -> str:
             'x.json: action_items[0].priority: "P9" is not one of: P0, P1, P2, P3',
         ),
         (doc(whys=[{"answers": ["a"]}]), "x.json: whys[0].problem: is missing or empty"),
+        (
+            doc(whys=[{"problem": "p", "answers": ["a", 7]}]),
+            "x.json: whys[0].answers[1]: must be text or an object, not a number",
+        ),
+        (
+            doc(whys=[{"problem": "p", "answers": [{"cause": "root"}]}]),
+            "x.json: whys[0].answers[0].text: is missing or empty",
+        ),
+        (
+            doc(whys=[{"problem": "p", "answers": [{"text": "a", "cause": "blame"}]}]),
+            'x.json: whys[0].answers[0].cause: "blame" is not one of: , contributing, root',
+        ),
+        (
+            doc(whys=[{"problem": "p", "answers": [{"text": "a", "branches": ["b"]}]}]),
+            "x.json: whys[0].answers[0].branches[0]: must be a list of answers, not text",
+        ),
+        (
+            doc(whys=[{"problem": "p", "answers": [{"text": "a", "branches": [["b", ""]]}]}]),
+            "x.json: whys[0].answers[0].branches[0][1]: must not be empty",
+        ),
+        (
+            doc(whys=[{"problem": "p", "answers": ["why"] * 51}]),
+            "x.json: whys[0].answers[50]: a chain holds at most 50 whys below one another",
+        ),
+        (
+            doc(action_items=[{"title": "t", "addresses": ["a"]}]),
+            "x.json: action_items[0].addresses: must be text, not a list",
+        ),
     ],
 )
 def test_bad_documents_get_one_message_with_file_path_and_problem(
@@ -255,6 +286,14 @@ instants = st.datetimes(
 )
 
 
+# A Five Whys tree: answers with marks and up to three answers below each, four deep.
+whys = st.recursive(
+    st.builds(Why, text, st.sampled_from(list(Cause))),
+    lambda below: st.builds(Why, text, st.sampled_from(list(Cause)), st.lists(below, max_size=3)),
+    max_leaves=8,
+)
+
+
 @st.composite
 def postmortems(draw: st.DrawFn) -> Postmortem:
     return Postmortem(
@@ -275,7 +314,7 @@ def postmortems(draw: st.DrawFn) -> Postmortem:
         went_right=draw(st.lists(text, max_size=3)),
         went_wrong=draw(st.lists(text, max_size=3)),
         got_lucky=draw(st.lists(text, max_size=3)),
-        whys=draw(st.lists(st.builds(WhyChain, text, st.lists(text, max_size=4)), max_size=2)),
+        whys=draw(st.lists(st.builds(WhyChain, text, st.lists(whys, max_size=3)), max_size=2)),
         action_items=draw(
             st.lists(
                 st.builds(
@@ -287,6 +326,7 @@ def postmortems(draw: st.DrawFn) -> Postmortem:
                     type=st.sampled_from(list(ActionType)),
                     ticket=st.text(max_size=10),
                     status=st.sampled_from(list(ActionStatus)),
+                    addresses=st.text(max_size=10).map(lambda t: " ".join(t.split())),
                 ),
                 max_size=4,
             )

@@ -14,8 +14,10 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Input, Select, Static
 
 from pmtui.core import timeutil
+from pmtui.core import whys as whytree
 from pmtui.core.actions import action_warnings, parse_due
 from pmtui.core.models import ActionItem, ActionStatus, ActionType, Priority
+from pmtui.ui.dialogs import WhyPicker
 from pmtui.ui.stages.base import StagePane
 
 COLUMNS = ("title", "owner", "due", "priority", "type", "ticket", "status")
@@ -30,6 +32,7 @@ class ActionTable(DataTable[Text | str]):
         Binding("e", "edit", "Edit", id="actions.edit"),
         Binding("d,delete", "delete", "Delete", id="actions.delete"),
         Binding("x", "toggle_done", "Done/open", id="actions.toggle_done"),
+        Binding("l", "link", "Link to why", id="actions.link"),
         Binding("a", "add", "Add", id="actions.add"),
     ]
 
@@ -41,6 +44,9 @@ class ActionTable(DataTable[Text | str]):
 
     def action_toggle_done(self) -> None:
         self.query_ancestor(ActionsPane).toggle_done()
+
+    def action_link(self) -> None:
+        self.query_ancestor(ActionsPane).link_selected()
 
     def action_add(self) -> None:
         self.query_ancestor(ActionsPane).query_one("#action-title", Input).focus()
@@ -54,6 +60,7 @@ class ActionsPane(StagePane):
     def compose(self) -> ComposeResult:
         yield ActionTable(id="actions-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="action-warnings", classes="pane-info")
+        yield Static(id="action-link", classes="pane-info")
         with Horizontal(classes="entry-form", id="action-form-1"):
             yield Input(placeholder="action item — Enter adds", id="action-title")
             yield Input(placeholder="owner", id="action-owner")
@@ -117,11 +124,31 @@ class ActionsPane(StagePane):
         ]
         line = Text("⚠ " + " · ".join(weak), style="yellow") if weak else Text("")
         self.query_one("#action-warnings", Static).update(line)
+        self._show_link()
+
+    @on(DataTable.RowHighlighted, "#actions-table")
+    def _show_link(self) -> None:
+        """What the highlighted item addresses, and how many root causes still have none."""
+        pm = self.live.pm
+        index = self._selected()
+        text = Text()
+        if index is not None and index < len(pm.action_items):
+            if addresses := pm.action_items[index].addresses:
+                text.append("→ addresses: ", "dim").append(addresses)
+            elif pm.whys:
+                text.append("→ not linked to a why (l links it)", "dim")
+        if pm.whys and (open_causes := whytree.unaddressed(pm)):
+            count = len(open_causes)
+            text.append("   " if text else "")
+            text.append(f"◆ {count} root cause{'s' if count > 1 else ''} with no action", "yellow")
+        self.query_one("#action-link", Static).update(text)
 
     def _hint(self, message: str | None = None, *, error: bool = False) -> None:
         if message is None:
             if self.editing is None:
-                message = "Enter adds · in the table: e edit, d delete, x done/open"
+                message = (
+                    "Enter adds · in the table: e edit, d delete, x done/open, l link to a why"
+                )
             else:
                 message = f"Editing action {self.editing + 1}: Enter saves, Esc cancels"
         self.query_one("#action-hint", Static).update(
@@ -163,6 +190,11 @@ class ActionsPane(StagePane):
             type=self.query_one("#action-type", Select).value,  # type: ignore[arg-type]
             ticket=self.query_one("#action-ticket", Input).value.strip(),
             status=self.query_one("#action-status", Select).value,  # type: ignore[arg-type]
+            addresses=(
+                self.live.pm.action_items[self.editing].addresses
+                if self.editing is not None
+                else ""
+            ),
         )
 
     @on(Input.Submitted, "#action-form-1 Input, #action-ticket")
@@ -224,6 +256,18 @@ class ActionsPane(StagePane):
         item = self.live.pm.action_items[index]
         status = ActionStatus.OPEN if item.status is ActionStatus.DONE else ActionStatus.DONE
         self.apply(self.live.update_action, index, replace(item, status=status))
+
+    def link_selected(self) -> None:
+        index = self._selected()
+        if index is None:
+            return
+        current = self.live.pm.action_items[index].addresses
+
+        def linked(why: str | None) -> None:
+            if why is not None and self.apply(self.live.link_action, index, why):
+                self.notify(f"Linked to: {why}" if why else "Link taken off")
+
+        self.app.push_screen(WhyPicker(self.live.pm, current), linked)
 
     @on(DataTable.RowSelected, "#actions-table")
     def row_chosen(self) -> None:

@@ -64,9 +64,16 @@ class StagePane(Vertical):
         self.mount(self._coach_line)
         self.show_findings(getattr(self.screen, "findings", []))
 
+    _mine: tuple[Finding, ...] = ()
+
+    def flagged_fields(self) -> set[str]:
+        """The fields of this stage the coach has something to say about (to mark them)."""
+        return {f.field for f in self._mine}
+
     def show_findings(self, findings: list[Finding]) -> None:
         """The coach's findings in this stage's text, on one line; hidden when none."""
         mine = [f for f in findings if f.field.startswith(self.COACH_FIELDS)]
+        self._mine = tuple(mine)
         line = self._coach_line
         if line is None:
             return

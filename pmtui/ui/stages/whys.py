@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -12,6 +13,9 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from pmtui.core import whys as whytree
+from pmtui.core.coach import Finding, why_field
+from pmtui.core.models import Cause
 from pmtui.ui.stages.base import StagePane
 
 
@@ -37,29 +41,58 @@ class ChainList(OptionList):
 
 
 class AnswerList(OptionList):
+    """The chain as a tree: the problem first, then every answer, branches indented."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a,enter", "add", "Answer why", id="whys.add_answer"),
+        Binding("b", "branch", "Branch", id="whys.branch"),
         Binding("e", "edit", "Edit why", id="whys.edit_answer"),
         Binding("d,delete", "delete", "Delete why", id="whys.delete_answer"),
-        Binding("a", "add", "Add why", id="whys.add_answer"),
+        Binding("r", "root", "Root cause", id="whys.root_cause"),
+        Binding("c", "contributing", "Contributing", id="whys.contributing"),
     ]
 
+    def action_add(self) -> None:
+        self.query_ancestor(WhysPane).answer(branch=False)
+
+    def action_branch(self) -> None:
+        self.query_ancestor(WhysPane).answer(branch=True)
+
     def action_edit(self) -> None:
-        self.query_ancestor(WhysPane).edit_answer(self.highlighted)
+        self.query_ancestor(WhysPane).edit_answer()
 
     def action_delete(self) -> None:
-        self.query_ancestor(WhysPane).delete_answer(self.highlighted)
+        self.query_ancestor(WhysPane).delete_answer()
 
-    def action_add(self) -> None:
-        self.query_ancestor(WhysPane).query_one("#answer-input", Input).focus()
+    def action_root(self) -> None:
+        self.query_ancestor(WhysPane).mark(Cause.ROOT)
+
+    def action_contributing(self) -> None:
+        self.query_ancestor(WhysPane).mark(Cause.CONTRIBUTING)
+
+
+def _hanging(lead: Text, body: Text) -> Table:
+    """`lead` in its own column, so lines of a long answer wrap under its text."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row(lead, body)
+    return grid
+
+
+CAUSE_STYLE = {Cause.ROOT: "bold red", Cause.CONTRIBUTING: "bold yellow"}
 
 
 class WhysPane(StagePane):
-    """Chains on the left; the selected chain, problem first, answers below, on the right."""
+    """Chains on the left; the selected chain as a tree on the right, problem first."""
 
     COACH_FIELDS = ("whys",)
 
     chain: int | None = None
-    editing_answer: int | None = None
+    # The why the answer field answers: () the problem, else the path of an answer.
+    # None: below the chain's last answer (the next why of a plain chain).
+    answer_to: whytree.Path | None = None
+    editing_answer: whytree.Path | None = None
     editing_problem: bool = False
 
     def compose(self) -> ComposeResult:
@@ -73,8 +106,8 @@ class WhysPane(StagePane):
                 yield AnswerList(id="answers")
                 yield Input(placeholder="Why? — Enter adds the next answer", id="answer-input")
         yield Static(
-            "w starts a chain from a 'went wrong' note · e edit · d delete · "
-            "Enter adds the next why",
+            "Enter adds the next why · in the tree: a answers the highlighted why, b branches, "
+            "r root cause, c contributing · w chain from 'went wrong'",
             classes="hint",
         )
 
@@ -99,16 +132,22 @@ class WhysPane(StagePane):
         chain_list = self.query_one(ChainList)
         chain_list.clear_options()
         chain_list.add_options(
-            Option(f"{i + 1}. {c.problem}  ({len(c.answers)} whys)") for i, c in enumerate(chains)
+            Option(f"{i + 1}. {c.problem}  ({len(whytree.rows(c))} whys)")
+            for i, c in enumerate(chains)
         )
         if self.chain is not None:
             chain_list.highlighted = self.chain
         self._draw_chain()
 
-    def _draw_chain(self) -> None:
+    def _rows(self) -> list[whytree.Row]:
+        return whytree.rows(self.live.pm.whys[self.chain]) if self.chain is not None else []
+
+    def _draw_chain(self, keep: whytree.Path | None = None) -> None:
+        """Redraw the tree; highlight `keep` if given, else the why the answer line answers
+        (which a redraw never changes, unless that why is gone)."""
         problem = self.query_one("#chain-problem", Static)
-        answers = self.query_one(AnswerList)
-        answers.clear_options()
+        tree = self.query_one(AnswerList)
+        tree.clear_options()
         if self.chain is None:
             problem.update(
                 Text(
@@ -116,23 +155,85 @@ class WhysPane(StagePane):
                     style="dim",
                 )
             )
+            self._prompt()
             return
         chain = self.live.pm.whys[self.chain]
-        problem.update(Text.assemble(("Problem  ", "dim"), (chain.problem, "bold")))
-        answers.add_options(
-            Option(Text.assemble((f"Why {i + 1}?  ", "bold cyan"), answer))
-            for i, answer in enumerate(chain.answers)
-        )
-        if chain.answers:
-            answers.highlighted = len(chain.answers) - 1
-        prompt = f"Why {len(chain.answers) + 1}? — Enter adds it"
-        self.query_one("#answer-input", Input).placeholder = prompt
+        rows = whytree.rows(chain)
+        roots = sum(1 for r in rows if r.why.cause is Cause.ROOT)
+        status = f"Chain {self.chain + 1} of {len(self.live.pm.whys)}"
+        if roots:
+            status += f" · {roots} root cause{'s' if roots > 1 else ''} marked"
+        problem.update(Text(status, style="dim"))
+        addressed = whytree.addressed(self.live.pm)
+        flagged = self.flagged_fields()
+        options = [Option(_hanging(Text("Problem", "dim"), Text(chain.problem, "bold")))]
+        for row in rows:
+            label = Text(row.why.text)
+            if row.why.cause is not Cause.NONE:
+                label.append(
+                    f"  ◆ {whytree.CAUSE_LABELS[row.why.cause]}", CAUSE_STYLE[row.why.cause]
+                )
+                if whytree.norm(row.why.text) in addressed:
+                    label.append("  ✓ action", "green")
+            if why_field(self.chain, row.path) in flagged:
+                label.append("  ⚑", "bold magenta")
+            lead = Text.assemble((row.indent, "dim"), (f"Why {row.level}", "bold cyan"))
+            options.append(Option(_hanging(lead, label)))
+        tree.add_options(options)
+        paths = [(), *(r.path for r in rows)]
+        if self.answer_to is None or self.answer_to not in paths:
+            self.answer_to = whytree.end_of_line(chain)
+        tree.highlighted = paths.index(keep if keep in paths else self.answer_to)
+        self._prompt()
+
+    def _prompt(self) -> None:
+        field = self.query_one("#answer-input", Input)
+        if self.chain is None:
+            field.placeholder = "Start a chain first: type the problem on the left"
+            return
+        if self.editing_answer is not None:
+            field.placeholder = "Edit the why — Enter keeps the change"
+            return
+        chain = self.live.pm.whys[self.chain]
+        if self.answer_to is None:
+            return
+        if not self.answer_to:
+            what, below = "the problem", chain.answers
+        else:
+            row = next(r for r in whytree.rows(chain) if r.path == self.answer_to)
+            what, below = f"why {row.level}", row.why.answers
+        level = len(self.answer_to) + 1
+        if below:
+            field.placeholder = f"Another answer to {what}: a branch — Why {level}? Enter adds it"
+        else:
+            field.placeholder = f"Why {level}? (answers {what}) — Enter adds it"
 
     @on(OptionList.OptionHighlighted, "#chains")
     def chain_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option_index != self.chain:
             self.chain = event.option_index
+            self.answer_to = None
+            self.editing_answer = None
             self._draw_chain()
+
+    @on(OptionList.OptionHighlighted, "#answers")
+    def row_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """Moving in the tree points the answer line at the highlighted why. Highlights
+        the pane sets itself arrive later and are not the facilitator's choice: ignored
+        unless the tree has the focus, so they cannot undo a `b` typed in between."""
+        if not event.option_list.has_focus:
+            return
+        paths = [(), *(r.path for r in self._rows())]
+        if 0 <= event.option_index < len(paths) and self.editing_answer is None:
+            self.answer_to = paths[event.option_index]
+            self._prompt()
+
+    def _highlighted(self) -> whytree.Path | None:
+        index = self.query_one(AnswerList).highlighted
+        paths = [(), *(r.path for r in self._rows())]
+        if index is None or not 0 <= index < len(paths):
+            return None
+        return paths[index]
 
     @on(Input.Submitted, "#new-chain")
     def new_chain(self, event: Input.Submitted) -> None:
@@ -142,6 +243,7 @@ class WhysPane(StagePane):
             done = self.apply(self.live.add_chain, event.value)
             if done is not None:
                 self.chain = len(self.live.pm.whys) - 1
+                self.answer_to = None
                 self.refresh_record()
         if done is not None:
             self.editing_problem = False
@@ -154,12 +256,34 @@ class WhysPane(StagePane):
             self.notify("Start a chain first: type the problem on the left.", severity="warning")
             return
         if self.editing_answer is None:
-            done = self.apply(self.live.add_answer, self.chain, event.value)
+            path = self.apply(self.live.add_answer, self.chain, event.value, self.answer_to)
+            if path is not None:
+                self.answer_to = path  # the next Enter answers the why just written
+                self._draw_chain()
         else:
-            done = self.apply(self.live.update_answer, self.chain, self.editing_answer, event.value)
-        if done is not None:
+            path = self.editing_answer
             self.editing_answer = None
-            event.input.value = ""
+            if self.apply(self.live.update_answer, self.chain, path, event.value) is None:
+                self.editing_answer = path
+                return
+            self.answer_to = path
+            self._draw_chain()
+        event.input.value = ""
+
+    def answer(self, *, branch: bool) -> None:
+        """Type an answer to the highlighted why, or (branch) another answer beside it."""
+        path = self._highlighted()
+        if self.chain is None or path is None:
+            return
+        if branch:
+            if not path:
+                self.notify("Highlight a why to branch beside it.", severity="warning")
+                return
+            path = path[:-1]
+        self.editing_answer = None
+        self.answer_to = path
+        self._prompt()
+        self.focus_now(self.query_one("#answer-input", Input))
 
     def chain_from_wrong(self) -> None:
         """Start a chain from the next 'went wrong' note not yet used as a problem."""
@@ -171,6 +295,7 @@ class WhysPane(StagePane):
             return
         if self.apply(self.live.add_chain, candidates[0]) is not None:
             self.chain = len(self.live.pm.whys) - 1
+            self.answer_to = None
             self.refresh_record()
             self.focus_now(self.query_one("#answer-input", Input))
 
@@ -186,15 +311,37 @@ class WhysPane(StagePane):
         if self.chain is not None and self.apply(self.live.delete_chain, self.chain):
             self.notify("Chain deleted (Ctrl+Z undoes)")
 
-    def edit_answer(self, index: int | None) -> None:
-        if self.chain is None or index is None:
+    def edit_answer(self) -> None:
+        path = self._highlighted()
+        if self.chain is None or path is None:
+            return
+        if not path:
+            self.edit_problem()
             return
         field = self.query_one("#answer-input", Input)
-        field.value = self.live.pm.whys[self.chain].answers[index]
-        self.editing_answer = index
+        field.value = whytree.find(self.live.pm.whys[self.chain], path).text
+        self.editing_answer = path
+        self._prompt()
         self.focus_now(field)
 
-    def delete_answer(self, index: int | None) -> None:
-        if self.chain is None or index is None:
+    def delete_answer(self) -> None:
+        path = self._highlighted()
+        if self.chain is None or not path:
             return
-        self.apply(self.live.delete_answer, self.chain, index)
+        if self.apply(self.live.delete_answer, self.chain, path):
+            self.answer_to = path[:-1]
+
+    def mark(self, cause: Cause) -> None:
+        path = self._highlighted()
+        if self.chain is None or not path:
+            return
+        now = self.apply(self.live.mark_cause, self.chain, path, cause)
+        if now is not None:
+            self._draw_chain(keep=path)
+            shown = whytree.CAUSE_LABELS.get(now)
+            self.notify(f"Marked as {shown}" if shown else "Mark taken off")
+
+    def show_findings(self, findings: list[Finding]) -> None:
+        super().show_findings(findings)
+        if self.is_mounted and self.chain is not None:
+            self._draw_chain(keep=self._highlighted())

@@ -16,6 +16,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from pmtui.core import timeline as timeline_rules
+from pmtui.core import whys as whytree
 from pmtui.core.live import LiveMeeting
 from pmtui.core.models import Participant, Status
 from pmtui.ui.stages.base import StagePane
@@ -66,6 +67,7 @@ class WrapUpPane(StagePane):
 
     def compose(self) -> ComposeResult:
         yield Static(id="wrapup-metrics", classes="pane-info")
+        yield Static(id="wrapup-causes", classes="pane-info")
         with VerticalScroll(id="wrapup-scroll"):
             with Grid(id="wrapup-lines"):
                 for name, label in LINE_FIELDS:
@@ -120,7 +122,22 @@ class WrapUpPane(StagePane):
             self.query_one("#field-status", Select).value = pm.status
         parts = [f"{label} {value}" for label, value in timeline_rules.metric_lines(pm)]
         self.query_one("#wrapup-metrics", Static).update(Text(" · ".join(parts), style="bold"))
+        self._show_open_causes()
         self._hint("Saved as you type · Ctrl+Z undoes the last change")
+
+    def _show_open_causes(self) -> None:
+        """Every root cause no action item addresses: the last chance to agree on one."""
+        causes = self.query_one("#wrapup-causes", Static)
+        causes.display = bool(self.live.pm.whys)
+        open_causes = whytree.unaddressed(self.live.pm)
+        if not open_causes:
+            causes.update(Text("✓ Every root cause has an action item", style="green"))
+            return
+        text = Text(f"◆ Root causes with no action item ({len(open_causes)}):", style="bold yellow")
+        for cause in open_causes:
+            text.append(f"\n  • {cause.text}", style="yellow")
+        text.append("\n  (stage 4: l on an action item links it to a why)", style="dim")
+        causes.update(text)
 
     def _hint(self, message: str, *, error: bool = False) -> None:
         style = "bold red" if error else "dim"
