@@ -112,6 +112,33 @@ def _texts(pm: Postmortem) -> Iterator[tuple[str, str, bool]]:
         yield f"action_items[{i}].title", item.title, True
 
 
+_PLACES = {
+    "went_right": "What went right",
+    "went_wrong": "What went wrong",
+    "got_lucky": "Where we got lucky",
+}
+_INDEX = re.compile(r"\[(\d+)\]")
+
+
+def place(field: str) -> str:
+    """Where a finding is, as the facilitator would say it: `Chain 1, why 2.1`."""
+    head = field.split("[", 1)[0].split(".", 1)[0]
+    numbers = [int(n) + 1 for n in _INDEX.findall(field)]
+    if not numbers:
+        return head.replace("_", " ").capitalize()
+    if head in _PLACES:
+        return f"{_PLACES[head]}, note {numbers[0]}"
+    if head == "timeline":
+        return f"Timeline event {numbers[0]}"
+    if head == "action_items":
+        return f"Action item {numbers[0]}"
+    if head == "whys":
+        if len(numbers) == 1:
+            return f"Chain {numbers[0]}, problem"
+        return f"Chain {numbers[0]}, why {'.'.join(map(str, numbers[1:]))}"
+    return field
+
+
 def why_field(chain: int, path: tuple[int, ...]) -> str:
     """The finding path of an answer: `whys[0].answers[1].answers[0]`."""
     return f"whys[{chain}]" + "".join(f".answers[{i}]" for i in path)

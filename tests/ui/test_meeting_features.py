@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
-from textual.widgets import Static
+from textual.widgets import Label, OptionList, Static
 
 from pmtui.core.clock import FakeClock
 from pmtui.ui.app import HIGH_CONTRAST, Start, load_keymap
@@ -281,11 +281,16 @@ async def test_findings_show_in_the_stage_that_holds_the_text(tmp_path: Path) ->
         await pilot.press("f5")
         await pilot.pause()
         line = screen.query_one("#lessons .coach-line", Static)
-        assert line.display and "went_wrong[0] “forgot”" in str(line.render())
+        assert line.display and "What went wrong, note 1, “forgot”" in str(line.render())
+        # The flagged note itself carries the mark; the clean one does not.
+        notes = screen.query_one("#list-went_wrong", OptionList)
+        assert str(notes.get_option_at_index(0).prompt).endswith("⚑")
         await pilot.press("f7", "5")
         await pilot.pause()
         wrap = screen.query_one("#wrapup .coach-line", Static)
-        assert wrap.display and "summary “human error”" in str(wrap.render())
+        assert wrap.display and "Summary, “human error”" in str(wrap.render())
+        assert "⚑" in str(screen.query_one("#label-summary", Label).render())
+        assert "⚑" not in str(screen.query_one("#label-impact", Label).render())
         await app.action_quit()
 
 

@@ -120,3 +120,18 @@ def test_bad_rules_files_are_named(tmp_path: Path, content: str, message: str) -
     with pytest.raises(coach.RulesError) as caught:
         coach.load_rules(bad)
     assert str(bad) in str(caught.value) and message in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("field", "said"),
+    [
+        ("summary", "Summary"),
+        ("went_wrong[1]", "What went wrong, note 2"),
+        ("timeline[3].text", "Timeline event 4"),
+        ("whys[0].problem", "Chain 1, problem"),
+        ("whys[1].answers[0].answers[2]", "Chain 2, why 1.3"),
+        ("action_items[4].title", "Action item 5"),
+    ],
+)
+def test_a_finding_s_place_reads_as_the_facilitator_would_say_it(field: str, said: str) -> None:
+    assert coach.place(field) == said

@@ -104,9 +104,12 @@ class ActionsPane(StagePane):
         title_width = max(MIN_TITLE, self.size.width - FIXED_WIDTH - 4)
         for column in COLUMNS:
             table.add_column(column, key=column, width=title_width if column == "title" else None)
+        flagged = self.flagged_fields()
         for i, item in enumerate(self.live.pm.action_items):
             table.add_row(
-                item.title,
+                Text.assemble(("⚑ ", "bold magenta"), item.title)
+                if f"action_items[{i}].title" in flagged
+                else item.title,
                 item.owner or Text("no owner", style="yellow"),
                 item.due.isoformat() if item.due else Text("no date", style="yellow"),
                 item.priority.value,
@@ -142,6 +145,9 @@ class ActionsPane(StagePane):
             text.append("   " if text else "")
             text.append(f"◆ {count} root cause{'s' if count > 1 else ''} with no action", "yellow")
         self.query_one("#action-link", Static).update(text)
+
+    def mark_findings(self) -> None:
+        self.refresh_record()
 
     def _hint(self, message: str | None = None, *, error: bool = False) -> None:
         if message is None:

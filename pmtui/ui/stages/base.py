@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
-from pmtui.core.coach import Finding
+from pmtui.core.coach import Finding, place
 from pmtui.core.live import EditError, LiveMeeting
 
 
@@ -73,6 +73,7 @@ class StagePane(Vertical):
     def show_findings(self, findings: list[Finding]) -> None:
         """The coach's findings in this stage's text, on one line; hidden when none."""
         mine = [f for f in findings if f.field.startswith(self.COACH_FIELDS)]
+        marked = self.flagged_fields()
         self._mine = tuple(mine)
         line = self._coach_line
         if line is None:
@@ -82,12 +83,17 @@ class StagePane(Vertical):
             first = mine[0]
             text = Text.assemble(
                 ("⚑ ", "bold magenta"),
-                (f"{first.field} “{first.words}”: ", "bold"),
+                (f"{place(first.field)}, “{first.words}”: ", "bold"),
                 first.suggestion,
             )
             if len(mine) > 1:
                 text.append(f"  (+{len(mine) - 1} more: pmtui check)", style="dim")
             line.update(text)
+        if marked != self.flagged_fields():
+            self.mark_findings()
+
+    def mark_findings(self) -> None:
+        """Redraw the ⚑ beside each item the coach flags (stages that list items)."""
 
     def refresh_record(self) -> None:
         """Redraw from the record (after an edit, an undo or a reload)."""

@@ -96,18 +96,27 @@ class LessonsPane(StagePane):
             highlighted = notes.highlighted
             notes.clear_options()
             items = getattr(self.live.pm, column)
-            notes.add_options(Option(self._note(column, text)) for text in items)
+            flagged = self.flagged_fields()
+            notes.add_options(
+                Option(self._note(column, text, f"{column}[{i}]" in flagged))
+                for i, text in enumerate(items)
+            )
             if items:
                 notes.highlighted = min(highlighted or 0, len(items) - 1)
             title = f"{LESSON_TITLES[column]} ({len(items)})"
             notes.parent.query_one(".column-title", Static).update(title)  # type: ignore[union-attr]
 
-    def _note(self, column: str, text: str) -> Text:
+    def _note(self, column: str, text: str, flagged: bool = False) -> Text:
         votes = self.live.pm.votes_for(column, text)
         line = Text(f"• {text}")
         if votes:
             line.append(f"  ●{votes}", style="bold magenta")
+        if flagged:
+            line.append("  ⚑", style="bold magenta")
         return line
+
+    def mark_findings(self) -> None:
+        self.refresh_record()
 
     def vote(self, column: str, index: int | None, step: int) -> None:
         if index is not None and self.apply(self.live.vote, column, index, step) is not None:

@@ -14,7 +14,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from pmtui.core import whys as whytree
-from pmtui.core.coach import Finding, why_field
+from pmtui.core.coach import why_field
 from pmtui.core.models import Cause
 from pmtui.ui.stages.base import StagePane
 
@@ -341,7 +341,6 @@ class WhysPane(StagePane):
             shown = whytree.CAUSE_LABELS.get(now)
             self.notify(f"Marked as {shown}" if shown else "Mark taken off")
 
-    def show_findings(self, findings: list[Finding]) -> None:
-        super().show_findings(findings)
-        if self.is_mounted and self.chain is not None:
+    def mark_findings(self) -> None:
+        if self.chain is not None:
             self._draw_chain(keep=self._highlighted())

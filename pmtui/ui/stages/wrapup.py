@@ -81,7 +81,7 @@ class WrapUpPane(StagePane):
                     id="field-status",
                 )
             for name, label in TEXT_FIELDS:
-                yield Label(label, classes="field-label")
+                yield Label(label, classes="field-label", id=f"label-{name}")
                 yield TextArea(
                     id=f"field-{name}",
                     classes="record-field record-text",
@@ -124,6 +124,15 @@ class WrapUpPane(StagePane):
         self.query_one("#wrapup-metrics", Static).update(Text(" · ".join(parts), style="bold"))
         self._show_open_causes()
         self._hint("Saved as you type · Ctrl+Z undoes the last change")
+
+    def mark_findings(self) -> None:
+        """A ⚑ after the label of each text the coach has something to say about."""
+        flagged = self.flagged_fields()
+        for name, label in TEXT_FIELDS:
+            shown = Text(label)
+            if name in flagged:
+                shown.append("  ⚑ see the coach's line below", style="bold magenta")
+            self.query_one(f"#label-{name}", Label).update(shown)
 
     def _show_open_causes(self) -> None:
         """Every root cause no action item addresses: the last chance to agree on one."""
