@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from textual.app import App, SystemCommand
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.theme import Theme
 
@@ -153,7 +154,7 @@ class PmtuiApp(App[None]):
                 yield SystemCommand(
                     binding.description,
                     f"{binding.id} · key {self.get_key_display(binding)}",
-                    _runner(screen, binding.action),
+                    _runner(active.node, binding.action),
                 )
 
     def action_toggle_contrast(self) -> None:
@@ -175,9 +176,12 @@ class PmtuiApp(App[None]):
                 widget.cursor_blink = False  # type: ignore[attr-defined]
 
 
-def _runner(screen: Screen[object], action: str):  # type: ignore[no-untyped-def]
+def _runner(node: DOMNode, action: str):  # type: ignore[no-untyped-def]
+    """Run a binding's action on the widget or screen that owns the binding (an action of
+    a stage's list is not the screen's)."""
+
     async def run() -> None:
-        await screen.run_action(action)
+        await node.run_action(action)
 
     return run
 

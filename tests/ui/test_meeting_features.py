@@ -155,6 +155,17 @@ async def test_palette_offers_every_meeting_action_and_high_contrast(tmp_path: P
             assert title in titles
         app.action_toggle_contrast()
         assert app.theme == HIGH_CONTRAST.name
+        # A stage's own action, run from the palette, acts on that stage's list.
+        await pilot.press("f7", "2")
+        await settle(pilot)
+        screen = meeting(app)
+        screen.set_focus(screen.query_one("#list-went_right", OptionList))
+        await pilot.pause()
+        commands = {c.title: c for c in app.get_system_commands(screen)}
+        await commands["Vote +"].callback()  # type: ignore[misc]
+        await settle(pilot)
+        first = screen.live.pm.went_right[0]
+        assert screen.live.pm.votes_for("went_right", first) == 1
         await app.action_quit()
 
 
