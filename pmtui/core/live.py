@@ -6,7 +6,7 @@ is one undo step (snapshots of the record, so undo is exact whatever the edit wa
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -55,6 +55,10 @@ class LiveMeeting:
         self.version = 0
         self._undo: list[tuple[str, Postmortem]] = []
         self._redo: list[tuple[str, Postmortem]] = []
+        # Called after every change of the record (an edit, an undo, a redo), before
+        # anything is redrawn: the meeting screen saves from here, so the disk write
+        # runs while the screen repaints instead of after it.
+        self.on_change: Callable[[], None] | None = None
 
     @classmethod
     def new(cls, title: str, minutes: int, clock: Clock) -> LiveMeeting:
@@ -125,6 +129,8 @@ class LiveMeeting:
     def _changed(self) -> None:
         self.version += 1
         self.pm.updated_at = datetime.fromtimestamp(self.clock.now(), UTC)
+        if self.on_change is not None:
+            self.on_change()
 
     def undo(self) -> str | None:
         """Take back the last edit; returns what was undone, or None."""

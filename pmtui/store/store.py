@@ -19,7 +19,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -77,14 +77,6 @@ def default_data_dir() -> Path:
 
 def _default_summary(record: dict[str, Any]) -> dict[str, Any]:
     return {"id": record["id"], "title": record.get("title", "")}
-
-
-def _replace_with(record: dict[str, Any]) -> Callable[[MutableMapping[str, Any]], None]:
-    def transform(doc: MutableMapping[str, Any]) -> None:
-        doc.clear()
-        doc.update(record)
-
-    return transform
 
 
 class Store:
@@ -145,6 +137,10 @@ class Store:
     # -- reading ----------------------------------------------------------------------------
 
     def _read(self, path: Path) -> dict[str, Any]:
+        return self._read_document(path)[TABLE][str(DOC_ID)]  # type: ignore[no-any-return]
+
+    def _read_document(self, path: Path) -> dict[str, Any]:
+        """The whole TinyDB document of a meeting file, checked to hold a record."""
         storage = AtomicJSONStorage(path, fsync=self.fsync)
         data = storage.read()
         if data is None:
@@ -152,8 +148,7 @@ class Store:
         table = data.get(TABLE)
         if not isinstance(table, dict) or not isinstance(table.get(str(DOC_ID)), dict):
             raise CorruptFileError(path, "no meeting record inside")
-        record: dict[str, Any] = table[str(DOC_ID)]
-        return record
+        return data
 
     def load(self, meeting_id: str) -> dict[str, Any]:
         path = self.meeting_path(meeting_id)
@@ -270,11 +265,11 @@ class Store:
                 f"({who}); opened read-only"
             )
         try:
-            record = self._read(path)
+            document = self._read_document(path)
         except StoreError:
             lock.release()
             raise
-        return MeetingHandle(self, meeting_id, record, lock if lock.held else None, message)
+        return MeetingHandle(self, meeting_id, document, lock if lock.held else None, message)
 
 
 class MeetingHandle:
@@ -284,19 +279,22 @@ class MeetingHandle:
         self,
         store: Store,
         meeting_id: str,
-        record: dict[str, Any],
+        document: dict[str, Any],
         lock: MeetingLock | None,
         lock_message: str | None,
     ) -> None:
         self.store = store
         self.id = meeting_id
-        self.record = record
+        # The file's whole TinyDB document as read when opened. While the lock is held
+        # no one else writes the file, so a save replaces the record in this copy and
+        # writes it, rather than reading and parsing the file again first.
+        self._document = document
+        self.record: dict[str, Any] = document[TABLE][str(DOC_ID)]
         self._lock = lock
         self.lock_message = lock_message
         self._mutex = threading.Lock()
         self._storage = AtomicJSONStorage(store.meeting_path(meeting_id), fsync=store.fsync)
-        self._db = TinyDB(storage=lambda: self._storage)  # type: ignore[arg-type]
-        self._summary = store.summarize(record)
+        self._summary = store.summarize(self.record)
         self._summary["id"] = meeting_id
 
     @property
@@ -313,18 +311,23 @@ class MeetingHandle:
         if record.get("id") != self.id:
             raise StoreError("refusing to save another meeting's record over this one")
         with self._mutex:
-            updated = self._db.table(TABLE).update(_replace_with(record), doc_ids=[DOC_ID])
-            if not updated:
-                raise CorruptFileError(self._storage.path, "the meeting record disappeared")
+            document = {**self._document, TABLE: {**self._document[TABLE], str(DOC_ID): record}}
+            self._storage.write(document)
+            self._document = document
             summary = self.store.summarize(record)
             summary["id"] = self.id
-            summary_path = self.store.summary_path(self.id)
-            if summary != self._summary or not summary_path.exists():
+            if summary != self._summary or not self._touch_summary():
                 self.store.write_summary(record)
                 self._summary = summary
-            else:
-                os.utime(summary_path)  # still current: newer than the meeting file
             self.record = record
+
+    def _touch_summary(self) -> bool:
+        """Mark the summary still current (newer than the meeting file); False if gone."""
+        try:
+            os.utime(self.store.summary_path(self.id))
+        except FileNotFoundError:
+            return False
+        return True
 
     def close(self) -> None:
         if self._lock is not None:

@@ -88,6 +88,10 @@ class MeetingScreen(Screen[None]):
         self._building = asyncio.Lock()
         if handle is not None and not handle.read_only:
             self.saver = AutoSaver(handle, self._report_from_thread)
+            # Every change of the record is handed to the writer at once, not when the
+            # pane's Edited message has bubbled up here: by then the frame showing the
+            # change has been rendered, and the disk would only start after it.
+            live.on_change = self.save
 
     def compose(self) -> ComposeResult:
         yield MeetingHeader(id="meeting-header")
@@ -230,10 +234,10 @@ class MeetingScreen(Screen[None]):
 
     @on(StagePane.Edited)
     def edited(self, message: StagePane.Edited) -> None:
+        # The record was saved when it changed (LiveMeeting.on_change).
         for pane in self.query(StagePane):
             if pane is not message.pane:
                 pane.stale = True
-        self.save()
         self.query_one(MeetingHeader).show_title(
             self.live.pm.title,
             self.live.pm.incident_id,
@@ -316,7 +320,6 @@ class MeetingScreen(Screen[None]):
             return
         for pane in self.query(StagePane):
             pane.refresh_record()
-        self.save()
         self.notify(f"{verb}: {label}", timeout=3)
 
     def close_meeting(self) -> bool:
@@ -328,6 +331,7 @@ class MeetingScreen(Screen[None]):
                 return False
             self.saver.close()
             self.saver = None
+            self.live.on_change = None
         if self.handle is not None:
             self.handle.close()
             self.handle = None

@@ -193,3 +193,17 @@ def test_dot_votes_follow_their_note_and_sort(live: LiveMeeting) -> None:
     assert "Paging was slow" in record["went_wrong"]  # no votes: still a plain string
     again = sessionfile.from_record(record)
     assert again.votes == live.pm.votes
+
+
+def test_every_change_is_announced_once_and_refused_edits_are_not(live: LiveMeeting) -> None:
+    seen: list[int] = []
+    live.on_change = lambda: seen.append(live.version)
+    live.add_event(T0, "a", EventKind.START)
+    with pytest.raises(EditError):
+        live.add_event(T0, "   ", EventKind.EVENT)
+    live.set_field("summary", "s")
+    live.undo()
+    live.redo()
+    assert seen == [1, 2, 3, 4]
+    live.control("start")  # the clock is saved by the meeting screen itself
+    assert seen == [1, 2, 3, 4]
