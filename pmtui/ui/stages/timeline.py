@@ -18,6 +18,7 @@ from pmtui.core.models import EventKind, TimelineEvent
 from pmtui.core.timeparse import ParsedTime, parse_event_time
 from pmtui.ui.stages.base import StagePane
 from pmtui.ui.widgets.choice import Choice
+from pmtui.ui.widgets.table import CellCachedTable
 
 KIND_STYLE = {
     EventKind.START: "bold red",
@@ -28,7 +29,7 @@ KIND_STYLE = {
 }
 
 
-class EventTable(DataTable[Text | str]):
+class EventTable(CellCachedTable):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "edit", "Edit", id="timeline.edit"),
         Binding("d,delete", "delete", "Delete", id="timeline.delete"),
