@@ -155,28 +155,62 @@ def _name_pattern(pm: Postmortem) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
 
 
-def check(pm: Postmortem, rules: list[Rule] | None = None) -> list[Finding]:
-    """Every finding in the record, in the order of the record."""
+# A text's rule matches: (rule id, suggestion, start, end), in the order check() finds them.
+Matches = tuple[tuple[str, str, int, int], ...]
+MEMO_LIMIT = 20_000
+
+
+def _rule_matches(masked: str, rules: list[Rule]) -> Matches:
+    return tuple(
+        (rule.id, rule.suggestion, match.start(), match.end())
+        for rule in rules
+        for match in rule.pattern.finditer(masked)
+    )
+
+
+class Coach:
+    """`check` for a meeting in progress, with one set of rules.
+
+    It remembers what the rules found in each text, so reading the record again after an
+    edit costs a lookup for every text that did not change (a meeting screen re-reads a
+    300-event timeline after each event added).
+    """
+
+    def __init__(self, rules: list[Rule] | None = None) -> None:
+        self.rules = load_rules() if rules is None else rules
+        self._memo: dict[str, Matches] = {}
+
+    def check(self, pm: Postmortem) -> list[Finding]:
+        if len(self._memo) > MEMO_LIMIT:
+            self._memo.clear()
+        return check(pm, self.rules, memo=self._memo)
+
+
+def check(
+    pm: Postmortem, rules: list[Rule] | None = None, *, memo: dict[str, Matches] | None = None
+) -> list[Finding]:
+    """Every finding in the record, in the order of the record.
+
+    `memo` keeps each text's rule matches between calls with the same rules (see Coach).
+    """
     rules = load_rules() if rules is None else rules
     names = _name_pattern(pm)
     findings = []
     for field, text, names_count in _texts(pm):
         if not text:
             continue
-        masked = _mask(text)
-        for rule in rules:
-            for match in rule.pattern.finditer(masked):
-                findings.append(
-                    Finding(
-                        field,
-                        rule.id,
-                        text[match.start() : match.end()],
-                        rule.suggestion,
-                        match.start(),
-                        match.end(),
-                    )
-                )
+        hits = memo.get(text) if memo is not None else None
+        masked = None
+        if hits is None:
+            masked = _mask(text)
+            hits = _rule_matches(masked, rules)
+            if memo is not None:
+                memo[text] = hits
+        for rule_id, suggestion, start, end in hits:
+            findings.append(Finding(field, rule_id, text[start:end], suggestion, start, end))
         if names_count and names is not None:
+            if masked is None:
+                masked = _mask(text)
             for match in names.finditer(masked):
                 findings.append(
                     Finding(

@@ -22,7 +22,7 @@ from textual.widgets import ContentSwitcher
 
 from pmtui.core import engine as meeting_engine
 from pmtui.core.autosave import AutoSaver, SaveResult
-from pmtui.core.coach import Finding, check
+from pmtui.core.coach import Coach, Finding
 from pmtui.core.live import LiveMeeting
 from pmtui.ui.header import MeetingHeader
 from pmtui.ui.stages.base import StagePane
@@ -82,6 +82,7 @@ class MeetingScreen(Screen[None]):
         self._last_clock_save = 0.0
         self.saver: AutoSaver | None = None
         self.findings: list[Finding] = []
+        self._coaching: Coach | None = None
         self._coached_version = -1
         # Panes are built in the background and on demand; one at a time, so the two
         # never build the same stage twice.
@@ -155,7 +156,9 @@ class MeetingScreen(Screen[None]):
         """Re-read the record for blame-prone wording, only when it changed."""
         if self._coached_version != self.live.version:
             self._coached_version = self.live.version
-            self.findings = check(self.live.pm, self.app.coach_rules)  # type: ignore[attr-defined]
+            if self._coaching is None:
+                self._coaching = Coach(self.app.coach_rules)  # type: ignore[attr-defined]
+            self.findings = self._coaching.check(self.live.pm)
             for pane in self.query(StagePane):
                 pane.show_findings(self.findings)
 

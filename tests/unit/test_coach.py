@@ -135,3 +135,22 @@ def test_bad_rules_files_are_named(tmp_path: Path, content: str, message: str) -
 )
 def test_a_finding_s_place_reads_as_the_facilitator_would_say_it(field: str, said: str) -> None:
     assert coach.place(field) == said
+
+
+def test_the_coach_of_a_meeting_finds_what_check_finds_as_the_record_changes() -> None:
+    pm = Postmortem(
+        title="x",
+        trigger="Alice ran the wrong command",
+        participants=[Participant("Alice Smith", "SRE")],
+        whys=[WhyChain("It was human error", linear(["Alice should have checked"]))],
+    )
+    meeting_coach = coach.Coach()
+    assert meeting_coach.check(pm) == coach.check(pm)
+    pm.summary = "A careless change; `careless` in code is left alone."
+    pm.participants = []  # names stop counting; the remembered rule matches do not change
+    assert meeting_coach.check(pm) == coach.check(pm)
+    assert {f.rule for f in meeting_coach.check(pm)} == {
+        "human-error",
+        "counterfactual",
+        "careless",
+    }
