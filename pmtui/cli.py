@@ -7,6 +7,7 @@ Heavy modules (Rich, Textual) are imported inside the commands that need them, s
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -254,6 +255,11 @@ def run_tui(args: argparse.Namespace, store: Store, start: Start | None = None) 
         keymap=keymap,
         coach_rules=rules,
     )
+    # What is loaded by now (modules, classes, the app) lives as long as the process.
+    # Frozen, the garbage collector stops walking it: without this a full collection
+    # of some 60,000 start-up objects lands just before the first frame, and later
+    # ones would pause the meeting screen while someone types.
+    gc.freeze()
     app.run()
     return app.return_code or 0
 

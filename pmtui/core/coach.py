@@ -14,7 +14,6 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +72,9 @@ def parse_rules(data: Any, source: str) -> list[Rule]:
 
 @functools.cache
 def _builtin_rules() -> tuple[Rule, ...]:
-    text = resources.files("pmtui.data").joinpath("coach_rules.json").read_text("utf-8")
+    # Beside this package, as pmtui.resources finds its folders (importlib.resources
+    # would cost more to import than reading the file does).
+    text = (Path(__file__).resolve().parent.parent / "data" / "coach_rules.json").read_text("utf-8")
     return tuple(parse_rules(json.loads(text), "built-in coach rules"))
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +29,7 @@ class CorruptFileError(StoreError):
 
 def temp_name(target: Path) -> Path:
     """`.<name>.<pid>.<random>.tmp` beside the target; the pid lets a later run clean up."""
-    return target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    return target.with_name(f".{target.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
 
 
 def fsync_dir(folder: Path) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, tzinfo
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -15,10 +15,12 @@ from textual.widgets import DataTable, Input, Static
 from pmtui.core import timeline as timeline_rules
 from pmtui.core import timeutil
 from pmtui.core.models import EventKind, TimelineEvent
-from pmtui.core.timeparse import ParsedTime, parse_event_time
 from pmtui.ui.stages.base import StagePane
 from pmtui.ui.widgets.choice import Choice
 from pmtui.ui.widgets.table import CellCachedTable
+
+if TYPE_CHECKING:
+    from pmtui.core.timeparse import ParsedTime
 
 KIND_STYLE = {
     EventKind.START: "bold red",
@@ -170,6 +172,9 @@ class TimelinePane(StagePane):
             previous = events[self.editing - 1].at if self.editing > 0 else None
         else:
             previous = events[-1].at if events else None
+        # Imported here: the parser is only needed once someone types a time.
+        from pmtui.core.timeparse import parse_event_time
+
         now = datetime.fromtimestamp(self.live.clock.now(), UTC)
         return parse_event_time(text, tz=self.live.pm.timezone, previous=previous, now=now)
 
