@@ -92,7 +92,7 @@ class WhyPicker(ModalScreen[str | None]):
         with Vertical(classes="dialog wide"):
             yield Label("Which why does this action address?", classes="dialog-title")
             if self.choices:
-                options = OptionList(*self.labels, id="why-options")
+                options = OptionList(*(Text(label) for label in self.labels), id="why-options")
                 wanted = whytree.norm(self.current)
                 options.highlighted = next(
                     (i for i, c in enumerate(self.choices) if c and whytree.norm(c) == wanted), 0

@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pmtui.core.coach import place
+
 if TYPE_CHECKING:
     from pmtui.ui.meeting import MeetingScreen
 
@@ -36,7 +38,7 @@ def export_minutes(screen: MeetingScreen) -> Path | None:
     screen.notify(f"Minutes written to {path}", title="Exported", timeout=10)
     screen._coach()
     if screen.findings:
-        shown = "\n".join(f"• {f.field}: “{f.words}”" for f in screen.findings[:5])
+        shown = "\n".join(f"• {place(f.field)}: “{f.words}”" for f in screen.findings[:5])
         more = f"\n… and {len(screen.findings) - 5} more" if len(screen.findings) > 5 else ""
         screen.notify(
             f"{shown}{more}\nThe minutes were written; `pmtui check` lists the suggestions.",

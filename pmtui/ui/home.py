@@ -57,10 +57,10 @@ class HomeScreen(Screen[None]):
         rows = store.list()
         for row in rows:
             date = row.get("incident_at") or row.get("held_at") or ""
-            table.add_row(
-                row.get("title", ""),
-                row.get("severity", ""),
-                row.get("status", ""),
+            table.add_row(  # Text: titles are what people typed, not Rich markup
+                Text(row.get("title", "")),
+                Text(row.get("severity", "")),
+                Text(row.get("status", "")),
                 date[:10],
                 str(row.get("open_actions", 0)),
                 row["id"][:8],

@@ -261,8 +261,14 @@ class MeetingScreen(Screen[None]):
             self.result = result
 
     def _report_from_thread(self, result: SaveResult) -> None:
-        # post_message is thread-safe and never blocks the writer thread.
-        self.post_message(self.Saved(result))
+        # post_message is thread-safe and never blocks the writer thread. A save that
+        # ends after the screen was closed has no one to tell (close_meeting already
+        # waited for it and checked the result): finding no app then is not an error.
+        try:
+            self.post_message(self.Saved(result))
+        except RuntimeError:  # textual's NoActiveAppError: the screen is detached
+            if self.is_attached:
+                raise
 
     def on_meeting_screen_saved(self, message: Saved) -> None:
         result = message.result

@@ -236,7 +236,7 @@ async def test_the_coach_counts_in_the_header_and_speaks_up_before_export(
         await pilot.pause()
         assert list((isolated_data / "exports").glob("*.md"))  # written all the same
         assert any(
-            "blame-prone" in str(n.title) and "went_right[0]" in str(n.message)
+            "blame-prone" in str(n.title) and "What went right, note 1" in str(n.message)
             for n in app._notifications
         )
         await app.action_quit()
@@ -376,3 +376,43 @@ async def test_branch_mark_and_link_whys_from_the_keyboard(tmp_path: Path) -> No
     (item,) = pm.action_items
     assert item.title == "Widen the canary to three regions now"
     assert item.addresses == "Canary covered one region"
+
+
+async def test_text_that_looks_like_markup_is_shown_as_typed(tmp_path: Path) -> None:
+    """Rich reads `[/]` and `[bold]` in a plain string as markup: `[/]` alone crashed the
+    timeline table. Every place that shows what people typed must show it as typed."""
+    from textual.widgets import DataTable
+
+    from pmtui.core import sessionfile
+
+    store = new_store(tmp_path)
+    typed = "log said [/] and [bold]x[/bold]"
+    document = {
+        "pmtui": 1,
+        "title": "Markup [/] title",
+        "incident_id": "[/]",
+        "timeline": [{"at": "2026-11-20T10:00:00Z", "text": typed}],
+        "went_right": ["[/] note"],
+        "whys": [{"problem": "[/] problem", "answers": ["[red]why"]}],
+        "action_items": [{"title": "[/] act", "owner": "[b]o", "ticket": "[/]"}],
+        "participants": [{"name": "[/]", "role": "[b]"}],
+        "summary": "[/]",
+    }
+    meeting_id = store.create(sessionfile.to_record(sessionfile.from_document(document)))
+    app = app_for(store, FakeClock(T0.timestamp()), Start(meeting_id=meeting_id))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        events = app.screen.query_one("#events", DataTable)
+        assert str(events.get_cell_at((0, 2))) == typed
+        for stage in "2345":
+            await pilot.press("f7", stage)
+            await settle(pilot)
+        actions = app.screen.query_one("#actions-table", DataTable)
+        assert str(actions.get_cell_at((0, 0))).endswith("[/] act")
+        app.notify("Linked to: [/] why")  # what people typed goes into notifications too
+        await pilot.press("f10")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        home = app.screen.query_one(DataTable)
+        assert str(home.get_cell_at((0, 0))) == "Markup [/] title"
+        await app.action_quit()

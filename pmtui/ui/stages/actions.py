@@ -109,12 +109,12 @@ class ActionsPane(StagePane):
             table.add_row(
                 Text.assemble(("⚑ ", "bold magenta"), item.title)
                 if f"action_items[{i}].title" in flagged
-                else item.title,
-                item.owner or Text("no owner", style="yellow"),
+                else Text(item.title),  # Text: what people type is not Rich markup
+                Text(item.owner) if item.owner else Text("no owner", style="yellow"),
                 item.due.isoformat() if item.due else Text("no date", style="yellow"),
                 item.priority.value,
                 item.type.value,
-                item.ticket,
+                Text(item.ticket),
                 Text(item.status.value, style=STATUS_STYLE[item.status]),
                 key=str(i),
             )

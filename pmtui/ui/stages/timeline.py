@@ -103,7 +103,7 @@ class TimelinePane(StagePane):
         self._update_rows(table, rows)
         self._show_metrics()
 
-    def _row(self, event: TimelineEvent, tz: tzinfo, with_date: bool) -> tuple[str, Text, str]:
+    def _row(self, event: TimelineEvent, tz: tzinfo, with_date: bool) -> tuple[str, Text, Text]:
         """An event's table row, formatted once. Edits replace events rather than change
         them, so the event object itself (kept in the cache) is a safe key."""
         key = (id(event), str(tz), with_date)
@@ -112,13 +112,13 @@ class TimelinePane(StagePane):
             row = (
                 self._format_time(event.at, tz, with_date=with_date),
                 Text(event.kind.value, style=KIND_STYLE[event.kind]),
-                event.text,
+                Text(event.text),  # a plain string would be read as Rich markup
             )
             cached = (event, row)
             self._row_cache[key] = cached
         return cached[1]
 
-    def _update_rows(self, table: EventTable, rows: list[tuple[str, Text, str]]) -> None:
+    def _update_rows(self, table: EventTable, rows: list[tuple[str, Text, Text]]) -> None:
         """Change only the rows that changed: a 300-row table re-laid out on every
         keystroke costs a tenth of a second; appending one row costs almost nothing."""
         shown = self._shown

@@ -132,7 +132,7 @@ class WhysPane(StagePane):
         chain_list = self.query_one(ChainList)
         chain_list.clear_options()
         chain_list.add_options(
-            Option(f"{i + 1}. {c.problem}  ({len(whytree.rows(c))} whys)")
+            Option(Text(f"{i + 1}. {c.problem}  ({len(whytree.rows(c))} whys)"))
             for i, c in enumerate(chains)
         )
         if self.chain is not None:
