@@ -5,10 +5,11 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Digits, Static
+from textual.widgets import Digits
 
 from pmtui.core.engine import MeetingView
 from pmtui.core.timeutil import clock_face, human_duration
+from pmtui.ui.widgets.line import Line
 
 SHORT_TITLES = {
     "timeline": "Timeline",
@@ -73,12 +74,12 @@ class MeetingHeader(Horizontal):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="header-left"):
-            yield Static(id="header-title")
-            yield Static(id="header-stages")
-            yield Static(id="header-meeting")
+            yield Line(id="header-title")
+            yield Line(id="header-stages")
+            yield Line(id="header-meeting")
         with Vertical(id="header-clock"):
             yield Digits("00:00", id="countdown")
-            yield Static(id="countdown-label")
+            yield Line(id="countdown-label")
 
     def show_title(self, title: str, incident_id: str, read_only: str | None) -> None:
         text = Text()
@@ -87,23 +88,25 @@ class MeetingHeader(Horizontal):
         text.append(title, style="bold")
         if read_only:
             text.append("  READ-ONLY", style="bold reverse red")
-        self.query_one("#header-title", Static).update(text)
+        self.query_one("#header-title", Line).show(text, layout=False)
 
     def show_view(self, view: MeetingView, save_state: Text) -> None:
-        stages = self.query_one("#header-stages", Static)
-        stages.update(stage_strip(view, stages.size.width or 200))
+        stages = self.query_one("#header-stages", Line)
+        stages.show(stage_strip(view, stages.size.width or 200), layout=False)
         line = meeting_line(view)
         line.append("   ")
         line.append_text(save_state)
-        self.query_one("#header-meeting", Static).update(line)
+        self.query_one("#header-meeting", Line).show(line, layout=False)
         digits = self.query_one("#countdown", Digits)
         if view.overrun_s > 0:
-            digits.update("+" + clock_face(view.overrun_s))
+            shown = "+" + clock_face(view.overrun_s)
             label = f"over · {view.stage.title}"
         else:
-            digits.update(clock_face(view.stage_left_s))
+            shown = clock_face(view.stage_left_s)
             label = f"left · {view.stage.title}"
+        if digits.value != shown:
+            digits.update(shown)
         digits.set_class(view.overrun_s > 0, "-overrun")
         digits.set_class(view.in_last_minute and view.overrun_s <= 0, "-last-minute")
         digits.set_class(not view.running, "-paused")
-        self.query_one("#countdown-label", Static).update(label)
+        self.query_one("#countdown-label", Line).show(label, layout=False)

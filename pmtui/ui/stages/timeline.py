@@ -10,13 +10,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input
 
 from pmtui.core import timeline as timeline_rules
 from pmtui.core import timeutil
 from pmtui.core.models import EventKind, TimelineEvent
 from pmtui.ui.stages.base import StagePane
 from pmtui.ui.widgets.choice import Choice
+from pmtui.ui.widgets.line import Line
 from pmtui.ui.widgets.table import CellCachedTable
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ class TimelinePane(StagePane):
         self.refresh_record()
 
     def compose(self) -> ComposeResult:
-        yield Static(id="timeline-metrics", classes="pane-info")
+        yield Line(id="timeline-metrics", classes="pane-info")
         table = EventTable(id="events", cursor_type="row", zebra_stripes=True)
         table.add_column("time", key="time")
         table.add_column("kind", key="kind", width=10)
@@ -84,7 +85,7 @@ class TimelinePane(StagePane):
             yield Input(placeholder="time: 14:32, 2:32pm, +5m", id="event-time")
             yield Choice(list(EventKind), EventKind.EVENT, id="event-kind")
             yield Input(placeholder="what happened — Enter adds", id="event-text")
-        yield Static(id="event-hint", classes="hint")
+        yield Line(id="event-hint", classes="hint")
 
     def focus_first(self) -> None:
         self.focus_now(self.query_one("#event-time", Input))
@@ -161,7 +162,7 @@ class TimelinePane(StagePane):
         warnings = timeline_rules.marker_warnings(self.live.pm)
         if warnings:
             line.append("\n⚠ " + " · ".join(warnings), style="yellow")
-        self.query_one("#timeline-metrics", Static).update(line)
+        self.query_one("#timeline-metrics", Line).show(line)
 
     # -- entry ------------------------------------------------------------------------------
 
@@ -181,17 +182,17 @@ class TimelinePane(StagePane):
     @on(Input.Changed, "#event-time")
     def preview_time(self) -> None:
         """Show the full resolved timestamp as soon as the input can be read."""
-        hint = self.query_one("#event-hint", Static)
+        hint = self.query_one("#event-hint", Line)
         if not self.query_one("#event-time", Input).value.strip():
-            hint.update(self._idle_hint())
+            hint.show(self._idle_hint())
             return
         try:
             parsed = self._parse()
         except timeutil.TimeError as error:
-            hint.update(Text(str(error), style="yellow"))
+            hint.show(Text(str(error), style="yellow"))
             return
         note = f" ({parsed.note})" if parsed.note else ""
-        hint.update(Text(f"→ {parsed.display}{note}", style="green"))
+        hint.show(Text(f"→ {parsed.display}{note}", style="green"))
 
     def _idle_hint(self) -> Text:
         if self.editing is not None:
@@ -209,7 +210,7 @@ class TimelinePane(StagePane):
         try:
             parsed = self._parse()
         except timeutil.TimeError as error:
-            self.query_one("#event-hint", Static).update(Text(str(error), style="bold red"))
+            self.query_one("#event-hint", Line).show(Text(str(error), style="bold red"))
             self.focus_now(time_input)
             return
         kind = self.query_one("#event-kind", Choice).value
@@ -230,7 +231,7 @@ class TimelinePane(StagePane):
         self.query_one("#event-time", Input).value = ""
         self.query_one("#event-text", Input).value = ""
         self.query_one("#event-kind", Choice).value = EventKind.EVENT
-        self.query_one("#event-hint", Static).update(self._idle_hint())
+        self.query_one("#event-hint", Line).show(self._idle_hint())
 
     def key_escape(self) -> None:
         if self.editing is not None:
@@ -257,7 +258,7 @@ class TimelinePane(StagePane):
         self.query_one("#event-text", Input).value = event.text
         self.query_one("#event-kind", Choice).value = event.kind
         self.focus_now(self.query_one("#event-text", Input))
-        self.query_one("#event-hint", Static).update(self._idle_hint())
+        self.query_one("#event-hint", Line).show(self._idle_hint())
 
     def delete_selected(self) -> None:
         index = self._selected()
