@@ -122,7 +122,8 @@ _INDEX = re.compile(r"\[(\d+)\]")
 
 
 def place(field: str) -> str:
-    """Where a finding is, as the facilitator would say it: `Chain 1, why 2.1`."""
+    """Where a finding is, as the facilitator would say it and the stage shows it:
+    `What went wrong, note 2`, `Chain 1, why 3 (answer 2 to why 2)`."""
     head = field.split("[", 1)[0].split(".", 1)[0]
     numbers = [int(n) + 1 for n in _INDEX.findall(field)]
     if not numbers:
@@ -136,7 +137,7 @@ def place(field: str) -> str:
     if head == "whys":
         if len(numbers) == 1:
             return f"Chain {numbers[0]}, problem"
-        return f"Chain {numbers[0]}, why {'.'.join(map(str, numbers[1:]))}"
+        return f"Chain {numbers[0]}, {whytree.spoken(tuple(n - 1 for n in numbers[1:]))}"
     return field
 
 

@@ -52,6 +52,20 @@ class Row:
         return ".".join(str(i + 1) for i in self.path)
 
 
+def spoken(path: Path) -> str:
+    """An answer named as the tree on screen shows it: `why 5`, and where it sits on a
+    branch, which answer it is: `why 5 (answer 2 to why 4)`, `why 4 (in answer 2 to the
+    problem)`."""
+    name = f"why {len(path)}"
+    branched = [level for level, index in enumerate(path) if index > 0]
+    if not branched:
+        return name
+    level = branched[-1]
+    above = f"why {level}" if level else "the problem"
+    inside = "" if level == len(path) - 1 else "in "
+    return f"{name} ({inside}answer {path[level] + 1} to {above})"
+
+
 def linear(texts: Iterable[str]) -> list[Why]:
     """A plain chain, each answer below the one before (how version 1 stored a chain)."""
     answers: list[Why] = []

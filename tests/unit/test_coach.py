@@ -129,7 +129,10 @@ def test_bad_rules_files_are_named(tmp_path: Path, content: str, message: str) -
         ("went_wrong[1]", "What went wrong, note 2"),
         ("timeline[3].text", "Timeline event 4"),
         ("whys[0].problem", "Chain 1, problem"),
-        ("whys[1].answers[0].answers[2]", "Chain 2, why 1.3"),
+        ("whys[0].answers[0].answers[0]", "Chain 1, why 2"),
+        ("whys[1].answers[0].answers[2]", "Chain 2, why 2 (answer 3 to why 1)"),
+        ("whys[0].answers[1]", "Chain 1, why 1 (answer 2 to the problem)"),
+        ("whys[0].answers[0].answers[1].answers[0]", "Chain 1, why 3 (in answer 2 to why 1)"),
         ("action_items[4].title", "Action item 5"),
     ],
 )
