@@ -1,4 +1,5 @@
-"""Small modal screens: jump to a stage, the key help, a new meeting, an import."""
+"""Small modal screens: jump to a stage, the key help, a new meeting, an import, the
+coach's word before the minutes are written."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from pmtui.core import whys as whytree
+from pmtui.core.coach import Finding, place
 from pmtui.core.engine import MeetingView
 from pmtui.core.models import Postmortem
 from pmtui.core.timeutil import clock_face
@@ -105,6 +107,42 @@ class WhyPicker(ModalScreen[str | None]):
     @on(OptionList.OptionSelected)
     def chosen(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(self.choices[event.option_index])
+
+
+class ExportCheck(ModalScreen[bool]):
+    """Before the minutes are written: the wording the coach would change, where it is and
+    what to ask instead. Enter writes the minutes all the same; Esc goes back to reword."""
+
+    SHOWN = 6
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "dismiss(True)", "Export anyway"),
+        Binding("escape", "dismiss(False)", "Back to reword"),
+    ]
+
+    def __init__(self, findings: list[Finding]) -> None:
+        super().__init__()
+        self.findings = findings
+
+    def compose(self) -> ComposeResult:
+        count = len(self.findings)
+        listing = Table.grid(padding=(0, 1))
+        listing.add_column(style="bold yellow", no_wrap=True)
+        listing.add_column()
+        for finding in self.findings[: self.SHOWN]:
+            said = Text.assemble((place(finding.field), "bold"), f", “{finding.words}”\n")
+            said.append(finding.suggestion + "\n", style="dim")
+            listing.add_row("⚑", said)
+        if count > self.SHOWN:
+            listing.add_row("", f"… and {count - self.SHOWN} more (pmtui check lists them all)")
+        with VerticalScroll(classes="dialog wide", id="export-check"):
+            yield Label(
+                f"{count} phrase{'s' if count != 1 else ''} to reword before publishing",
+                classes="dialog-title",
+            )
+            yield Static(listing)
+            yield Static(
+                "Enter writes the minutes as they are · Esc goes back to reword", classes="hint"
+            )
 
 
 class HelpScreen(ModalScreen[None]):

@@ -8,8 +8,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pmtui.core.coach import place
-
 if TYPE_CHECKING:
     from pmtui.ui.meeting import MeetingScreen
 
@@ -21,7 +19,23 @@ def minutes_path(title: str, when: datetime, folder: Path | None = None) -> Path
     return folder / f"postmortem-{slug}-{when:%Y%m%d-%H%M}.md"
 
 
-def export_minutes(screen: MeetingScreen) -> Path | None:
+def export_minutes(screen: MeetingScreen) -> None:
+    """Write the minutes; when the coach has something to reword, list it first and write
+    them only if the facilitator goes on (publishing is the team's call, not the coach's)."""
+    screen._coach()
+    if not screen.findings:
+        write_minutes(screen)
+        return
+    from pmtui.ui.dialogs import ExportCheck
+
+    def chosen(go_on: bool | None) -> None:
+        if go_on:
+            write_minutes(screen)
+
+    screen.app.push_screen(ExportCheck(list(screen.findings)), chosen)
+
+
+def write_minutes(screen: MeetingScreen) -> Path | None:
     from pmtui.export import ExportError, render_markdown
     from pmtui.fileio import write_text_atomic
 
@@ -36,14 +50,4 @@ def export_minutes(screen: MeetingScreen) -> Path | None:
         screen.notify(f"Minutes not exported: {error}", severity="error", timeout=10)
         return None
     screen.notify(f"Minutes written to {path}", title="Exported", timeout=10)
-    screen._coach()
-    if screen.findings:
-        shown = "\n".join(f"• {place(f.field)}: “{f.words}”" for f in screen.findings[:5])
-        more = f"\n… and {len(screen.findings) - 5} more" if len(screen.findings) > 5 else ""
-        screen.notify(
-            f"{shown}{more}\nThe minutes were written; `pmtui check` lists the suggestions.",
-            title=f"{len(screen.findings)} blame-prone phrase(s) to reword",
-            severity="warning",
-            timeout=15,
-        )
     return path

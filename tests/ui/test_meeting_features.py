@@ -12,7 +12,7 @@ from textual.widgets import Label, OptionList, Static
 
 from pmtui.core.clock import FakeClock
 from pmtui.ui.app import HIGH_CONTRAST, Start, load_keymap
-from pmtui.ui.dialogs import HelpScreen
+from pmtui.ui.dialogs import ExportCheck, HelpScreen
 from pmtui.ui.home import HomeScreen
 from tests.ui.helpers import T0, app_for, meeting, new_store, sample_meeting, settle, type_text
 
@@ -234,11 +234,25 @@ async def test_the_coach_counts_in_the_header_and_speaks_up_before_export(
         assert "⚑ 1 to reword" in str(screen.query_one("#header-meeting").render())
         await pilot.press("f9")
         await pilot.pause()
-        assert list((isolated_data / "exports").glob("*.md"))  # written all the same
-        assert any(
-            "blame-prone" in str(n.title) and "What went right, note 1" in str(n.message)
-            for n in app._notifications
-        )
+        check = app.screen
+        assert isinstance(check, ExportCheck)
+        console = Console(width=100, file=io.StringIO())
+        for static in check.query(Static):
+            console.print(static.content)
+        listed = console.file.getvalue()  # type: ignore[attr-defined]
+        assert "What went right, note 1" in listed and "human error" in listed
+        assert "1 phrase to reword" in listed
+        assert not list((isolated_data / "exports").glob("*.md"))  # not before the answer
+        await pilot.press("escape")  # back to reword
+        await pilot.pause()
+        assert app.screen is screen
+        assert not list((isolated_data / "exports").glob("*.md"))
+        await pilot.press("f9")
+        await pilot.pause()
+        await pilot.press("enter")  # the team's call: written all the same
+        await pilot.pause()
+        assert app.screen is screen
+        assert list((isolated_data / "exports").glob("*.md"))
         await app.action_quit()
 
 
