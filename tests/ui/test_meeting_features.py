@@ -358,6 +358,8 @@ async def test_branch_mark_and_link_whys_from_the_keyboard(tmp_path: Path) -> No
         await type_text(pilot, "Widen the canary to three regions")
         await pilot.press("enter")
         await settle(pilot)
+        warnings = str(app.screen.query_one("#action-warnings", Static).content)
+        assert warnings == "⚠ item 1: no owner, no due date"
         app.screen.set_focus(app.screen.query_one("#actions-table"))
         await pilot.press("l")
         await pilot.pause()

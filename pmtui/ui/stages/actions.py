@@ -121,7 +121,7 @@ class ActionsPane(StagePane):
         if self.live.pm.action_items:
             table.move_cursor(row=min(row, len(self.live.pm.action_items) - 1))
         weak = [
-            f"{i + 1}: {', '.join(warnings)}"
+            f"item {i + 1}: {', '.join(warnings)}"
             for i, item in enumerate(self.live.pm.action_items)
             if (warnings := action_warnings(item))
         ]
