@@ -134,12 +134,14 @@ class ExportCheck(ModalScreen[bool]):
             listing.add_row("⚑", said)
         if count > self.SHOWN:
             listing.add_row("", f"… and {count - self.SHOWN} more (pmtui check lists them all)")
-        with VerticalScroll(classes="dialog wide", id="export-check"):
+        # The title and the keys stay in view; a long list scrolls between them.
+        with Vertical(classes="dialog wide"):
             yield Label(
                 f"{count} phrase{'s' if count != 1 else ''} to reword before publishing",
                 classes="dialog-title",
             )
-            yield Static(listing)
+            with VerticalScroll(id="export-findings"):
+                yield Static(listing)
             yield Static(
                 "Enter writes the minutes as they are · Esc goes back to reword", classes="hint"
             )
