@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import zoneinfo
@@ -69,8 +70,10 @@ def parse_iso(text: str, tz: tzinfo) -> datetime:
     return parsed.astimezone(UTC)
 
 
+@functools.lru_cache(maxsize=4096)
 def format_utc(at: datetime) -> str:
-    """The form we write: `2017-02-28T17:37:00Z` (microseconds only when present)."""
+    """The form we write: `2017-02-28T17:37:00Z` (microseconds only when present).
+    Remembered: every save writes every timeline event's time again."""
     at = at.astimezone(UTC)
     spec = "seconds" if at.microsecond == 0 else "microseconds"
     return at.replace(tzinfo=None).isoformat(timespec=spec) + "Z"

@@ -134,6 +134,12 @@ class MeetingScreen(Screen[None]):
             switcher.current = key
             self.call_after_refresh(self._focus_stage)
 
+    def _panes(self) -> list[StagePane]:
+        """The stage panes built so far: the switcher's children, without walking every
+        widget of every stage as a DOM query does (this runs on each edit)."""
+        switcher = self.query_one("#stages", ContentSwitcher)
+        return [child for child in switcher.children if isinstance(child, StagePane)]
+
     def on_mount(self) -> None:
         reason = self.handle.lock_message if self.handle is not None else "demo record"
         self.query_one(MeetingHeader).show_title(
@@ -159,7 +165,7 @@ class MeetingScreen(Screen[None]):
             if self._coaching is None:
                 self._coaching = Coach(self.app.coach_rules)  # type: ignore[attr-defined]
             self.findings = self._coaching.check(self.live.pm)
-            for pane in self.query(StagePane):
+            for pane in self._panes():
                 pane.show_findings(self.findings)
 
     def tick(self) -> None:
@@ -238,7 +244,7 @@ class MeetingScreen(Screen[None]):
     @on(StagePane.Edited)
     def edited(self, message: StagePane.Edited) -> None:
         # The record was saved when it changed (LiveMeeting.on_change).
-        for pane in self.query(StagePane):
+        for pane in self._panes():
             if pane is not message.pane:
                 pane.stale = True
         self.query_one(MeetingHeader).show_title(
@@ -310,7 +316,7 @@ class MeetingScreen(Screen[None]):
 
     def _commit_text(self) -> None:
         """Free text still waiting for its debounce goes into the record now."""
-        for pane in self.query(StagePane):
+        for pane in self._panes():
             pane.commit_pending()
 
     def action_undo(self) -> None:
@@ -327,7 +333,7 @@ class MeetingScreen(Screen[None]):
         if label is None:
             self.notify(f"Nothing to {verb.lower()[:-1]}", timeout=2)
             return
-        for pane in self.query(StagePane):
+        for pane in self._panes():
             pane.refresh_record()
         self.notify(f"{verb}: {label}", timeout=3)
 
