@@ -125,7 +125,8 @@ def place(field: str) -> str:
     """Where a finding is, as the facilitator would say it and the stage shows it:
     `What went wrong, note 2`, `Chain 1, why 3 (answer 2 to why 2)`."""
     head = field.split("[", 1)[0].split(".", 1)[0]
-    numbers = [int(n) + 1 for n in _INDEX.findall(field)]
+    indices = [int(n) for n in _INDEX.findall(field)]
+    numbers = [i + 1 for i in indices]
     if not numbers:
         return head.replace("_", " ").capitalize()
     if head in _PLACES:
@@ -137,7 +138,7 @@ def place(field: str) -> str:
     if head == "whys":
         if len(numbers) == 1:
             return f"Chain {numbers[0]}, problem"
-        return f"Chain {numbers[0]}, {whytree.spoken(tuple(n - 1 for n in numbers[1:]))}"
+        return f"Chain {numbers[0]}, {whytree.spoken(tuple(indices[1:]))}"
     return field
 
 

@@ -35,7 +35,8 @@ def export_minutes(screen: MeetingScreen) -> None:
     screen.app.push_screen(ExportCheck(list(screen.findings)), chosen)
 
 
-def write_minutes(screen: MeetingScreen) -> Path | None:
+def write_minutes(screen: MeetingScreen) -> None:
+    """Write the minutes now and say where they went (or why they did not)."""
     from pmtui.export import ExportError, render_markdown
     from pmtui.fileio import write_text_atomic
 
@@ -48,6 +49,5 @@ def write_minutes(screen: MeetingScreen) -> Path | None:
         write_text_atomic(path, text)
     except (ExportError, OSError) as error:
         screen.notify(f"Minutes not exported: {error}", severity="error", timeout=10)
-        return None
+        return
     screen.notify(f"Minutes written to {path}", title="Exported", timeout=10)
-    return path
