@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from textual.pilot import Pilot
 
 from pmtui.core import sessionfile
 from pmtui.core.clock import FakeClock
+from pmtui.service.archive import Archive
+from pmtui.service.settings import Settings
 from pmtui.store.store import Store
 from pmtui.ui.app import PmtuiApp, Start, make_app
 from pmtui.ui.meeting import MeetingScreen
@@ -22,8 +25,14 @@ def new_store(folder: Path) -> Store:
     return Store(folder, summarize=sessionfile.summarize)
 
 
-def app_for(store: Store, clock: FakeClock, start: Start | None = None) -> PmtuiApp:
-    return make_app(store, clock, start=start, cursor_blink=False)
+def archive_for(store: Store) -> Archive:
+    """The application layer over the same folder as `store` (tests check the disk with
+    the store itself)."""
+    return Archive(Settings.load(data=store.root))
+
+
+def app_for(store: Store, clock: FakeClock, start: Start | None = None, **options: Any) -> PmtuiApp:
+    return make_app(archive_for(store), clock, start=start, cursor_blink=False, **options)
 
 
 def sample_meeting(store: Store) -> str:
@@ -44,6 +53,6 @@ async def settle(pilot: Pilot[None]) -> None:
     """Let queued messages run and background saves land."""
     await pilot.pause()
     screen = pilot.app.screen
-    if isinstance(screen, MeetingScreen) and screen.saver is not None:
-        screen.saver.flush(5)
+    if isinstance(screen, MeetingScreen):
+        screen.session.flush(5)
     await pilot.pause()
