@@ -6,7 +6,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
 
 from pmtui.core import sessionfile
 from pmtui.core.clock import FakeClock
@@ -40,7 +42,17 @@ def sample_meeting(store: Store) -> str:
 
 
 async def type_text(pilot: Pilot[None], text: str) -> None:
-    await pilot.press(*text)
+    """Put `text` where the cursor is, as a paste: a text field takes it whole, the way a
+    facilitator's paste arrives, in one message instead of one key press a character
+    (each press waits for the app to go idle). Elsewhere the characters are pressed as
+    keys, since there they are commands."""
+    focused = pilot.app.focused
+    if isinstance(focused, Input | TextArea) and len(text) > 1:
+        # As a terminal delivers a paste: to the app, which hands it to the focused widget.
+        pilot.app.post_message(events.Paste(text))
+        await pilot.pause()
+    else:
+        await pilot.press(*text)
 
 
 def meeting(app: PmtuiApp) -> MeetingScreen:
