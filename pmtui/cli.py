@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 
 from pmtui import __version__
 from pmtui.core import sessionfile
-from pmtui.service.files import write_text_atomic
 from pmtui.service.errors import ArchiveError
+from pmtui.service.files import write_text_atomic
 from pmtui.service.settings import Settings
 
 if TYPE_CHECKING:

@@ -33,9 +33,15 @@ class SaveState:
     """What the save indicator shows."""
 
     read_only: bool
-    pending: bool  # an edit is waiting for the disk
+    handed: int  # saves handed to the writer so far
+    landed: int  # the newest of them that is on disk
     error: str | None  # the last save failed, with this reason
     saved_at: float | None  # when the last save landed (the meeting clock's seconds)
+
+    @property
+    def pending(self) -> bool:
+        """An edit is waiting for the disk."""
+        return self.landed < self.handed
 
 
 def minutes_path(title: str, when: datetime, folder: Path) -> Path:
@@ -111,7 +117,8 @@ class MeetingSession:
         with self._mutex:
             return SaveState(
                 read_only=self.read_only,
-                pending=self._saved_seq < self._seq,
+                handed=self._seq,
+                landed=self._saved_seq,
                 error=self._error,
                 saved_at=self._saved_at,
             )
