@@ -108,7 +108,12 @@ def summary_problem(store: Store, meeting_id: str, record: dict[str, Any]) -> st
         return f"list() shows the meeting {len(rows)} times"
     if rows[0] != expected:
         diff = {k: (rows[0].get(k), v) for k, v in expected.items() if rows[0].get(k) != v}
-        return f"list() summary differs from the record (listed, record): {diff}"
+        newer = (
+            store.summary_path(meeting_id).stat().st_mtime_ns
+            >= store.meeting_path(meeting_id).stat().st_mtime_ns
+        )
+        trusted = ", its file not older than the meeting's" if newer else ""
+        return f"list() summary differs from the record (listed, record){trusted}: {diff}"
     return None
 
 
