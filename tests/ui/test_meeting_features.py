@@ -164,8 +164,7 @@ async def test_palette_offers_every_meeting_action_and_high_contrast(tmp_path: P
         commands = {c.title: c for c in app.get_system_commands(screen)}
         await commands["Vote +"].callback()  # type: ignore[misc]
         await settle(pilot)
-        first = screen.live.pm.went_right[0]
-        assert screen.live.pm.votes_for("went_right", first) == 1
+        assert screen.live.pm.went_right[0].votes == 1
         await app.action_quit()
 
 
@@ -276,12 +275,44 @@ async def test_dot_voting_on_notes(tmp_path: Path) -> None:
         notes.highlighted = 1  # type: ignore[attr-defined]
         await pilot.press("plus", "plus", "minus", "plus", "s")
         await settle(pilot)
-        assert screen.live.pm.went_wrong == ["Runbook was stale", "Paging was slow"]
-        assert screen.live.pm.votes_for("went_wrong", "Runbook was stale") == 2
+        notes = screen.live.pm.went_wrong
+        assert [(n.text, n.votes) for n in notes] == [
+            ("Runbook was stale", 2),
+            ("Paging was slow", 0),
+        ]
         meeting_id = screen.live.pm.id
         await app.action_quit()
     saved = store.load(meeting_id)["went_wrong"]
-    assert saved == [{"text": "Runbook was stale", "votes": 2}, "Paging was slow"]
+    assert saved == [
+        {"id": notes[0].id, "text": "Runbook was stale", "votes": 2},
+        {"id": notes[1].id, "text": "Paging was slow"},
+    ]
+
+
+async def test_a_vote_shows_on_the_one_note_voted_for(tmp_path: Path) -> None:
+    """Votes belonged to a note's text: one + showed on every note that read the same."""
+    store = new_store(tmp_path)
+    app = app_for(store, FakeClock(T0.timestamp()), Start(new_title="Votes", minutes=15))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = meeting(app)
+        await pilot.press("f5")
+        await pilot.pause()
+        screen.query_one("#input-went_wrong").focus()
+        await pilot.pause()
+        for _ in range(2):
+            await type_text(pilot, "Alerts were noisy")
+            await pilot.press("enter")
+        notes = screen.query_one("#list-went_wrong", OptionList)
+        notes.focus()
+        await pilot.pause()
+        notes.highlighted = 1
+        await pilot.press("plus")
+        await settle(pilot)
+        shown = [str(notes.get_option_at_index(i).prompt) for i in range(2)]
+        assert shown == ["• Alerts were noisy", "• Alerts were noisy  ●1"]
+        assert [n.votes for n in screen.live.pm.went_wrong] == [0, 1]
+        await app.action_quit()
 
 
 async def test_findings_show_in_the_stage_that_holds_the_text(tmp_path: Path) -> None:
@@ -360,13 +391,16 @@ async def test_branch_mark_and_link_whys_from_the_keyboard(tmp_path: Path) -> No
         await settle(pilot)
         warnings = str(app.screen.query_one("#action-warnings", Static).content)
         assert warnings == "⚠ item 1: no owner, no due date"
+        live = meeting(app).live
         app.screen.set_focus(app.screen.query_one("#actions-table"))
         await pilot.press("l")
         await pilot.pause()
         assert isinstance(app.screen, WhyPicker)
+        assert app.screen.heading == "Which why does “Widen the canary to three regions” address?"
         # The open root cause comes first; the canary answer is further down.
-        assert app.screen.choices[0] == "Linter skipped anchors"
-        await pilot.press(*["down"] * app.screen.choices.index("Canary covered one region"))
+        shown = [whytree.text_of(live.pm, why_id) for why_id in app.screen.choices]
+        assert shown[0] == "Linter skipped anchors"
+        await pilot.press(*["down"] * shown.index("Canary covered one region"))
         await pilot.press("enter")
         await settle(pilot)
         # Editing the item in the form keeps its link.
@@ -391,7 +425,7 @@ async def test_branch_mark_and_link_whys_from_the_keyboard(tmp_path: Path) -> No
     ]
     (item,) = pm.action_items
     assert item.title == "Widen the canary to three regions now"
-    assert item.addresses == "Canary covered one region"
+    assert item.addresses == rows[1].why.id
 
 
 async def test_text_that_looks_like_markup_is_shown_as_typed(tmp_path: Path) -> None:
