@@ -466,3 +466,93 @@ async def test_text_that_looks_like_markup_is_shown_as_typed(tmp_path: Path) -> 
         home = app.screen.query_one(DataTable)
         assert str(home.get_cell_at((0, 0))) == "Markup [/] title"
         await app.action_quit()
+
+
+async def test_keys_on_lists_and_tables_act_on_the_item_by_its_id(tmp_path: Path) -> None:
+    """Each list or table asks its pane by message; the pane acts on the item's id, and an
+    edit, a move or an undo leaves every id where it was."""
+    from textual.widgets import DataTable
+
+    from pmtui.core.models import ActionStatus
+
+    store = new_store(tmp_path)
+    app = app_for(store, FakeClock(T0.timestamp()), Start(meeting_id=sample_meeting(store)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = meeting(app)
+        live = screen.live
+        # Timeline: k changes the kind of the event under the cursor, d deletes it.
+        screen.set_focus(screen.query_one("#events", DataTable))
+        await pilot.pause()
+        first = live.events()[0]
+        await pilot.press("k")
+        await settle(pilot)
+        assert live.events()[0].id == first.id and live.events()[0].kind != first.kind
+        await pilot.press("d", "ctrl+z")
+        await settle(pilot)
+        assert live.events()[0].id == first.id
+
+        # Lessons: ] moves the note, with its id and votes, to the next column.
+        await pilot.press("f7", "2")
+        await settle(pilot)
+        note = live.pm.went_right[0]
+        screen.set_focus(screen.query_one("#list-went_right", OptionList))
+        await pilot.pause()
+        await pilot.press("plus", "right_square_bracket")
+        await settle(pilot)
+        assert live.pm.went_wrong[-1].id == note.id and live.pm.went_wrong[-1].votes == 1
+        await pilot.press("e", "end", "!", "enter")
+        await settle(pilot)
+        assert live.pm.went_wrong[-1].text == note.text + "!"
+        assert live.pm.went_wrong[-1].id == note.id
+
+        # Action items: x toggles the status of the highlighted item, d deletes it.
+        await pilot.press("f7", "4")
+        await settle(pilot)
+        item = live.pm.action_items[0]
+        screen.set_focus(screen.query_one("#actions-table", DataTable))
+        await pilot.pause()
+        await pilot.press("x")
+        await settle(pilot)
+        assert live.pm.action_items[0].id == item.id
+        assert live.pm.action_items[0].status != item.status
+        assert ActionStatus.DONE in (item.status, live.pm.action_items[0].status)
+        await pilot.press("d")
+        await settle(pilot)
+        assert item.id not in [a.id for a in live.pm.action_items]
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert live.pm.action_items[0].id == item.id
+
+        # Five Whys: d on the chain list deletes the highlighted chain; undo brings it back.
+        await pilot.press("f7", "3")
+        await settle(pilot)
+        chains = [c.id for c in live.pm.whys]
+        screen.set_focus(screen.query_one("#chains", OptionList))
+        await pilot.pause()
+        await pilot.press("d")
+        await settle(pilot)
+        assert len(live.pm.whys) == len(chains) - 1
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert [c.id for c in live.pm.whys] == chains
+        await app.action_quit()
+
+
+async def test_escape_cancels_every_dialog(tmp_path: Path) -> None:
+    from pmtui.ui.dialogs import Dialog, ImportDialog, NewMeetingDialog
+
+    app = app_for(new_store(tmp_path), FakeClock(T0.timestamp()))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        for dialog in (ImportDialog(), NewMeetingDialog()):
+            assert isinstance(dialog, Dialog) and dialog.heading
+            results: list[object] = []
+            await app.push_screen(dialog, results.append)
+            await pilot.pause()
+            assert dialog.query_one(".dialog-title", Label).content == dialog.heading
+            await pilot.press("escape")
+            await pilot.pause()
+            assert results == [None]
+            assert isinstance(app.screen, HomeScreen)
+        await app.action_quit()
