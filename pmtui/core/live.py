@@ -248,7 +248,6 @@ class LiveMeeting:
     def add_lesson(self, column: str, text: str) -> str:
         """Add a note at the end of a column; returns its id."""
         note = Note(_required(text, "Type something first"))
-        _column(self.pm, column)
         with self.edit("add note") as pm:
             _column(pm, column).append(note)
         return note.id

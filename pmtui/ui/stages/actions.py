@@ -189,15 +189,12 @@ class ActionsPane(StagePane):
 
     def _hint(self, message: str | None = None, *, error: bool = False) -> None:
         if message is None:
-            if self.editing is None:
+            if (index := self._index(self.editing)) is None:
                 message = (
                     "Enter adds · in the table: e edit, d delete, x done/open, l link to a why"
                 )
             else:
-                number = next(
-                    i for i, a in enumerate(self.live.pm.action_items, 1) if a.id == self.editing
-                )
-                message = f"Editing action {number}: Enter saves, Esc cancels"
+                message = f"Editing action {index + 1}: Enter saves, Esc cancels"
         self.query_one("#action-hint", Static).update(
             Text(message, style="bold red" if error else "dim")
         )
@@ -269,7 +266,9 @@ class ActionsPane(StagePane):
             self.focus_now(self.query_one(ActionTable))
 
     def _index(self, action_id: str | None) -> int | None:
-        """Where the action item with this id is in the list (None: not there)."""
+        """Where the action item with this id is in the list (None: none, or gone)."""
+        if action_id is None:
+            return None
         items = self.live.pm.action_items
         return next((i for i, a in enumerate(items) if a.id == action_id), None)
 
@@ -325,6 +324,4 @@ class ActionsPane(StagePane):
 
     @on(DataTable.RowSelected, "#actions-table")
     def row_chosen(self) -> None:
-        table = self.query_one(ActionTable)
-        if (action_id := table.selected_id()) is not None:
-            self.edit(ActionTable.EditRequested(action_id))
+        self.query_one(ActionTable).action_edit()

@@ -328,5 +328,4 @@ class TimelinePane(StagePane):
 
     @on(DataTable.RowSelected, "#events")
     def row_chosen(self) -> None:
-        if (event_id := self.query_one(EventTable).selected_id()) is not None:
-            self.edit(EventTable.EditRequested(event_id))
+        self.query_one(EventTable).action_edit()
