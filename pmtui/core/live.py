@@ -355,7 +355,10 @@ class LiveMeeting:
     # -- action items ---------------------------------------------------------------------
 
     def add_action(self, item: ActionItem) -> int:
+        """Add an action item (it brings its own new id); returns its place in the list."""
         _required(item.title, "An action item needs a title")
+        if item.addresses and whytree.find_id(self.pm, item.addresses) is None:
+            raise EditError("That why is no longer there")
         with self.edit("add action item") as pm:
             pm.action_items.append(item)
         return len(self.pm.action_items) - 1

@@ -193,6 +193,8 @@ def test_deleting_a_chain_unlinks_the_actions_that_pointed_into_it(live: LiveMee
     gone, kept = (c.answers[0].id for c in live.pm.whys)
     live.add_action(ActionItem("Lint anchors", addresses=gone))
     live.add_action(ActionItem("Page on lint failures", addresses=kept))
+    with pytest.raises(EditError, match="no longer there"):
+        live.add_action(ActionItem("Link to nothing", addresses="no-such-why"))
     live.delete_chain(chain)
     assert [a.addresses for a in live.pm.action_items] == ["", kept]
 
