@@ -252,7 +252,7 @@ def test_hostile_paragraphs_keep_their_lines() -> None:
 def test_a_users_own_template_sees_the_view_model_and_the_macros(tmp_path: Path) -> None:
     own = tmp_path / "short.md.j2"
     own.write_text(
-        '{% import "_macros.md.j2" as m %}\n# {{ title | md_inline }}\n\n'
+        '{% import "pmtui/_macros.md.j2" as m %}\n# {{ title | md_inline }}\n\n'
         "{{ events | length }} events; detected after {{ metric.detect.human }} "
         "({{ metric.detect.seconds }} s)\n\n{{ m.notes(went_right) }}\n"
     )
