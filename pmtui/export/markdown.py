@@ -75,7 +75,8 @@ def _resolve(template: str | PathLike[str]) -> tuple[Path | None, str, str]:
     if not path.is_file():
         names = ", ".join(BUILT_IN)
         raise ExportError(f"{path}: no such template (built-in: {names}; or a {SUFFIX} file)")
-    return path.resolve().parent, path.name, str(path)
+    real = path.resolve()  # a link: the folder of the file it leads to
+    return real.parent, real.name, str(path)
 
 
 def _line_in(error: BaseException, filename: str) -> int | None:

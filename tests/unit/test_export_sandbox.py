@@ -163,3 +163,13 @@ def test_a_folder_of_partials_is_allowed(tmp_path: Path) -> None:
     own = tmp_path / "own.md.j2"
     own.write_text('{% include "parts/head.md.j2" %}\n{{ range(3) | join(",") }}\n')
     assert render_markdown(Postmortem(title="x"), own) == "# x\n0,1,2\n"
+
+
+def test_a_link_to_a_template_renders_from_the_folder_it_leads_to(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "minutes.md.j2").write_text('{% include "part.md.j2" %}')
+    (real / "part.md.j2").write_text("# {{ title | md_inline }}\n")
+    link = tmp_path / "mine.md.j2"
+    link.symlink_to(real / "minutes.md.j2")
+    assert render_markdown(Postmortem(title="x"), link) == "# x\n"
