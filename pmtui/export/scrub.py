@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 NO_ROLE = "the team"
 TICKET = "an internal ticket"
 
 # Straightened in folded text: curly and modifier apostrophes, Unicode hyphens.
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _STRAIGHT = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "′": "'", "‐": "-", "‑": "-"})
 TITLES = r"(?i:(?:dr|mr|mrs|ms|mx|miss|prof|sir|dame|rev)\.?\s+)"
 # Parts of a name that do not name anyone alone: particles and suffixes.
@@ -72,16 +73,24 @@ _TICKETS = re.compile(
 )
 
 
-def fold(text: str) -> tuple[str, list[int]]:
+def fold(text: str) -> tuple[str, Sequence[int]]:
     """The text as matched, and for each of its characters the index it came from."""
+    if text.isascii():
+        return text, range(len(text))
     out: list[str] = []
     where: list[int] = []
-    for i, char in enumerate(text):
-        for c in unicodedata.normalize("NFKD", char):
-            if unicodedata.combining(c) or unicodedata.category(c) == "Cf":
-                continue
-            out.append(c.translate(_STRAIGHT))
-            where.append(i)
+    done = 0
+    for run in _NON_ASCII.finditer(text):  # ASCII needs no folding: copied as it is
+        out.append(text[done : run.start()])
+        where.extend(range(done, run.start()))
+        for i in range(run.start(), run.end()):
+            for c in unicodedata.normalize("NFKD", text[i]):
+                if not (unicodedata.combining(c) or unicodedata.category(c) == "Cf"):
+                    out.append(c.translate(_STRAIGHT))
+                    where.append(i)
+        done = run.end()
+    out.append(text[done:])
+    where.extend(range(done, len(text)))
     return "".join(out), where
 
 
@@ -90,20 +99,12 @@ def _hidden(char: str) -> bool:
 
 
 def _word_pattern(word: str, capitalised: bool) -> str:
-    """A word of a name: apostrophes optional, a hyphen also a space or nothing."""
-    out = []
-    for i, c in enumerate(word):
-        if c == "'":
-            out.append("'?")
-        elif c == "-":
-            out.append(r"[-\s]?")
-        elif c == ".":
-            out.append(r"\.?")
-        elif i == 0 and capitalised and c.upper() != c.lower():
-            out.append(re.escape(c.upper()))
-        else:
-            out.append(f"(?i:{re.escape(c)})")
-    return "".join(out)
+    """A word of a name in any case (or capitalised): apostrophes optional, a hyphen also
+    a space or nothing."""
+    out = [{"'": "'?", "-": r"[-\s]?", ".": r"\.?"}.get(c, re.escape(c)) for c in word]
+    if capitalised and word[:1].upper() != word[:1].lower():
+        return f"{re.escape(word[0].upper())}(?i:{''.join(out[1:])})"
+    return f"(?i:{''.join(out)})"
 
 
 def _letters(word: str) -> str:
@@ -169,17 +170,18 @@ class Scrubber:
 
     def _found(self, folded: str) -> Iterator[tuple[int, int, str]]:
         """(start, end, replacement) in the folded text, the strongest finds first."""
-        for m in _URL.finditer(folded):
+        for m in _URL.finditer(folded) if "://" in folded or "www." in folded else ():
             if _TRACKER.search(m.group(0)):
                 yield m.start(), m.end(), TICKET
-        for m in _EMAIL.finditer(folded):
+        at = "@" in folded
+        for m in _EMAIL.finditer(folded) if at else ():
             yield m.start(), m.end(), self.who(m.group(0).split("@")[0])
         if self.known_tickets is not None:
             for m in self.known_tickets.finditer(folded):
                 yield m.start(), m.end(), TICKET
         for m in _TICKETS.finditer(folded):
             yield m.start(), m.end(), TICKET
-        for m in _HANDLE.finditer(folded):
+        for m in _HANDLE.finditer(folded) if at else ():
             yield m.start(), m.end(), self.who(m.group(0)[1:])
         if self.names is not None:
             for m in self.names.finditer(folded):
