@@ -130,7 +130,11 @@ def render_markdown(
         line = _line_in(error, filename)
         at = f": line {line}" if line else ""
         kind = "" if isinstance(error, TemplateError) else f"{type(error).__name__}: "
-        raise ExportError(f"{shown}{at}: {kind}{_one_line(str(error))}") from None
+        message = _one_line(str(error))
+        if isinstance(error, TemplateSyntaxError) and error.filename != filename:
+            inner = Path(error.filename or error.name or "?").name  # an included template's
+            message = f"{inner}: line {error.lineno}: {_one_line(error.message or '')}"
+        raise ExportError(f"{shown}{at}: {kind}{message}") from None
     return tidy(show_bidi(text))
 
 

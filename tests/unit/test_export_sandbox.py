@@ -128,6 +128,14 @@ def test_errors_name_the_template_and_the_line(tmp_path: Path) -> None:
         render_markdown(Postmortem(title="x"), own)
 
 
+def test_a_syntax_error_in_an_included_template_names_both(tmp_path: Path) -> None:
+    (tmp_path / "part.md.j2").write_text("x\ny\n{% for %}\n")
+    own = tmp_path / "own.md.j2"
+    own.write_text('a\n{% include "part.md.j2" %}\n')
+    with pytest.raises(ExportError, match=r"own\.md\.j2: line 2: part\.md\.j2: line 3: "):
+        render_markdown(Postmortem(title="x"), own)
+
+
 def test_macros_beside_a_users_template_never_replace_the_built_in_ones(tmp_path: Path) -> None:
     pm = Postmortem(title="Cache outage", summary="The cache ran out of memory.")
     built_in = render_markdown(pm, "minutes")
