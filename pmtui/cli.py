@@ -78,13 +78,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--public",
         action="store_true",
-        help="customer-facing minutes: no names, no ticket ids, no internal-only sections; "
-        "exits 1 without writing when the coach finds blame-prone wording in them",
+        help="customer-facing minutes: no names, no ticket ids, no internal-only sections",
     )
     p.add_argument(
         "--force",
         action="store_true",
-        help="with --public: write even when the coach finds blame-prone wording (a warning)",
+        help="with --public, which exits 1 without writing when the coach finds blame-prone "
+        "wording in the public text: write all the same, with a warning",
     )
     p.add_argument(
         "--template",

@@ -67,7 +67,7 @@ _TICKETS = re.compile(
     r"(?i:\b(?:issues?|bugs?|tickets?|pr|mr|pull\s+request|merge\s+request|case|jira|story"
     r"|task)\s*(?:#|no\.?|number)\s*\d+\b)"
     r"|(?i:\b(?:issue|bug|ticket|pr|mr|jira)\s+\d+\b)"
-    r"|(?<![\w/])[\w.-]+/[\w.-]+#\d+\b"
+    r"|(?<![\w/.-])[\w.-]+/[\w.-]+#\d+\b"
     r"|(?<![\w&#])#\d+\b"
     rf"|(?<![\w-])(?!(?:{_NOT_TICKETS})-)[A-Z][A-Z0-9]{{1,9}}-\d+(?![\w-])"
 )
@@ -187,7 +187,8 @@ class Scrubber:
             for m in self.names.finditer(folded):
                 index = int((m.lastgroup or "n0")[1:])
                 if index in self.months and (
-                    _DATE_BEFORE.search(folded, 0, m.start()) or _DATE_AFTER.match(folded, m.end())
+                    _DATE_BEFORE.search(folded, max(0, m.start() - 16), m.start())
+                    or _DATE_AFTER.match(folded, m.end())
                 ):
                     continue  # "May 3", "3 May", "in May": a date
                 yield m.start(), m.end(), self.roles[index]
@@ -197,9 +198,11 @@ class Scrubber:
             return text
         folded, where = fold(text)
         spans: list[tuple[int, int, str]] = []
+        taken = bytearray(len(folded))  # 1 where a find already is
         for start, end, replacement in self._found(folded):
-            if not any(s < end and start < e for s, e, _ in spans):
+            if taken.find(1, start, end) == -1:
                 spans.append((start, end, replacement))
+                taken[start:end] = b"\x01" * (end - start)
         out = []
         done = 0
         for start, end, replacement in sorted(spans):

@@ -9,6 +9,7 @@ folded, so a name that only hides behind them still counts as found.
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
 from datetime import UTC, date, datetime, timedelta
 
@@ -267,3 +268,14 @@ def test_coach_findings_are_those_in_text_that_goes_public() -> None:
         ("went_wrong[0]", "forgot"),
     ]
     assert public_findings(Postmortem("x", summary="The cache ran out of memory.")) == []
+
+
+def test_long_hostile_text_is_scrubbed_in_linear_time() -> None:
+    """Thousands of finds, or long runs a pattern could backtrack over, stay fast."""
+    scrub = Scrubber({"Zoë Quinn": "incident commander", "May Chen": "SRE"}, ["OPS-1"])
+    texts = ["May " * 5000, "in May " * 3000, "Zoë " * 5000 + "@x", "@a " * 7000]
+    texts += ["a." * 10000 + "@", "a/" * 10000 + "#1", "#1 " * 7000, "OPS-1 " * 4000]
+    started = time.perf_counter()
+    for text in texts:
+        scrub(text)
+    assert time.perf_counter() - started < 5  # about 0.3 s; quadratic was over 10 s
