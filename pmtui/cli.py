@@ -82,6 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="customer-facing minutes: no names, no ticket ids, no internal-only sections",
     )
     p.add_argument(
+        "--force",
+        action="store_true",
+        help="with --public, which exits 1 without writing when the coach finds blame-prone "
+        "wording in the public text: write all the same, with a warning",
+    )
+    p.add_argument(
         "--template",
         default="minutes",
         metavar="NAME|FILE",
@@ -175,6 +181,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     pm = _load(args)
     if args.public and args.format != "markdown":
         raise CliError("--public applies to Markdown minutes only")
+    if args.force and not args.public:
+        raise CliError("--force applies to --public only")
+    findings = []
     if args.format == "json":
         text = sessionfile.dumps(sessionfile.to_document(pm))
     elif args.format == "csv":
@@ -188,7 +197,29 @@ def cmd_export(args: argparse.Namespace) -> int:
             text = render_markdown(pm, args.template, public=args.public)
         except ExportError as error:
             raise CliError(str(error)) from None
+        if args.public:
+            from pmtui.core import coach
+            from pmtui.export import public_findings
+
+            try:
+                findings = public_findings(pm, settings(args).coach_rules(strict=True)[0])
+            except coach.RulesError as error:
+                raise CliError(str(error)) from None
+            for finding in findings:
+                print(finding.describe(), file=sys.stderr)
+            if findings and not args.force:
+                print(
+                    f"pmtui: {len(findings)} finding(s) in text that goes public; nothing "
+                    "written. Reword them (see `pmtui check`), or pass --force.",
+                    file=sys.stderr,
+                )
+                return 1
     write_output(text, args.output)
+    if findings:
+        print(
+            f"pmtui: warning: written with {len(findings)} finding(s) in text that goes public",
+            file=sys.stderr,
+        )
     return 0
 
 

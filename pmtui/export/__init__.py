@@ -6,7 +6,7 @@ first time minutes are rendered.
 
 from pmtui.export.filters import md_block, md_cell, md_inline
 from pmtui.export.markdown import ExportError, list_templates, render_markdown
-from pmtui.export.public import public_copy
+from pmtui.export.public import public_copy, public_findings
 from pmtui.export.tracker import render_csv
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "md_cell",
     "md_inline",
     "public_copy",
+    "public_findings",
     "render_csv",
     "render_markdown",
 ]

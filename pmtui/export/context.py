@@ -16,6 +16,7 @@ from pmtui.core import metrics as core_metrics
 from pmtui.core import timeutil
 from pmtui.core import whys as whytree
 from pmtui.core.models import ActionStatus, Cause, EventKind, Postmortem, WhyChain
+from pmtui.export.filters import drop_zero_width as plain
 
 UNTITLED = "Untitled postmortem"
 _URL = re.compile(r"https?://[^\s<>|\"'`]+")
@@ -225,8 +226,10 @@ def build(pm: Postmortem, now: datetime, *, public: bool = False) -> dict[str, A
     planned = sum(s.planned_s for s in agenda)
     spent = sum(s.spent_s for s in agenda)
 
-    participants = [Person(p.name, p.role) for p in pm.participants if p.name.strip()]
-    authors = [pm.owner] if pm.owner.strip() else []
+    # Names and ids lose zero-width characters: a reader sees them, a search does not.
+    participants = [Person(plain(p.name), p.role) for p in pm.participants if p.name.strip()]
+    owner = plain(pm.owner)
+    authors = [owner] if owner.strip() else []
     authors += [p.name for p in participants if p.name not in authors]
 
     level = _severity_level(pm.severity)
@@ -260,12 +263,12 @@ def build(pm: Postmortem, now: datetime, *, public: bool = False) -> dict[str, A
         "public": public,
         "generated": _when(now),
         "title": pm.title.strip() or UNTITLED,
-        "incident_id": pm.incident_id,
+        "incident_id": plain(pm.incident_id),
         "severity": pm.severity,
         "status": pm.status.value,
         "timezone": pm.timezone,
-        "owner": pm.owner,
-        "facilitator": pm.meeting.facilitator,
+        "owner": owner,
+        "facilitator": plain(pm.meeting.facilitator),
         "held": _when(pm.meeting.held_at),
         "held_local": timeutil.utc_and_local(pm.meeting.held_at, tz) if pm.meeting.held_at else "",
         "incident_day": _day(pm.incident_date()),
@@ -299,11 +302,11 @@ def build(pm: Postmortem, now: datetime, *, public: bool = False) -> dict[str, A
         "actions": [
             Action(
                 title=a.title,
-                owner=a.owner,
+                owner=plain(a.owner),
                 due=due(a.due),
                 priority=a.priority.value,
                 type=a.type.value,
-                ticket=a.ticket,
+                ticket=plain(a.ticket),
                 status=a.status.value,
                 mark=MARK[a.status],
                 addresses=why_texts.get(a.addresses, ""),

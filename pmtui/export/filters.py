@@ -23,6 +23,25 @@ _INLINE = str.maketrans(
 # bullet, thematic break or setext underline), `=` (a setext underline), or a number and
 # `.` or `)` (a numbered item). `*`, `>`, backticks, `~` and `|` are escaped anyway.
 _LEADING_NUMBER = re.compile(r"^(\d+)([.)])")
+# Bidi embeddings, overrides and isolates make text read otherwise than it is stored (a
+# reversed file name, a hidden clause): exports show them as `<U+202E>`.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Zero-width characters split a name or an id so it no longer matches what it is. A
+# joiner between two emoji (👩🏽‍🚒) makes one picture of them, and stays.
+_EMOJI = r"\U0001f000-\U0001faff\u2600-\u27bf"
+_ZERO_WIDTH = re.compile(
+    rf"[\u200b\u200c\u2060\ufeff]|(?<![{_EMOJI}\ufe0f])\u200d|\u200d(?![{_EMOJI}])"
+)
+
+
+def show_bidi(text: str) -> str:
+    """Every bidi embedding, override or isolate character shown as `<U+XXXX>`."""
+    return _BIDI.sub(lambda m: f"<U+{ord(m.group(0)):04X}>", text)
+
+
+def drop_zero_width(value: object) -> str:
+    """A name or an id without zero-width characters (and bidi controls shown)."""
+    return show_bidi(_ZERO_WIDTH.sub("", "" if value is None else str(value)))
 
 
 def _one_line(value: object) -> str:

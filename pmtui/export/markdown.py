@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from pmtui.core import timeutil
 from pmtui.core.models import Postmortem
 from pmtui.export.context import build
-from pmtui.export.filters import md_block, md_cell, md_inline
+from pmtui.export.filters import md_block, md_cell, md_inline, show_bidi
 from pmtui.export.public import public_copy
 
 if TYPE_CHECKING:
@@ -47,26 +47,15 @@ _environments: dict[Path | None, Environment] = {}
 
 
 def _environment(own_folder: Path | None) -> Environment:
-    """One cached environment for the built-ins, and one per folder of users' templates.
+    """One cached sandbox for the built-ins, and one per folder of users' templates.
 
-    A user's template may `{% import "_macros.md.j2" as m %}` like the built-ins do.
+    A user's template reaches the built-in macros as `{% import "pmtui/_macros.md.j2" as m %}`.
     """
     if own_folder not in _environments:
-        from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
-
+        from pmtui.export.sandbox import TemplateLoader, TemplateSandbox
         from pmtui.resources import resource_dir
 
-        loaders = [FileSystemLoader(str(resource_dir("templates")))]
-        if own_folder is not None:
-            loaders.insert(0, FileSystemLoader(str(own_folder)))
-        env = Environment(
-            loader=ChoiceLoader(loaders),
-            autoescape=False,  # Markdown, not HTML: the md_* filters do the escaping
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-            undefined=StrictUndefined,
-        )
+        env = TemplateSandbox(TemplateLoader(resource_dir("templates"), own_folder))
         env.filters.update(
             md_inline=md_inline,
             md_cell=md_cell,
@@ -86,7 +75,8 @@ def _resolve(template: str | PathLike[str]) -> tuple[Path | None, str, str]:
     if not path.is_file():
         names = ", ".join(BUILT_IN)
         raise ExportError(f"{path}: no such template (built-in: {names}; or a {SUFFIX} file)")
-    return path.resolve().parent, path.name, str(path)
+    real = path.resolve()  # a link: the folder of the file it leads to
+    return real.parent, real.name, str(path)
 
 
 def _line_in(error: BaseException, filename: str) -> int | None:
@@ -140,8 +130,12 @@ def render_markdown(
         line = _line_in(error, filename)
         at = f": line {line}" if line else ""
         kind = "" if isinstance(error, TemplateError) else f"{type(error).__name__}: "
-        raise ExportError(f"{shown}{at}: {kind}{_one_line(str(error))}") from None
-    return tidy(text)
+        message = _one_line(str(error))
+        if isinstance(error, TemplateSyntaxError) and error.filename != filename:
+            inner = Path(error.filename or error.name or "?").name  # an included template's
+            message = f"{inner}: line {error.lineno}: {_one_line(error.message or '')}"
+        raise ExportError(f"{shown}{at}: {kind}{message}") from None
+    return tidy(show_bidi(text))
 
 
 def tidy(text: str) -> str:

