@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from pmtui import __version__
 from pmtui.core import sessionfile
+from pmtui.core.controls import for_terminal, json_for_terminal
 from pmtui.fileio import write_text_atomic
 from pmtui.store.storage import StoreError
 
@@ -127,13 +127,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args)
     except (CliError, sessionfile.SessionFileError, StoreError) as error:
-        print(f"pmtui: {error}", file=sys.stderr)
+        print(f"pmtui: {for_terminal(str(error))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
     except OSError as error:
         where = f"{error.filename}: " if error.filename else ""
-        print(f"pmtui: {where}{error.strerror or error}", file=sys.stderr)
+        print(f"pmtui: {for_terminal(f'{where}{error.strerror or error}')}", file=sys.stderr)
         return EXIT_USAGE
 
 
@@ -147,7 +147,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def _report_problems(store: Store) -> None:
     for problem in store.problems():
-        print(f"pmtui: warning: {problem}", file=sys.stderr)
+        print(f"pmtui: warning: {for_terminal(str(problem))}", file=sys.stderr)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -155,7 +155,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     rows = store.list()
     _report_problems(store)
     if args.json:
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        print(json_for_terminal(rows, indent=2))
         return 0
     from pmtui.show import meetings_table, print_renderable
 
@@ -232,7 +232,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
             print("Nothing deleted.")
             return 1
     store.delete(meeting_id)
-    print(f"Deleted {meeting_id[:8]} {title}")
+    print(f"Deleted {meeting_id[:8]} {for_terminal(str(title))}")
     return 0
 
 
@@ -338,7 +338,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise CliError(str(error)) from None
     findings = coach.check(pm, rules)
     for finding in findings:
-        print(finding.describe())
+        print(for_terminal(finding.describe()))
     if not findings:
         print(f"No blame-prone wording found in {pm.title!r}.")
         return 0
