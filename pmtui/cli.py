@@ -210,7 +210,8 @@ def cmd_templates(args: argparse.Namespace) -> int:
 def write_output(text: str, output: str | None) -> None:
     """Write to stdout, or to a file replaced whole (never half-written)."""
     if output in (None, "-"):
-        sys.stdout.write(text)
+        # On a terminal the text is read, not kept: show what a terminal would obey.
+        sys.stdout.write(for_terminal(text, multiline=True) if sys.stdout.isatty() else text)
         return
     target = Path(output).expanduser()
     try:

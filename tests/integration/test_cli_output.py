@@ -114,3 +114,20 @@ def test_error_lines_escape_what_the_user_wrote(
     assert out == "" and err.count("\n") == 1
     assert_safe(err)
     assert "zone\\x1b[2J.json" in err
+
+
+def test_an_export_to_a_terminal_is_escaped_and_to_a_pipe_is_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    title = "עברית \u202eabc\u2069"  # bidi controls are accepted in a file
+    source = tmp_path / "rtl.json"
+    source.write_text(json.dumps({"pmtui": 1, "title": title}), encoding="utf-8")
+    assert main(["--data", str(tmp_path), "import", str(source)]) == 0
+    meeting_id = capsys.readouterr().out.strip()
+    assert main(["--data", str(tmp_path), "export", meeting_id]) == 0
+    assert title in capsys.readouterr().out  # a pipe or a file gets the text as it is
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    assert main(["--data", str(tmp_path), "export", meeting_id]) == 0
+    out = capsys.readouterr().out
+    assert_safe(out)
+    assert "עברית \\u202eabc\\u2069" in out
