@@ -494,7 +494,15 @@ def read_session_file(path: str | os.PathLike[str]) -> Postmortem:
                 f"{MAX_FILE_BYTES // (1024 * 1024)} MB",
                 source=source,
             )
-        raw = file.read_bytes()
+        # At most one byte past the limit: a device or pipe (/dev/zero) has no size to stat.
+        with file.open("rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise SessionFileError(
+                f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB, the most a session "
+                "file may be",
+                source=source,
+            )
     except FileNotFoundError:
         raise SessionFileError("no such file", source=source) from None
     except PermissionError:

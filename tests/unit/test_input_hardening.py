@@ -273,3 +273,25 @@ def test_problems_walks_any_depth_and_keys() -> None:
 def test_every_sample_still_reads(tmp_path: Path) -> None:
     for sample in SAMPLES:
         assert sf.read_session_file(sample).title
+
+
+def test_a_device_without_a_size_is_read_only_up_to_the_limit() -> None:
+    zero = Path("/dev/zero")
+    if not zero.exists():
+        pytest.skip("no /dev/zero here")
+    with pytest.raises(sf.SessionFileError, match=r"/dev/zero: is larger than 10 MB"):
+        sf.read_session_file(zero)
+
+
+def test_a_zone_typed_in_the_meeting_is_kept_as_the_database_spells_it() -> None:
+    from pmtui.core.clock import FakeClock
+    from pmtui.core.live import EditError, LiveMeeting
+
+    live = LiveMeeting.new("Checkout errors", 30, FakeClock(1_800_000_000))
+    assert live.set_field("timezone", "europe/london")
+    assert live.pm.timezone == "Europe/London"
+    assert not live.set_field("timezone", "EUROPE/LONDON")
+    for name in ("America", "Etc", "../UTC", "Europe/Ber\x00lin"):
+        with pytest.raises(EditError) as caught:
+            live.set_field("timezone", name)
+        assert "site-packages" not in str(caught.value)
