@@ -20,6 +20,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -260,3 +261,65 @@ def test_import_answers_0_or_2_and_a_refusal_changes_nothing(
             code, out, err = run("--data", str(archive), *args)
             assert code == 0, err
             assert UNSAFE.search(out + err) is None
+
+
+def _sample_with(**fields: Any) -> bytes:
+    return json.dumps(DOCS[0] | fields).encode()
+
+
+# The reported ones, each through `pmtui import`: (file bytes, the field path named).
+REPORTED = {
+    "year 1 with an offset": (
+        _sample_with(timeline=[{"at": "0001-01-01T00:00+01:00", "text": "t"}]),
+        "timeline[0].at",
+    ),
+    "9999 with an offset": (
+        _sample_with(meeting={"held_at": "9999-12-31T23:59-01:00"}),
+        "meeting.held_at",
+    ),
+    "due in year 1": (
+        _sample_with(action_items=[{"title": "t", "due": "0001-01-01"}]),
+        "action_items[0].due",
+    ),
+    "5,000 digits": (b'{"pmtui": ' + b"1" * 5000 + b"}", "pmtui"),
+    "lone surrogate": (_sample_with(title="\ud800"), "title"),
+    "NaN version": (b'{"pmtui": NaN, "title": "x"}', "pmtui"),
+    "NaN where import ignores it": (
+        b'{"pmtui": 1, "title": "x", "metrics": {"time_to_detect_s": NaN}}',
+        "metrics.time_to_detect_s",
+    ),
+    "Infinity seconds": (
+        b'{"pmtui": 1, "title": "x", "meeting": {"agenda": [{"stage": "s", "spent_s": Infinity}]}}',
+        "meeting.agenda[0].spent_s",
+    ),
+    "Latin-1": (
+        json.dumps(DOCS[0] | {"title": "café"}, ensure_ascii=False).encode("latin-1"),
+        "UTF-8",
+    ),
+    "zone America": (_sample_with(timezone="America"), "timezone"),
+    "zone Etc": (_sample_with(timezone="Etc"), "timezone"),
+    "escape in the title": (_sample_with(title="\x1b[2J\x1b]0;pwned\x07"), "title"),
+    "10,000 levels": (
+        b'{"pmtui": 1, "title": "x", "whys": ' + b"[" * 10_000 + b"]" * 10_000 + b"}",
+        "nested",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REPORTED))
+def test_each_reported_file_is_one_line_and_exit_2(name: str, tmp_path: Path) -> None:
+    data, named = REPORTED[name]
+    source = tmp_path / "session.json"
+    source.write_bytes(data)
+    code, out, err = run("--data", str(tmp_path / "data"), "import", str(source))
+    assert (code, out) == (2, "")
+    assert err.startswith(f"pmtui: {source}: ") and err.count("\n") == 1 and named in err
+    assert "site-packages" not in err and UNSAFE.search(err) is None
+    assert not (tmp_path / "data").exists()
+
+
+def test_a_bom_is_fine(tmp_path: Path) -> None:
+    source = tmp_path / "session.json"
+    source.write_bytes(b"\xef\xbb\xbf" + _sample_with())
+    code, _, _ = run("--data", str(tmp_path / "data"), "import", str(source))
+    assert code == 0 and len(list((tmp_path / "data" / "meetings").glob("*.json"))) == 1
