@@ -34,9 +34,10 @@ from textual.app import App, ComposeResult  # noqa: E402
 from textual.events import Key  # noqa: E402
 from textual.widgets import DataTable, Footer, Header, Input  # noqa: E402
 
-from pmtui.core import sessionfile  # noqa: E402
 from pmtui.core.clock import FakeClock  # noqa: E402
 from pmtui.core.models import EventKind, TimelineEvent  # noqa: E402
+from pmtui.service.archive import Archive  # noqa: E402
+from pmtui.service.settings import Settings  # noqa: E402
 from pmtui.ui.app import Start, make_app  # noqa: E402
 from pmtui.ui.meeting import MeetingScreen  # noqa: E402
 
@@ -75,7 +76,8 @@ async def time_enter(
 
 
 async def measure(folder: Path, archive: int, events: int, adds: int) -> list[float]:
-    store = build_archive(folder, archive)
+    build_archive(folder, archive)
+    archive_ = Archive(Settings.load(data=folder, environ={}))
     pm = meeting(archive + 1)
     t0 = datetime(2026, 11, 20, 8, tzinfo=UTC)
     pm.timeline = [
@@ -84,12 +86,12 @@ async def measure(folder: Path, archive: int, events: int, adds: int) -> list[fl
         )
         for i in range(events)
     ]
-    meeting_id = store.create(sessionfile.to_record(pm))
+    meeting_id = archive_.add(pm)
     # The archive was just written: let the kernel finish flushing it, as it has long
     # since done for a real archive, so the saves below do not queue behind it.
     os.sync()
     clock = FakeClock(t0.timestamp() + 86400)
-    app = make_app(store, clock, start=Start(meeting_id=meeting_id), cursor_blink=False)
+    app = make_app(archive_, clock, start=Start(meeting_id=meeting_id), cursor_blink=False)
     latencies = []
     painted = record_paints(app)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -97,15 +99,16 @@ async def measure(folder: Path, archive: int, events: int, adds: int) -> list[fl
         screen = app.screen
         assert isinstance(screen, MeetingScreen)
         table = screen.query_one("#events", DataTable)
-        path = store.meeting_path(meeting_id)
+        path = folder / "meetings" / f"{meeting_id}.json"
         for i in range(adds):
             await pilot.press(*"+1m", "enter")
             await pilot.press(*f"added {i}")
-            seq = screen._seq
-            saver = screen.saver
-            assert saver is not None
+            session = screen.session
+            seq = session.save_state().handed
             latencies.append(
-                await time_enter(app, table, painted, lambda s=saver, q=seq: s.saved_version > q)
+                await time_enter(
+                    app, table, painted, lambda s=session, q=seq: s.save_state().landed > q
+                )
             )
             await pilot.pause()
             assert f"added {i}" in path.read_text(encoding="utf-8")

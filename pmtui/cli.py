@@ -1,4 +1,5 @@
-"""The `pmtui` command: parses arguments and hands work to the core, the store or the UI.
+"""The `pmtui` command: parses arguments and hands the work to the application layer
+(pmtui.service) or the UI.
 
 Heavy modules (Rich, Textual) are imported inside the commands that need them, so that
 `pmtui --version` and scripted commands start fast.
@@ -8,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING
 from pmtui import __version__
 from pmtui.core import sessionfile
 from pmtui.core.controls import for_terminal, json_for_terminal
-from pmtui.fileio import write_text_atomic
-from pmtui.store.storage import StoreError
+from pmtui.service.errors import ArchiveError
+from pmtui.service.files import write_text_atomic
+from pmtui.service.settings import Settings
 
 if TYPE_CHECKING:
-    from pmtui.store.store import Store
+    from pmtui.service.archive import Archive
     from pmtui.ui.app import Start
 
 EXIT_USAGE = 2
@@ -106,18 +107,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def data_dir(option: str | None) -> Path:
-    if option:
-        return Path(option).expanduser()
-    from pmtui.store.store import default_data_dir
-
-    return default_data_dir()
+def settings(args: argparse.Namespace) -> Settings:
+    return Settings.load(data=args.data, rules=getattr(args, "rules", None))
 
 
-def open_store(option: str | None) -> Store:
-    from pmtui.store.store import Store
+def open_archive(args: argparse.Namespace) -> Archive:
+    from pmtui.service.archive import Archive
 
-    return Store(data_dir(option), summarize=sessionfile.summarize)
+    return Archive(settings(args))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -126,7 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = COMMANDS[args.command or "home"]
     try:
         return handler(args)
-    except (CliError, sessionfile.SessionFileError, StoreError) as error:
+    except (CliError, sessionfile.SessionFileError, ArchiveError) as error:
         print(f"pmtui: {for_terminal(str(error))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -138,22 +135,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    pm = sessionfile.read_session_file(args.file)
-    store = open_store(args.data)
-    meeting_id = store.create(sessionfile.to_record(pm))
-    print(meeting_id)
+    pm = open_archive(args).import_file(args.file)
+    print(pm.id)
     return 0
 
 
-def _report_problems(store: Store) -> None:
-    for problem in store.problems():
+def _report_problems(archive: Archive) -> None:
+    for problem in archive.problems():
         print(f"pmtui: warning: {for_terminal(str(problem))}", file=sys.stderr)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    store = open_store(args.data)
-    rows = store.list()
-    _report_problems(store)
+    archive = open_archive(args)
+    rows = archive.list()
+    _report_problems(archive)
     if args.json:
         print(json_for_terminal(rows, indent=2))
         return 0
@@ -163,15 +158,13 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load(args: argparse.Namespace) -> tuple[Store, sessionfile.Postmortem]:
-    store = open_store(args.data)
-    meeting_id = store.resolve(args.id)
-    record = store.load(meeting_id)
-    return store, sessionfile.from_record(record, source=f"meeting {meeting_id}")
+def _load(args: argparse.Namespace) -> sessionfile.Postmortem:
+    archive = open_archive(args)
+    return archive.load(archive.resolve(args.id))
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    _, pm = _load(args)
+    pm = _load(args)
     from pmtui.show import print_renderable, record_view
 
     print_renderable(record_view(pm))
@@ -179,7 +172,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    _, pm = _load(args)
+    pm = _load(args)
     if args.public and args.format != "markdown":
         raise CliError("--public applies to Markdown minutes only")
     if args.format == "json":
@@ -222,9 +215,9 @@ def write_output(text: str, output: str | None) -> None:
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
-    store = open_store(args.data)
-    meeting_id = store.resolve(args.id)
-    title = store.load(meeting_id).get("title", "")
+    archive = open_archive(args)
+    meeting_id = archive.resolve(args.id)
+    title = archive.record(meeting_id).get("title", "")
     if not args.yes:
         if not sys.stdin.isatty():
             raise CliError("delete needs --yes when not run from a terminal")
@@ -232,25 +225,22 @@ def cmd_delete(args: argparse.Namespace) -> int:
         if answer.strip().lower() not in ("y", "yes"):
             print("Nothing deleted.")
             return 1
-    store.delete(meeting_id)
+    archive.delete(meeting_id)
     print(f"Deleted {meeting_id[:8]} {for_terminal(str(title))}")
     return 0
 
 
-def run_tui(args: argparse.Namespace, store: Store, start: Start | None = None) -> int:
-    from pmtui.core import coach
-    from pmtui.ui.app import load_keymap, make_app
+def run_tui(args: argparse.Namespace, archive: Archive, start: Start | None = None) -> int:
+    from pmtui.ui.app import make_app
 
-    keymap, problem = load_keymap()
+    keymap, problem = archive.settings.keymap()
     if problem:
         print(f"pmtui: warning: {problem}", file=sys.stderr)
-    try:
-        rules = coach.load_rules(coach_rules_file(None))
-    except coach.RulesError as error:
-        print(f"pmtui: warning: {error}; using the built-in rules", file=sys.stderr)
-        rules = coach.load_rules()
+    rules, problem = archive.settings.coach_rules()
+    if problem:
+        print(f"pmtui: warning: {problem}", file=sys.stderr)
     app = make_app(
-        store,
+        archive,
         start=start,
         high_contrast=args.high_contrast,
         keymap=keymap,
@@ -266,7 +256,7 @@ def run_tui(args: argparse.Namespace, store: Store, start: Start | None = None) 
 
 
 def cmd_home(args: argparse.Namespace) -> int:
-    return run_tui(args, open_store(args.data))
+    return run_tui(args, open_archive(args))
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -277,64 +267,40 @@ def cmd_new(args: argparse.Namespace) -> int:
         scaled(args.minutes)
     except ValueError as error:
         raise CliError(str(error)) from None
+    from pmtui.core.clock import SystemClock
+
     title = args.title.strip() or "Untitled postmortem"
-    return run_tui(args, open_store(args.data), Start(new_title=title, minutes=args.minutes))
+    archive = open_archive(args)
+    # Created before the screen opens, so a full disk or a read-only folder is one line
+    # here rather than a notice on a screen that then has nothing to show.
+    meeting_id = archive.create(title, args.minutes, SystemClock())
+    return run_tui(args, archive, Start(meeting_id=meeting_id))
 
 
 def cmd_open(args: argparse.Namespace) -> int:
     from pmtui.ui.app import Start
 
-    store = open_store(args.data)
-    meeting_id = store.resolve(args.id)
-    sessionfile.from_record(store.load(meeting_id), source=f"meeting {meeting_id}")
-    return run_tui(args, store, Start(meeting_id=meeting_id))
-
-
-DEMO_SAMPLE = "gitlab-2017-database-outage.json"
+    archive = open_archive(args)
+    meeting_id = archive.resolve(args.id)
+    archive.load(meeting_id)  # a damaged record is a message here, before the screen
+    return run_tui(args, archive, Start(meeting_id=meeting_id))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """A sample meeting in a temporary archive, removed afterwards."""
-    import shutil
-    import tempfile
-
-    from pmtui.resources import sample_sessions
-    from pmtui.store.store import Store
+    from pmtui.service.archive import demo_archive
     from pmtui.ui.app import Start
 
-    samples = sample_sessions()
-    if not samples:
-        raise CliError("this pmtui was installed without its sample sessions")
-    chosen = next((p for p in samples if p.name == DEMO_SAMPLE), samples[0])
-    folder = tempfile.mkdtemp(prefix="pmtui-demo-")
-    try:
-        # The archive is thrown away on exit: flushing its writes to the disk buys nothing.
-        store = Store(Path(folder), summarize=sessionfile.summarize, fsync=False)
-        meeting_id = store.create(sessionfile.to_record(sessionfile.read_session_file(chosen)))
-        return run_tui(args, store, Start(meeting_id=meeting_id))
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def coach_rules_file(option: str | None) -> Path | None:
-    """--rules, else $PMTUI_COACH_RULES, else coach.json in the user config folder."""
-    if option:
-        return Path(option).expanduser()
-    env = os.environ.get("PMTUI_COACH_RULES")
-    if env:
-        return Path(env).expanduser()
-    from platformdirs import user_config_dir
-
-    default = Path(user_config_dir("pmtui", appauthor=False)) / "coach.json"
-    return default if default.is_file() else None
+    with demo_archive(settings(args)) as (archive, meeting_id):
+        return run_tui(args, archive, Start(meeting_id=meeting_id))
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     from pmtui.core import coach
 
-    _, pm = _load(args)
+    pm = _load(args)
     try:
-        rules = coach.load_rules(coach_rules_file(args.rules))
+        rules, _ = settings(args).coach_rules(strict=True)
     except coach.RulesError as error:
         raise CliError(str(error)) from None
     findings = coach.check(pm, rules)

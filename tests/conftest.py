@@ -16,6 +16,7 @@ def isolated_data(
 ) -> Path:
     folder = tmp_path_factory.mktemp("pmtui-data")
     monkeypatch.setenv("PMTUI_DATA", str(folder))
+    monkeypatch.setenv("PMTUI_CONFIG", str(folder / "config"))
     monkeypatch.setenv("PMTUI_KEYMAP", str(folder / "no-keymap.json"))
     monkeypatch.setenv("PMTUI_EXPORT_DIR", str(folder / "exports"))
     (folder / "exports").mkdir()

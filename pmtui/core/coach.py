@@ -78,15 +78,12 @@ def _builtin_rules() -> tuple[Rule, ...]:
     return tuple(parse_rules(json.loads(text), "built-in coach rules"))
 
 
-def load_rules(extra: Path | None = None) -> list[Rule]:
-    """The built-in rules, then a team's own from `extra` (same shape), if given."""
+def load_rules(extra: Any = None, source: str = "your coach rules") -> list[Rule]:
+    """The built-in rules, then a team's own (the parsed JSON of their rules file, same
+    shape as the built-in one), if given. Reading that file is the application layer's."""
     rules = list(_builtin_rules())
     if extra is not None:
-        try:
-            data = json.loads(extra.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise RulesError(f"{extra}: cannot be read as JSON ({error})") from None
-        rules += parse_rules(data, str(extra))
+        rules += parse_rules(extra, source)
     return rules
 
 

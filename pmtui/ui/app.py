@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.dom import DOMNode
@@ -14,12 +11,12 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
 
-from pmtui.core import sessionfile
 from pmtui.core.clock import Clock, SystemClock
 from pmtui.core.coach import Rule
-from pmtui.core.live import LiveMeeting
 from pmtui.resources import resource_dir
-from pmtui.store.store import Store, StoreError
+from pmtui.service.archive import Archive
+from pmtui.service.errors import ArchiveError
+from pmtui.service.session import MeetingSession
 
 HIGH_CONTRAST = Theme(
     name="pmtui-high-contrast",
@@ -52,7 +49,7 @@ class PmtuiApp(App[None]):
 
     def __init__(
         self,
-        store: Store,
+        archive: Archive,
         clock: Clock,
         *,
         start: Start | None = None,
@@ -62,7 +59,7 @@ class PmtuiApp(App[None]):
         coach_rules: list[Rule] | None = None,
     ) -> None:
         super().__init__()
-        self.store = store
+        self.archive = archive
         self.clock = clock
         self.start = start or Start()
         self.cursor_blink = cursor_blink
@@ -70,6 +67,8 @@ class PmtuiApp(App[None]):
         self.register_theme(HIGH_CONTRAST)
         if high_contrast:
             self.theme = HIGH_CONTRAST.name
+        # Kept for the help screen, which lists every stage's keys, focused or not.
+        self.keymap = dict(keymap or {})
         if keymap:
             self.set_keymap(keymap)
 
@@ -94,10 +93,10 @@ class PmtuiApp(App[None]):
         else:
             self.push_screen(HomeScreen())
 
-    def _show_meeting(self, live: LiveMeeting, handle: object) -> None:
+    def _show_meeting(self, session: MeetingSession) -> None:
         from pmtui.ui.meeting import MeetingScreen
 
-        screen = MeetingScreen(live, handle)  # type: ignore[arg-type]
+        screen = MeetingScreen(session)
         if len(self.screen_stack) > 1:
             self.switch_screen(screen)
         else:
@@ -106,37 +105,32 @@ class PmtuiApp(App[None]):
     def open_meeting(self, meeting_id: str, *, home_on_failure: bool = False) -> bool:
         """Open a stored meeting for editing (read-only if another pmtui has it)."""
         try:
-            handle = self.store.open(meeting_id, write=True)
-        except StoreError as error:
+            session = self.archive.open_session(
+                meeting_id, self.clock, coach_rules=self.coach_rules
+            )
+        except ArchiveError as error:
             self.notify(str(error), title="Cannot open", severity="error", timeout=10)
             if home_on_failure:
                 self.show_home()
             return False
-        try:
-            live = LiveMeeting.from_record(handle.record, self.clock)
-        except sessionfile.SessionFileError as error:
-            handle.close()
-            self.notify(str(error), title="Cannot open", severity="error", timeout=10)
-            if home_on_failure:
-                self.show_home()
-            return False
-        self._show_meeting(live, handle)
+        self._show_meeting(session)
         return True
 
     def new_meeting(self, title: str, minutes: int) -> None:
-        live = LiveMeeting.new(title, minutes, self.clock)
-        meeting_id = self.store.create(live.record())
+        try:
+            meeting_id = self.archive.create(title, minutes, self.clock)
+        except ArchiveError as error:
+            self.notify(str(error), title="Meeting not created", severity="error", timeout=10)
+            self.show_home()
+            return
         self.open_meeting(meeting_id, home_on_failure=True)
 
     def import_file(self, path: str) -> str | None:
         """Import a session file; returns the problem as one line, or None."""
         try:
-            pm = sessionfile.read_session_file(Path(path).expanduser())
-            self.store.create(sessionfile.to_record(pm))
-        except (sessionfile.SessionFileError, StoreError) as error:
+            pm = self.archive.import_file(path)
+        except ArchiveError as error:
             return str(error)
-        except OSError as error:
-            return f"{path}: {error.strerror or error}"
         self.notify(f"Imported {pm.title}", timeout=4)
         return None
 
@@ -177,8 +171,8 @@ class PmtuiApp(App[None]):
     async def action_quit(self) -> None:
         from pmtui.ui.meeting import MeetingScreen
 
-        for screen in self.screen_stack:
-            if isinstance(screen, MeetingScreen) and not screen.close_meeting():
+        for screen in list(self.screen_stack):
+            if isinstance(screen, MeetingScreen) and not await screen.close_meeting():
                 self.notify("The last save did not complete; not quitting.", severity="error")
                 return
         self.exit()
@@ -200,28 +194,8 @@ def _runner(node: DOMNode, action: str):  # type: ignore[no-untyped-def]
     return run
 
 
-def load_keymap(path: Path | None = None) -> tuple[dict[str, str], str | None]:
-    """The user's keymap (`{"meeting.next": "f5,ctrl+n"}`), and a problem to show, if any."""
-    if path is None:
-        from platformdirs import user_config_dir
-
-        env = os.environ.get("PMTUI_KEYMAP")
-        path = Path(env) if env else Path(user_config_dir("pmtui")) / "keymap.json"
-    if not path.is_file():
-        return {}, None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        return {}, f"{path}: keymap ignored ({error})"
-    if not isinstance(data, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in data.items()
-    ):
-        return {}, f'{path}: keymap ignored (expected {{"binding.id": "key,key"}})'
-    return data, None
-
-
 def make_app(
-    store: Store,
+    archive: Archive,
     clock: Clock | None = None,
     *,
     start: Start | None = None,
@@ -232,7 +206,7 @@ def make_app(
 ) -> PmtuiApp:
     """The one way to build the app, for the CLI and for tests (inject a fake clock there)."""
     return PmtuiApp(
-        store,
+        archive,
         clock or SystemClock(),
         start=start,
         cursor_blink=cursor_blink,

@@ -3,6 +3,7 @@ coach's word before the minutes are written."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import ClassVar
 
 from rich.table import Table
@@ -165,7 +166,10 @@ class HelpScreen(ModalScreen[None]):
         # pmtui's own bindings carry ids; the text widgets' editing keys are left out.
         ours = [a.binding for a in self.under.active_bindings.values() if a.binding.id]
         meeting = [b for b in ours if b.id and b.id.startswith("meeting.")]
-        stage = [b for b in ours if b not in meeting] + self._stage_bindings()
+        active_ids = {b.id for b in ours}
+        stage = [b for b in ours if b not in meeting] + [
+            b for b in self._stage_bindings() if b.id not in active_ids
+        ]
         seen: set[str] = set()
         for heading, group in (("Meeting", meeting), ("This stage", stage)):
             rows = [b for b in group if b.description and b.description not in seen]
@@ -189,16 +193,19 @@ class HelpScreen(ModalScreen[None]):
             yield Static("Esc closes", classes="hint")
 
     def _stage_bindings(self) -> list[Binding]:
-        """The keys of the visible stage's lists and tables, wherever the focus is."""
-        found: list[Binding] = []
+        """The keys of the visible stage's lists and tables, wherever the focus is, with
+        the user's keymap applied (a class's BINDINGS hold the default keys)."""
+        keymap: dict[str, str] = getattr(self.app, "keymap", {})
+        found: dict[str, Binding] = {}
         for pane in self.under.query(".stage-pane"):
             if not pane.display:
                 continue
             for widget in pane.walk_children():
                 for binding in getattr(type(widget), "BINDINGS", []):
-                    if isinstance(binding, Binding) and binding.id and binding not in found:
-                        found.append(binding)
-        return found
+                    if isinstance(binding, Binding) and binding.id and binding.id not in found:
+                        keys = keymap.get(binding.id)
+                        found[binding.id] = replace(binding, key=keys) if keys else binding
+        return list(found.values())
 
 
 class NewMeetingDialog(ModalScreen[tuple[str, int] | None]):
@@ -243,3 +250,16 @@ class ImportDialog(ModalScreen[str | None]):
     def submit(self, event: Input.Submitted) -> None:
         if event.value.strip():
             self.dismiss(event.value.strip())
+
+
+class Closing(ModalScreen[None]):
+    """Shown while the last save of a meeting lands; it takes no keys, so nothing typed
+    can slip in after the last save."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Saving and closing the meeting…", classes="dialog-title")
+
+    def on_key(self, event: events.Key) -> None:
+        event.stop()
+        event.prevent_default()

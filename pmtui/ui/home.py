@@ -11,6 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from pmtui.service.errors import ArchiveError
 from pmtui.ui.dialogs import ImportDialog, NewMeetingDialog
 from pmtui.ui.widgets.footer import QuietFooter
 
@@ -53,8 +54,11 @@ class HomeScreen(Screen[None]):
     def action_reload(self) -> None:
         table = self.query_one(DataTable)
         table.clear()
-        store = self.pmtui.store
-        rows = store.list()
+        archive = self.pmtui.archive
+        try:
+            rows, problems = archive.list(), archive.problems()
+        except ArchiveError as error:
+            rows, problems = [], [str(error)]
         for row in rows:
             date = row.get("incident_at") or row.get("held_at") or ""
             table.add_row(  # Text: titles are what people typed, not Rich markup
@@ -66,13 +70,23 @@ class HomeScreen(Screen[None]):
                 row["id"][:8],
                 key=row["id"],
             )
-        hint = Text("n new meeting · i import a session file · Enter opens · q quits", "dim")
-        for problem in store.problems():
-            hint.append(f"\n⚠ {problem}", style="yellow")
-        if not rows:
+        if rows:
+            hint = Text("n new meeting · i import a session file · Enter opens · q quits", "dim")
+        elif problems:
+            hint = Text(
+                f"No meeting could be read: {len(problems)} damaged file"
+                f"{'s' if len(problems) > 1 else ''}, left untouched (below). "
+                "Press n to start a meeting, or i to import a session file.",
+                "bold yellow",
+            )
+        else:
             hint = Text(
                 "No meetings yet. Press n to start one, or i to import a session file.", "bold"
             )
+        # Damage is shown whether or not anything else could be listed: an archive whose
+        # every file is damaged is not an empty one.
+        for problem in problems:
+            hint.append(f"\n⚠ {problem}", style="yellow")
         self.query_one("#home-hint", Static).update(hint)
         table.focus()
 

@@ -1,7 +1,8 @@
 """The meeting screen: header always on top, one pane per stage, the footer's keys below.
 
 The screen holds no rules: it asks the engine for a view every half second and tells the
-live meeting what the facilitator did. Saving runs in the background (core.autosave).
+live meeting what the facilitator did. Saving, the lock, the coach and exports belong to
+the meeting's session (pmtui.service.session).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import asyncio
 import importlib
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
@@ -21,15 +22,13 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher
 
 from pmtui.core import engine as meeting_engine
-from pmtui.core.autosave import AutoSaver, SaveResult
-from pmtui.core.coach import Coach, Finding
+from pmtui.core.coach import Finding
 from pmtui.core.live import LiveMeeting
+from pmtui.service.autosave import SaveResult
+from pmtui.service.session import MeetingSession
 from pmtui.ui.header import MeetingHeader
 from pmtui.ui.stages.base import StagePane
 from pmtui.ui.widgets.footer import QuietFooter
-
-if TYPE_CHECKING:
-    from pmtui.store.store import MeetingHandle
 
 # Each stage's module is imported when its pane is first built, not at start-up.
 PANES = {
@@ -69,30 +68,18 @@ class MeetingScreen(Screen[None]):
         Binding("f1,question_mark", "help", "Help", id="meeting.help"),
     ]
 
-    def __init__(self, live: LiveMeeting, handle: MeetingHandle | None) -> None:
+    def __init__(self, session: MeetingSession) -> None:
         super().__init__()
-        self.live = live
-        self.handle = handle
-        self.read_only = handle is None or handle.read_only
+        self.session = session
+        self.live: LiveMeeting = session.live
+        self.read_only = session.read_only
         self.bell_on = True
-        self._seq = 0
-        self._saved_seq = 0
-        self._save_error: str | None = None
-        self._saved_at: float | None = None
         self._last_clock_save = 0.0
-        self.saver: AutoSaver | None = None
         self.findings: list[Finding] = []
-        self._coaching: Coach | None = None
-        self._coached_version = -1
         # Panes are built in the background and on demand; one at a time, so the two
         # never build the same stage twice.
         self._building = asyncio.Lock()
-        if handle is not None and not handle.read_only:
-            self.saver = AutoSaver(handle, self._report_from_thread)
-            # Every change of the record is handed to the writer at once, not when the
-            # pane's Edited message has bubbled up here: by then the frame showing the
-            # change has been rendered, and the disk would only start after it.
-            live.on_change = self.save
+        session.on_saved(self._report_from_thread)
 
     def compose(self) -> ComposeResult:
         yield MeetingHeader(id="meeting-header")
@@ -141,7 +128,7 @@ class MeetingScreen(Screen[None]):
         return [child for child in switcher.children if isinstance(child, StagePane)]
 
     def on_mount(self) -> None:
-        reason = self.handle.lock_message if self.handle is not None else "demo record"
+        reason = self.session.lock_message
         self.query_one(MeetingHeader).show_title(
             self.live.pm.title, self.live.pm.incident_id, reason if self.read_only else None
         )
@@ -159,12 +146,10 @@ class MeetingScreen(Screen[None]):
         return self.live.clock.now()
 
     def _coach(self) -> None:
-        """Re-read the record for blame-prone wording, only when it changed."""
-        if self._coached_version != self.live.version:
-            self._coached_version = self.live.version
-            if self._coaching is None:
-                self._coaching = Coach(self.app.coach_rules)  # type: ignore[attr-defined]
-            self.findings = self._coaching.check(self.live.pm)
+        """Show what the coach finds in the record, when that changed."""
+        findings = self.session.findings()
+        if findings is not self.findings:
+            self.findings = findings
             for pane in self._panes():
                 pane.show_findings(self.findings)
 
@@ -250,16 +235,13 @@ class MeetingScreen(Screen[None]):
         self.query_one(MeetingHeader).show_title(
             self.live.pm.title,
             self.live.pm.incident_id,
-            self.handle.lock_message if self.read_only and self.handle else None,
+            self.session.lock_message if self.read_only else None,
         )
 
     def save(self) -> None:
         """Hand the current record to the background writer."""
-        if self.saver is None:
-            return
-        self._seq += 1
         self._last_clock_save = self._now()
-        self.saver.submit(self._seq, self.live.record())
+        self.session.save()
 
     class Saved(Message):
         def __init__(self, result: SaveResult) -> None:
@@ -278,12 +260,7 @@ class MeetingScreen(Screen[None]):
 
     def on_meeting_screen_saved(self, message: Saved) -> None:
         result = message.result
-        if result.ok:
-            self._saved_seq = max(self._saved_seq, result.version)
-            self._save_error = None
-            self._saved_at = self._now()
-        else:
-            self._save_error = result.error
+        if not result.ok:
             self.notify(
                 f"Saving failed: {result.error}. Your edits are kept on screen; "
                 "pmtui keeps trying with every change.",
@@ -303,15 +280,16 @@ class MeetingScreen(Screen[None]):
         return line
 
     def _save_state(self) -> Text:
-        if self.saver is None:
+        state = self.session.save_state()
+        if state.read_only:
             return Text("read-only · not saved", style="bold yellow")
-        if self._save_error:
+        if state.error:
             return Text("✗ NOT SAVED", style="bold reverse red")
-        if self._saved_seq < self._seq:
+        if state.pending:
             return Text("● saving…", style="yellow")
-        if self._saved_at is None:
+        if state.saved_at is None:
             return Text("✓ saved", style="green")
-        at = datetime.fromtimestamp(self._saved_at, UTC)
+        at = datetime.fromtimestamp(state.saved_at, UTC)
         return Text(f"✓ saved {at:%H:%M:%S} UTC", style="green")
 
     def _commit_text(self) -> None:
@@ -337,23 +315,26 @@ class MeetingScreen(Screen[None]):
             pane.refresh_record()
         self.notify(f"{verb}: {label}", timeout=3)
 
-    def close_meeting(self) -> bool:
-        """Save what is on screen, wait for the disk, release the lock. False if not saved."""
-        self._commit_text()
-        if self.saver is not None:
-            self.save()
-            if not self.saver.flush(timeout=10) or self.saver.saved_version < self._seq:
-                return False
-            self.saver.close()
-            self.saver = None
-            self.live.on_change = None
-        if self.handle is not None:
-            self.handle.close()
-            self.handle = None
-        return True
+    async def close_meeting(self) -> bool:
+        """Save what is on screen, wait for the disk, release the lock. False if not saved.
 
-    def action_leave(self) -> None:
-        if self.close_meeting():
+        The wait runs off the event loop behind a "Saving…" notice that takes no keys, so
+        a slow disk neither freezes the screen nor lets an edit slip in after the last save.
+        """
+        if self.session.closed:
+            return True
+        self._commit_text()
+        from pmtui.ui.dialogs import Closing
+
+        notice = Closing()
+        await self.app.push_screen(notice)
+        try:
+            return await self.session.close_async()
+        finally:
+            notice.dismiss()
+
+    async def action_leave(self) -> None:
+        if await self.close_meeting():
             self.app.show_home()  # type: ignore[attr-defined]
         else:
             self.notify("The last save did not complete; staying here.", severity="error")

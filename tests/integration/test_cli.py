@@ -196,3 +196,16 @@ def test_check_gates_on_findings(tmp_path: Path, capsys: pytest.CaptureFixture[s
     rules.write_text("{broken")
     assert main(["--data", str(tmp_path), "check", flagged, "--rules", str(rules)]) == 2
     assert "cannot be read as JSON" in capsys.readouterr().err
+
+
+def test_new_on_a_full_disk_is_one_line_and_opens_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(store: Store, record: object) -> str:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Store, "create", full)
+    assert main(["--data", str(tmp_path), "new", "--title", "Checkout errors"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "No space left on device" in err
+    assert "Traceback" not in err

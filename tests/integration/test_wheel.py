@@ -111,19 +111,18 @@ RENDER = textwrap.dedent(
     """
     import asyncio, sys, tempfile
     from pathlib import Path
-    from pmtui.core import sessionfile
     from pmtui.core.clock import FakeClock
     from pmtui.resources import resource_dir, sample_sessions
-    from pmtui.store.store import Store
+    from pmtui.service.archive import Archive
+    from pmtui.service.settings import Settings
     from pmtui.ui.app import Start, make_app
 
     assert str(resource_dir("styles")).startswith(sys.prefix), resource_dir("styles")
-    store = Store(Path(tempfile.mkdtemp()), summarize=sessionfile.summarize)
-    pm = sessionfile.read_session_file(sample_sessions()[0])
-    meeting_id = store.create(sessionfile.to_record(pm))
+    archive = Archive(Settings.load(data=Path(tempfile.mkdtemp())))
+    meeting_id = archive.import_file(sample_sessions()[0]).id
 
     async def main():
-        app = make_app(store, FakeClock(), start=Start(meeting_id=meeting_id), cursor_blink=False)
+        app = make_app(archive, FakeClock(), start=Start(meeting_id=meeting_id), cursor_blink=False)
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
             header = app.screen.query_one("#meeting-header")

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+from textual import events
 from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
 
 from pmtui.core import sessionfile
 from pmtui.core.clock import FakeClock
+from pmtui.service.archive import Archive
+from pmtui.service.settings import Settings
 from pmtui.store.store import Store
 from pmtui.ui.app import PmtuiApp, Start, make_app
 from pmtui.ui.meeting import MeetingScreen
@@ -22,8 +27,14 @@ def new_store(folder: Path) -> Store:
     return Store(folder, summarize=sessionfile.summarize)
 
 
-def app_for(store: Store, clock: FakeClock, start: Start | None = None) -> PmtuiApp:
-    return make_app(store, clock, start=start, cursor_blink=False)
+def archive_for(store: Store) -> Archive:
+    """The application layer over the same folder as `store` (tests check the disk with
+    the store itself)."""
+    return Archive(Settings.load(data=store.root))
+
+
+def app_for(store: Store, clock: FakeClock, start: Start | None = None, **options: Any) -> PmtuiApp:
+    return make_app(archive_for(store), clock, start=start, cursor_blink=False, **options)
 
 
 def sample_meeting(store: Store) -> str:
@@ -31,7 +42,17 @@ def sample_meeting(store: Store) -> str:
 
 
 async def type_text(pilot: Pilot[None], text: str) -> None:
-    await pilot.press(*text)
+    """Put `text` where the cursor is, as a paste: a text field takes it whole, the way a
+    facilitator's paste arrives, in one message instead of one key press a character
+    (each press waits for the app to go idle). Elsewhere the characters are pressed as
+    keys, since there they are commands."""
+    focused = pilot.app.focused
+    if isinstance(focused, Input | TextArea) and len(text) > 1:
+        # As a terminal delivers a paste: to the app, which hands it to the focused widget.
+        pilot.app.post_message(events.Paste(text))
+        await pilot.pause()
+    else:
+        await pilot.press(*text)
 
 
 def meeting(app: PmtuiApp) -> MeetingScreen:
@@ -44,6 +65,6 @@ async def settle(pilot: Pilot[None]) -> None:
     """Let queued messages run and background saves land."""
     await pilot.pause()
     screen = pilot.app.screen
-    if isinstance(screen, MeetingScreen) and screen.saver is not None:
-        screen.saver.flush(5)
+    if isinstance(screen, MeetingScreen):
+        screen.session.flush(5)
     await pilot.pause()

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
-from textual.widgets import Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 
 from pmtui.core.clock import FakeClock
-from pmtui.ui.app import HIGH_CONTRAST, Start, load_keymap
+from pmtui.service.settings import Settings
+from pmtui.store.store import MeetingHandle
+from pmtui.ui.app import HIGH_CONTRAST, Start
 from pmtui.ui.dialogs import ExportCheck, HelpScreen
 from pmtui.ui.home import HomeScreen
 from tests.ui.helpers import T0, app_for, meeting, new_store, sample_meeting, settle, type_text
@@ -34,6 +36,67 @@ async def test_help_lists_the_keys_of_the_screen(tmp_path: Path) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)
+        await app.action_quit()
+
+
+async def test_help_shows_the_users_keys_for_stage_lists(tmp_path: Path) -> None:
+    store = new_store(tmp_path)
+    keymap = {"lessons.delete": "ctrl+k", "timeline.delete": "ctrl+k"}
+    app = app_for(
+        store, FakeClock(T0.timestamp()), Start(meeting_id=sample_meeting(store)), keymap=keymap
+    )
+    async with app.run_test(size=(120, 60)) as pilot:
+        await pilot.press("f7", "2")  # right / wrong / lucky; the focus is on an entry line
+        await settle(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        console = Console(width=120, file=io.StringIO())
+        for static in app.screen.query(Static):
+            console.print(static.content)
+        lines = console.file.getvalue().splitlines()  # type: ignore[attr-defined]
+        deletes = [line for line in lines if line.strip().endswith("Delete")]
+        assert deletes and all("^k" in line for line in deletes), deletes
+        assert not any(line.split()[0] == "d" for line in deletes), deletes
+        await pilot.press("escape")
+        await app.action_quit()
+
+
+async def test_home_screen_shows_damage_when_nothing_could_be_read(tmp_path: Path) -> None:
+    store = new_store(tmp_path)
+    damaged = store.meetings / "0123456789abcdef0123456789abcdef.json"
+    damaged.write_text("{not json", encoding="utf-8")
+    app = app_for(store, FakeClock(T0.timestamp()))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        hint = str(app.screen.query_one("#home-hint", Static).content)
+        assert "No meetings yet" not in hint
+        assert "damaged" in hint and damaged.name in hint
+        await app.action_quit()
+    assert damaged.read_text(encoding="utf-8") == "{not json"
+
+
+async def test_a_disk_error_creating_a_meeting_is_a_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pmtui.store.store import Store
+
+    def full(store: Store, record: object) -> str:
+        raise OSError(28, "No space left on device")
+
+    store = new_store(tmp_path)
+    monkeypatch.setattr(Store, "create", full)
+    app = app_for(store, FakeClock(T0.timestamp()))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "Search outage"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert any("No space left" in str(n.message) for n in app._notifications)
         await app.action_quit()
 
 
@@ -77,18 +140,19 @@ async def test_overrun_rings_once_notifies_and_the_bell_can_be_muted(tmp_path: P
         await app.action_quit()
 
 
-async def test_a_failed_save_is_shown_loudly(tmp_path: Path) -> None:
+async def test_a_failed_save_is_shown_loudly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store = new_store(tmp_path)
     app = app_for(store, FakeClock(T0.timestamp()), Start(meeting_id=sample_meeting(store)))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         screen = meeting(app)
 
-        def broken(record: object) -> None:
+        def broken(handle: MeetingHandle, record: object) -> None:
             raise OSError(28, "No space left on device")
 
-        assert screen.handle is not None
-        screen.handle.save = broken  # type: ignore[method-assign]
+        monkeypatch.setattr(MeetingHandle, "save", broken)
         await type_text(pilot, "10:00")
         await pilot.press("enter")
         await type_text(pilot, "an event that cannot be saved")
@@ -102,7 +166,7 @@ async def test_a_failed_save_is_shown_loudly(tmp_path: Path) -> None:
         # Quitting does not pretend: the app stays open because the save did not land.
         await app.action_quit()
         assert app.is_running
-        del screen.handle.save  # the disk is back
+        monkeypatch.undo()  # the disk is back
         await app.action_quit()
 
 
@@ -172,25 +236,22 @@ async def test_palette_offers_every_meeting_action_and_high_contrast(tmp_path: P
 def test_keymap_file(tmp_path: Path) -> None:
     good = tmp_path / "keymap.json"
     good.write_text(json.dumps({"meeting.next": "f5,ctrl+n"}))
-    assert load_keymap(good) == ({"meeting.next": "f5,ctrl+n"}, None)
+    settings = Settings.load(data=tmp_path, environ={"PMTUI_KEYMAP": str(good)})
+    assert settings.keymap() == ({"meeting.next": "f5,ctrl+n"}, None)
     bad = tmp_path / "bad.json"
     bad.write_text("{nope")
-    keymap, problem = load_keymap(bad)
+    keymap, problem = Settings.load(data=tmp_path, environ={"PMTUI_KEYMAP": str(bad)}).keymap()
     assert keymap == {} and problem and "keymap ignored" in problem
+    # The default place is keymap.json in the config folder.
+    assert Settings.load(environ={"PMTUI_CONFIG": str(tmp_path)}).keymap_file == good
 
 
 @pytest.mark.parametrize("keys", ["ctrl+n"])
 async def test_keymap_rebinds_a_meeting_key(tmp_path: Path, keys: str) -> None:
-    from pmtui.ui.app import make_app
-
     store = new_store(tmp_path)
     clock = FakeClock(T0.timestamp())
-    app = make_app(
-        store,
-        clock,
-        start=Start(meeting_id=sample_meeting(store)),
-        cursor_blink=False,
-        keymap={"meeting.next": keys},
+    app = app_for(
+        store, clock, Start(meeting_id=sample_meeting(store)), keymap={"meeting.next": keys}
     )
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()

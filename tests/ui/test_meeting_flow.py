@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
 from textual.widgets import DataTable, Input
 
 from pmtui.core import sessionfile
@@ -12,7 +13,7 @@ from pmtui.core import whys as whytree
 from pmtui.core.clock import FakeClock
 from pmtui.core.models import ActionStatus, EventKind, Priority, Status
 from pmtui.ui.app import Start
-from tests.ui.helpers import T0, app_for, meeting, new_store, settle, type_text
+from tests.ui.helpers import T0, app_for, meeting, new_store, sample_meeting, settle, type_text
 
 
 async def test_a_whole_meeting_by_keystrokes(tmp_path: Path) -> None:
@@ -162,10 +163,9 @@ async def test_reopening_resumes_paused_where_it_was(tmp_path: Path) -> None:
         await pilot.press("enter")
         await settle(pilot)
         meeting_id = screen.live.pm.id
-        # No quit: the process "dies" here, with the lock still held by this app.
-        screen.saver.flush(5)  # type: ignore[union-attr]
-        screen.handle.close()  # type: ignore[union-attr]
-        screen.handle = None
+        # No quit through the screen: the session ends here (as when the process dies
+        # right after its last save) and the lock is released.
+        assert screen.session.close()
 
     clock.advance(3600)
     again = app_for(store, clock, Start(meeting_id=meeting_id))
@@ -244,3 +244,19 @@ async def test_racing_to_a_stage_while_the_others_are_built(tmp_path: Path) -> N
         keys = [pane.id for pane in screen.query(".stage-pane")]
         assert sorted(keys) == sorted(["timeline", "lessons", "whys", "actions", "wrapup"])
         await app.action_quit()
+
+
+@pytest.mark.parametrize("status", ["published", "in review"])
+async def test_opening_and_quitting_keeps_the_status(tmp_path: Path, status: str) -> None:
+    store = new_store(tmp_path)
+    meeting_id = sample_meeting(store)
+    with store.open(meeting_id) as handle:
+        handle.save({**handle.record, "status": status})
+    app = app_for(store, FakeClock(T0.timestamp()), Start(meeting_id=meeting_id))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        # Every stage is built (the wrap-up's status box among them) before quitting.
+        await pilot.press("f7", "5")
+        await settle(pilot)
+        await app.action_quit()
+    assert store.load(meeting_id)["status"] == status

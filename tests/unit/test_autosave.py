@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from pmtui.core.autosave import AutoSaver, SaveResult
+from pmtui.service.autosave import AutoSaver, SaveResult
 
 
 class SlowWriter:
@@ -61,3 +61,21 @@ def test_close_writes_what_is_pending() -> None:
     writer.gate.set()
     assert saver.close(5)
     assert writer.saved == [{"v": 7}]
+
+
+def test_a_listener_that_raises_does_not_stop_later_saves() -> None:
+    writer = SlowWriter()
+    writer.gate.set()
+
+    def broken(result: SaveResult) -> None:
+        raise RuntimeError("the screen is gone")
+
+    saver = AutoSaver(writer, broken)
+    saver.submit(1, {"v": 1})
+    assert saver.flush(5)
+    saver.submit(2, {"v": 2})
+    assert saver.flush(2), "the writer thread died with the listener"
+    assert writer.saved[-1] == {"v": 2}
+    assert saver.saved_version == 2
+    assert "the screen is gone" in (saver.listener_error or "")
+    assert saver.close(2)

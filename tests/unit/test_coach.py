@@ -10,6 +10,7 @@ import pytest
 from pmtui.core import coach
 from pmtui.core.models import ActionItem, Participant, Postmortem, WhyChain
 from pmtui.core.whys import linear
+from pmtui.service.settings import Settings
 from tests.conftest import SAMPLES
 
 
@@ -100,7 +101,8 @@ def test_a_team_can_add_its_own_rules(tmp_path: Path) -> None:
             }
         )
     )
-    rules = coach.load_rules(extra)
+    rules, problem = Settings.load(data=tmp_path, rules=extra, environ={}).coach_rules()
+    assert problem is None
     pm = Postmortem(title="x", summary="Our rockstar saved the day. A mistake.")
     assert {f.rule for f in coach.check(pm, rules)} == {"rockstar", "mistake"}
 
@@ -117,9 +119,23 @@ def test_a_team_can_add_its_own_rules(tmp_path: Path) -> None:
 def test_bad_rules_files_are_named(tmp_path: Path, content: str, message: str) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text(content)
+    settings = Settings.load(data=tmp_path, rules=bad, environ={})
     with pytest.raises(coach.RulesError) as caught:
-        coach.load_rules(bad)
+        settings.coach_rules(strict=True)
     assert str(bad) in str(caught.value) and message in str(caught.value)
+    # Outside `pmtui check` a damaged file falls back to the built-in rules, with the problem.
+    rules, problem = settings.coach_rules()
+    assert rules == coach.load_rules() and problem and message in problem
+
+
+def test_a_named_rules_file_that_is_missing_is_a_problem(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.json"
+    named = Settings.load(data=tmp_path, environ={"PMTUI_COACH_RULES": str(missing)})
+    with pytest.raises(coach.RulesError):
+        named.coach_rules(strict=True)
+    # The default file in the config folder is optional.
+    quiet = Settings.load(data=tmp_path, environ={"PMTUI_CONFIG": str(tmp_path)})
+    assert quiet.coach_rules() == (coach.load_rules(), None)
 
 
 @pytest.mark.parametrize(

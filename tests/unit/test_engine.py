@@ -216,7 +216,7 @@ def test_damaged_state_is_refused(damage: dict[str, object]) -> None:
 
 def test_engine_does_not_import_the_ui() -> None:
     code = (
-        "import sys, pmtui.core.engine, pmtui.core.live, pmtui.core.autosave;"
+        "import sys, pmtui.core.engine, pmtui.core.live;"
         "print(sorted(m for m in ('textual', 'rich') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

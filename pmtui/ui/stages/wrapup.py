@@ -74,10 +74,13 @@ class WrapUpPane(StagePane):
                     yield Label(label)
                     yield Input(id=f"field-{name}", classes="record-field")
                 yield Label("Status")
+                # Built holding the record's status: a box built as "draft" announces
+                # that value once mounted, which read as an edit and saved a published
+                # meeting back as a draft.
                 yield Select(
                     [(s.value, s) for s in Status],
                     allow_blank=False,
-                    value=Status.DRAFT,
+                    value=self.live.pm.status,
                     id="field-status",
                 )
             for name, label in TEXT_FIELDS:

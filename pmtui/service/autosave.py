@@ -38,6 +38,9 @@ class AutoSaver:
         self._busy = False
         self._closed = False
         self.saved_version = -1
+        # The last exception raised by `on_result`, if any: kept rather than lost with
+        # the thread, so later saves still run and a caller can see what went wrong.
+        self.listener_error: str | None = None
         self._thread = threading.Thread(target=self._run, name="pmtui-autosave", daemon=True)
         self._thread.start()
 
@@ -75,9 +78,15 @@ class AutoSaver:
                 result = SaveResult(version)
             except Exception as error:  # any failure must reach the facilitator
                 result = SaveResult(version, error=str(error) or type(error).__name__)
+            if result.ok:
+                with self._cond:
+                    self.saved_version = max(self.saved_version, version)
+            # The outcome is delivered before the save counts as done, so after `flush`
+            # every listener has heard of every save.
+            try:
+                self._on_result(result)
+            except Exception as error:  # the writer must outlive a broken listener
+                self.listener_error = f"{type(error).__name__}: {error}"
             with self._cond:
                 self._busy = False
-                if result.ok:
-                    self.saved_version = max(self.saved_version, version)
                 self._cond.notify_all()
-            self._on_result(result)

@@ -1,0 +1,128 @@
+"""The house's arrows point one way: each layer imports only what it may.
+
+Every `import` in every module of pmtui is read from its source (inside functions and
+`if TYPE_CHECKING:` blocks too), so a lazy import cannot slip past. A failure names the
+file, the line and the import that crossed a line.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[2] / "pmtui"
+
+# What each layer must never import. A module's layer is its package under pmtui
+# (pmtui.core.live is "core"); top-level modules are named below.
+TOOLKITS = ("textual", "rich")
+FORBIDDEN: dict[str, tuple[str, ...]] = {
+    # The core is pure: no other layer, no UI toolkit, no storage, no threads or processes.
+    "core": (
+        "pmtui.store",
+        "pmtui.service",
+        "pmtui.export",
+        "pmtui.ui",
+        "pmtui.cli",
+        "pmtui.show",
+        *TOOLKITS,
+        "tinydb",
+        "jinja2",
+        "platformdirs",
+        "threading",
+        "subprocess",
+        "asyncio",
+    ),
+    # The store knows nothing of pmtui beyond itself.
+    "store": ("pmtui.core", "pmtui.service", "pmtui.export", "pmtui.ui", "pmtui.cli", *TOOLKITS),
+    # Exporters render; they never reach the UI, the store or the application layer.
+    "export": ("pmtui.store", "pmtui.service", "pmtui.ui", "pmtui.cli", "textual"),
+    # The application layer serves the UI and the CLI, never the other way round.
+    "service": ("pmtui.ui", "pmtui.cli", "pmtui.show", *TOOLKITS),
+    # The UI and the CLI go through the application layer: never the store.
+    "ui": ("pmtui.store", "pmtui.cli", "tinydb", "threading"),
+    "cli": ("pmtui.store", "tinydb", "threading"),
+}
+TOP_LEVEL = {"cli": "cli", "show": "cli", "__main__": "cli", "resources": None, "__init__": None}
+
+
+def layer_of(path: Path, root: Path = PACKAGE) -> str | None:
+    parts = path.relative_to(root).parts
+    if len(parts) == 1:
+        return TOP_LEVEL[path.stem]
+    return parts[0] if parts[0] in FORBIDDEN else None
+
+
+def imports(path: Path, root: Path = PACKAGE) -> list[tuple[int, str]]:
+    """Every module `path` imports, with its line; relative imports made absolute."""
+    module = ".".join(("pmtui", *path.relative_to(root).with_suffix("").parts))
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = module.split(".")[: -node.level]
+                base = ".".join([*anchor, base] if base else anchor)
+            found.append((node.lineno, base))
+            # `from pmtui import store` imports a package as a name.
+            found += [(node.lineno, f"{base}.{alias.name}") for alias in node.names]
+    return found
+
+
+def crossings(path: Path, root: Path = PACKAGE) -> list[str]:
+    layer = layer_of(path, root)
+    if layer is None:
+        return []
+    banned = FORBIDDEN[layer]
+    return [
+        f"pmtui/{path.relative_to(root)}:{line}: {layer} imports {name}"
+        for line, name in imports(path, root)
+        if any(name == b or name.startswith(b + ".") for b in banned)
+    ]
+
+
+MODULES = sorted(PACKAGE.rglob("*.py"))
+
+
+def test_every_module_has_a_known_place() -> None:
+    unknown = [
+        str(p.relative_to(PACKAGE))
+        for p in MODULES
+        if len(p.relative_to(PACKAGE).parts) == 1 and p.stem not in TOP_LEVEL
+    ]
+    assert unknown == [], "name the layer of these top-level modules in TOP_LEVEL"
+    layers = {layer_of(p) for p in MODULES}
+    assert {"core", "store", "export", "service", "ui", "cli"} <= layers
+
+
+def test_no_layer_reaches_where_it_should_not() -> None:
+    found = [line for path in MODULES for line in crossings(path)]
+    assert found == [], "\n".join(found)
+
+
+@pytest.mark.parametrize(
+    ("where", "source", "expected"),
+    [
+        ("ui/x.py", "from pmtui.store.store import Store\n", "ui imports pmtui.store.store"),
+        ("ui/x.py", "def f():\n    import tinydb\n", "ui imports tinydb"),
+        ("core/x.py", "from ..ui import app\n", "core imports pmtui.ui"),
+        ("core/x.py", "from pmtui import service\n", "core imports pmtui.service"),
+        ("store/x.py", "from pmtui.core import models\n", "store imports pmtui.core"),
+        ("export/x.py", "from pmtui.service.archive import Archive\n", "export imports"),
+        ("cli.py", "from pmtui.store import store\n", "cli imports pmtui.store"),
+        ("service/x.py", "if TYPE_CHECKING:\n    from textual.app import App\n", "textual"),
+    ],
+)
+def test_the_contract_catches_a_crossing(
+    where: str, source: str, expected: str, tmp_path: Path
+) -> None:
+    """The check itself can fail: a crossing written into a scratch package is caught."""
+    root = tmp_path / "pmtui"
+    target = root / where
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(source, encoding="utf-8")
+    found = crossings(target, root)
+    assert any(expected in line for line in found), found
