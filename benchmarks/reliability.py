@@ -51,8 +51,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pmtui.core import sessionfile  # noqa: E402
-from pmtui.service.autosave import AutoSaver, SaveResult  # noqa: E402
 from pmtui.core.models import Postmortem, TimelineEvent  # noqa: E402
+from pmtui.service.autosave import AutoSaver, SaveResult  # noqa: E402
 from pmtui.store import storage  # noqa: E402
 from pmtui.store.store import Store  # noqa: E402
 
