@@ -31,6 +31,7 @@ from pmtui.core.models import (  # noqa: E402
     ActionType,
     EventKind,
     MeetingFacts,
+    Note,
     Participant,
     Postmortem,
     Priority,
@@ -79,10 +80,14 @@ def big_meeting(events: int = 300) -> Postmortem:
         detection="The checkout error-rate alert fired after 11 minutes.",
         resolution="The change was rolled back and pools refilled within minutes.",
         timeline=timeline,
-        went_right=[f"Rollback tooling worked, case {i}" for i in range(4)],
-        went_wrong=[f"Pool limits are not validated, case {i}" for i in range(5)],
-        got_lucky=["Low traffic at the time", "Dev was already online", "Caches were warm"],
-        votes={"went_wrong": {"Pool limits are not validated, case 0": 4}},
+        went_right=[Note(f"Rollback tooling worked, case {i}") for i in range(4)],
+        went_wrong=[
+            Note(f"Pool limits are not validated, case {i}", 4 * (i == 0)) for i in range(5)
+        ],
+        got_lucky=[
+            Note(text)
+            for text in ("Low traffic at the time", "Dev was already online", "Caches were warm")
+        ],
         whys=[
             WhyChain(f"Problem {n}", linear([f"Because of reason {n}.{i}" for i in range(5)]))
             for n in range(3)

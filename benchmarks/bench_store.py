@@ -32,6 +32,7 @@ from pmtui.core import sessionfile  # noqa: E402
 from pmtui.core.models import (  # noqa: E402
     ActionItem,
     EventKind,
+    Note,
     Participant,
     Postmortem,
     TimelineEvent,
@@ -62,9 +63,9 @@ def meeting(n: int) -> Postmortem:
                 kind,
             )
         )
-    pm.went_right = [f"Something that worked well, number {i}" for i in range(4)]
-    pm.went_wrong = [f"Something that did not work well, number {i}" for i in range(4)]
-    pm.got_lucky = ["Low traffic at the time"]
+    pm.went_right = [Note(f"Something that worked well, number {i}") for i in range(4)]
+    pm.went_wrong = [Note(f"Something that did not work well, number {i}") for i in range(4)]
+    pm.got_lucky = [Note("Low traffic at the time")]
     pm.whys = [WhyChain("Errors rose", linear([f"Because of reason {i}" for i in range(5)]))]
     pm.action_items = [
         ActionItem(title=f"Follow-up action {i}", owner="Person 1") for i in range(6)

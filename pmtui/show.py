@@ -144,7 +144,7 @@ def record_view(pm: Postmortem) -> RenderableType:
         ("What went wrong", pm.went_wrong),
         ("Where we got lucky", pm.got_lucky),
     ):
-        parts.append(_field(label, "\n".join(f"• {item}" for item in items)))
+        parts.append(_field(label, "\n".join(f"• {note.text}" for note in items)))
 
     for n, chain in enumerate(pm.whys, 1):
         lines = [
@@ -169,7 +169,7 @@ def record_view(pm: Postmortem) -> RenderableType:
         items.append(f"• {_one(item.title)}\n")
         items.append(f"  {' · '.join(f for f in facts if f)}\n", style="dim")
         if item.addresses:
-            items.append(f"  addresses: {_one(item.addresses)}\n", style="dim")
+            items.append(f"  addresses: {_one(whytree.text_of(pm, item.addresses))}\n", style="dim")
     parts.append(_items(items) if pm.action_items else _field("Action items", ""))
     open_causes = whytree.unaddressed(pm)
     if open_causes and pm.whys:

@@ -100,8 +100,8 @@ def _texts(pm: Postmortem) -> Iterator[tuple[str, str, bool]]:
     for i, event in enumerate(pm.timeline):
         yield f"timeline[{i}].text", event.text, False
     for field in ("went_right", "went_wrong", "got_lucky"):
-        for i, text in enumerate(getattr(pm, field)):
-            yield f"{field}[{i}]", text, field == "went_wrong"
+        for i, note in enumerate(getattr(pm, field)):
+            yield f"{field}[{i}]", note.text, field == "went_wrong"
     for i, chain in enumerate(pm.whys):
         yield f"whys[{i}].problem", chain.problem, True
         for row in whytree.rows(chain):

@@ -12,7 +12,10 @@ from typing import Any
 
 from pmtui.core.agenda import Agenda, Stage
 
-STATE_VERSION = 1
+# Version 2 leaves the agenda out: the record keeps it once (`meeting.agenda`) and the
+# engine is restored from both. Version 1 carried its own copy and still loads.
+STATE_VERSION = 2
+READS_STATE = (1, 2)
 LAST_MINUTE_S = 60
 
 
@@ -302,10 +305,10 @@ class MeetingEngine:
     # -- persistence ------------------------------------------------------------------------
 
     def to_dict(self, now: float) -> dict[str, Any]:
-        """The state to save, with the open segment counted up to `now`."""
+        """The state to save, with the open segment counted up to `now`; the agenda is
+        saved beside it (see `from_dict`)."""
         return {
             "version": STATE_VERSION,
-            "agenda": self.agenda.to_list(),
             "index": self.index,
             "started": self.started,
             "finished": self.finished,
@@ -319,13 +322,20 @@ class MeetingEngine:
         }
 
     @classmethod
-    def from_dict(cls, data: Any) -> MeetingEngine:
-        """Restore a saved meeting, paused where it was, with the time spent intact."""
+    def from_dict(cls, data: Any, agenda: Agenda | None = None) -> MeetingEngine:
+        """Restore a saved meeting, paused where it was, with the time spent intact.
+
+        `agenda` is the one the record keeps; a version-1 state brings its own."""
         if not isinstance(data, dict):
             raise ValueError("meeting state must be an object")
-        if data.get("version") != STATE_VERSION:
-            raise ValueError(f"unknown meeting state version {data.get('version')!r}")
-        engine = cls(Agenda.from_list(data.get("agenda")))
+        version = data.get("version")
+        if isinstance(version, bool) or version not in READS_STATE:
+            raise ValueError(f"unknown meeting state version {version!r}")
+        if version == 1:
+            agenda = Agenda.from_list(data.get("agenda"))
+        elif agenda is None:
+            raise ValueError("meeting state needs the meeting's agenda")
+        engine = cls(agenda)
         n = len(engine.agenda.stages)
         index = data.get("index")
         if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < n:

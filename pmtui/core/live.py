@@ -14,13 +14,14 @@ from typing import Any
 
 from pmtui.core import sessionfile
 from pmtui.core import whys as whytree
-from pmtui.core.agenda import scaled
+from pmtui.core.agenda import Agenda, scaled
 from pmtui.core.clock import Clock
 from pmtui.core.engine import MeetingEngine
 from pmtui.core.models import (
     ActionItem,
     Cause,
     EventKind,
+    Note,
     Participant,
     Postmortem,
     StageRecord,
@@ -72,7 +73,7 @@ class LiveMeeting:
         state = pm.meeting.clock
         if state:
             try:
-                engine = MeetingEngine.from_dict(state)
+                engine = MeetingEngine.from_dict(state, _agenda(pm.meeting.agenda))
             except ValueError as error:
                 raise sessionfile.SessionFileError(
                     f"saved meeting clock is damaged ({error})", path="meeting.clock"
@@ -203,27 +204,29 @@ class LiveMeeting:
             pm.timeline = pm.sorted_timeline()
         return self.pm.timeline.index(event)
 
-    def update_event(self, index: int, at: datetime, text: str, kind: EventKind) -> int:
+    def update_event(self, event_id: str, at: datetime, text: str, kind: EventKind) -> int:
+        """Change an event (it keeps its id); returns its place in time order now."""
         text = _required(text, "An event needs some text")
         events = self.events()
-        _check_index(index, events, "event")
+        index = _index(events, event_id, "event")
         with self.edit("edit event") as pm:
             updated = replace(events[index], at=at, text=text, kind=kind)
             events[index] = updated
             pm.timeline = sorted(events, key=lambda e: e.at)
         return self.pm.timeline.index(updated)
 
-    def delete_event(self, index: int) -> None:
+    def delete_event(self, event_id: str) -> None:
         events = self.events()
-        _check_index(index, events, "event")
+        index = _index(events, event_id, "event")
         with self.edit("delete event") as pm:
             del events[index]
             pm.timeline = events
 
-    def move_event(self, index: int, step: int) -> int:
-        """Reorder among events at the same time (the timeline is otherwise in time order)."""
+    def move_event(self, event_id: str, step: int) -> int:
+        """Reorder among events at the same time (the timeline is otherwise in time order);
+        returns the event's place now."""
         events = self.events()
-        _check_index(index, events, "event")
+        index = _index(events, event_id, "event")
         other = index + step
         if not 0 <= other < len(events) or events[other].at != events[index].at:
             raise EditError("Events are kept in time order; change the time to move this one")
@@ -234,50 +237,57 @@ class LiveMeeting:
 
     # -- right / wrong / lucky ------------------------------------------------------------
 
-    def add_lesson(self, column: str, text: str) -> int:
-        text = _required(text, "Type something first")
+    def find_note(self, note_id: str) -> tuple[str, int]:
+        """The column a note is in and its place there."""
+        for column in LESSON_COLUMNS:
+            for i, note in enumerate(_column(self.pm, column)):
+                if note.id == note_id:
+                    return column, i
+        raise EditError("That note is no longer there")
+
+    def add_lesson(self, column: str, text: str) -> str:
+        """Add a note at the end of a column; returns its id."""
+        note = Note(_required(text, "Type something first"))
         with self.edit("add note") as pm:
-            _column(pm, column).append(text)
-        return len(_column(self.pm, column)) - 1
+            _column(pm, column).append(note)
+        return note.id
 
-    def update_lesson(self, column: str, index: int, text: str) -> None:
+    def update_lesson(self, note_id: str, text: str) -> None:
+        """Reword a note; it keeps its id and its votes."""
         text = _required(text, "A note cannot be empty; delete it instead")
-        _check_index(index, _column(self.pm, column), "note")
+        column, index = self.find_note(note_id)
         with self.edit("edit note") as pm:
-            old = _column(pm, column)[index]
-            _column(pm, column)[index] = text
-            _set_votes(pm, column, text, _take_votes(pm, column, old))
+            notes = _column(pm, column)
+            notes[index] = replace(notes[index], text=text)
 
-    def delete_lesson(self, column: str, index: int) -> None:
-        _check_index(index, _column(self.pm, column), "note")
+    def delete_lesson(self, note_id: str) -> None:
+        column, index = self.find_note(note_id)
         with self.edit("delete note") as pm:
-            text = _column(pm, column).pop(index)
-            _take_votes(pm, column, text)
+            del _column(pm, column)[index]
 
-    def move_lesson(self, column: str, index: int, to_column: str) -> int:
-        _check_index(index, _column(self.pm, column), "note")
+    def move_lesson(self, note_id: str, to_column: str) -> int:
+        """Move a note, with its votes, to the end of another column; its place there."""
+        column, index = self.find_note(note_id)
         _column(self.pm, to_column)
         with self.edit("move note") as pm:
-            text = _column(pm, column).pop(index)
-            _column(pm, to_column).append(text)
-            _set_votes(pm, to_column, text, _take_votes(pm, column, text))
+            _column(pm, to_column).append(_column(pm, column).pop(index))
         return len(_column(self.pm, to_column)) - 1
 
-    def vote(self, column: str, index: int, step: int) -> int:
+    def vote(self, note_id: str, step: int) -> int:
         """Add (or take back) a dot vote on a note; returns its votes. Never below zero."""
-        _check_index(index, _column(self.pm, column), "note")
-        text = _column(self.pm, column)[index]
-        votes = max(0, self.pm.votes_for(column, text) + step)
-        if votes == self.pm.votes_for(column, text):
+        column, index = self.find_note(note_id)
+        note = _column(self.pm, column)[index]
+        votes = max(0, note.votes + step)
+        if votes == note.votes:
             return votes
         with self.edit("vote" if step > 0 else "take back a vote") as pm:
-            _set_votes(pm, column, text, votes)
+            _column(pm, column)[index] = replace(note, votes=votes)
         return votes
 
     def sort_by_votes(self, column: str) -> None:
         """Most votes first; notes with equal votes keep their order."""
         notes = _column(self.pm, column)
-        ordered = sorted(notes, key=lambda text: -self.pm.votes_for(column, text))
+        ordered = sorted(notes, key=lambda note: -note.votes)
         if ordered == notes:
             return
         with self.edit("sort by votes") as pm:
@@ -300,10 +310,7 @@ class LiveMeeting:
     def delete_chain(self, index: int) -> None:
         _check_index(index, self.pm.whys, "chain")
         with self.edit("delete chain") as pm:
-            gone = [row.why.text for row in whytree.rows(pm.whys.pop(index))]
-            for text in gone:
-                if not whytree.holds_text(pm, text):
-                    _relink(pm, text, "")
+            _unlink(pm, {row.why.id for row in whytree.rows(pm.whys.pop(index))})
 
     def add_answer(self, chain: int, text: str, parent: whytree.Path | None = None) -> whytree.Path:
         """Answer "why?" of the answer at `parent` (of the problem for `()`); by default
@@ -317,7 +324,7 @@ class LiveMeeting:
         return path
 
     def update_answer(self, chain: int, path: whytree.Path, text: str) -> None:
-        """Change an answer's text; action items linked to it follow the new text."""
+        """Change an answer's text; it keeps its id, so linked action items follow it."""
         text = _required(text, "An answer cannot be empty; delete it instead")
         _check_index(chain, self.pm.whys, "chain")
         with _paths():
@@ -326,16 +333,12 @@ class LiveMeeting:
             return
         with self.edit("edit why") as pm:
             whytree.find(pm.whys[chain], path).text = text
-            if not whytree.holds_text(pm, old):
-                _relink(pm, old, text)
 
     def delete_answer(self, chain: int, path: whytree.Path) -> None:
         """Take out one answer; the answers below it move up into its place."""
         _check_index(chain, self.pm.whys, "chain")
         with _paths(), self.edit("delete why") as pm:
-            gone = whytree.remove(pm.whys[chain], path)
-            if not whytree.holds_text(pm, gone.text):
-                _relink(pm, gone.text, "")
+            _unlink(pm, {whytree.remove(pm.whys[chain], path).id})
 
     def mark_cause(self, chain: int, path: whytree.Path, cause: Cause) -> Cause:
         """Mark an answer as a root cause or contributing factor; the same mark again
@@ -352,33 +355,37 @@ class LiveMeeting:
     # -- action items ---------------------------------------------------------------------
 
     def add_action(self, item: ActionItem) -> int:
+        """Add an action item (it brings its own new id); returns its place in the list."""
         _required(item.title, "An action item needs a title")
+        if item.addresses and whytree.find_id(self.pm, item.addresses) is None:
+            raise EditError("That why is no longer there")
         with self.edit("add action item") as pm:
             pm.action_items.append(item)
         return len(self.pm.action_items) - 1
 
-    def update_action(self, index: int, item: ActionItem) -> None:
+    def update_action(self, action_id: str, item: ActionItem) -> None:
+        """Replace an action item's fields; it keeps its id."""
         _required(item.title, "An action item needs a title")
-        _check_index(index, self.pm.action_items, "action item")
+        index = _index(self.pm.action_items, action_id, "action item")
+        item = replace(item, id=action_id)
         if self.pm.action_items[index] == item:
             return
         with self.edit("edit action item") as pm:
             pm.action_items[index] = item
 
-    def link_action(self, index: int, why: str) -> bool:
-        """Link an action item to the why it addresses (by the why's text; "" unlinks)."""
-        _check_index(index, self.pm.action_items, "action item")
-        why = " ".join(why.split())
-        if why and not whytree.holds_text(self.pm, why):
-            raise EditError("No why in this meeting reads like that")
-        if self.pm.action_items[index].addresses == why:
+    def link_action(self, action_id: str, why_id: str) -> bool:
+        """Link an action item to the why it addresses, by the why's id ("" unlinks)."""
+        index = _index(self.pm.action_items, action_id, "action item")
+        if why_id and whytree.find_id(self.pm, why_id) is None:
+            raise EditError("That why is no longer there")
+        if self.pm.action_items[index].addresses == why_id:
             return False
-        with self.edit("link action item" if why else "unlink action item") as pm:
-            pm.action_items[index] = replace(pm.action_items[index], addresses=why)
+        with self.edit("link action item" if why_id else "unlink action item") as pm:
+            pm.action_items[index] = replace(pm.action_items[index], addresses=why_id)
         return True
 
-    def delete_action(self, index: int) -> None:
-        _check_index(index, self.pm.action_items, "action item")
+    def delete_action(self, action_id: str) -> None:
+        index = _index(self.pm.action_items, action_id, "action item")
         with self.edit("delete action item") as pm:
             del pm.action_items[index]
 
@@ -387,7 +394,8 @@ def snapshot(pm: Postmortem) -> Postmortem:
     """A copy for undo, made in microseconds rather than a deep copy's milliseconds.
 
     Lists are copied; their items are shared, which is safe because the edits above
-    replace events, notes, action items and people instead of changing them. Five Whys
+    replace events, notes, action items and people (keeping their ids) instead of
+    changing them. Five Whys
     chains are the exception (answers are edited in place), so their trees are copied. The
     meeting's own facts are not part of undo and stay shared.
     """
@@ -400,31 +408,23 @@ def snapshot(pm: Postmortem) -> Postmortem:
         got_lucky=list(pm.got_lucky),
         whys=[chain.copy() for chain in pm.whys],
         action_items=list(pm.action_items),
-        votes={column: dict(counts) for column, counts in pm.votes.items()},
     )
 
 
-def _take_votes(pm: Postmortem, column: str, text: str) -> int:
-    """Remove and return a note's votes (kept if another note has the same text)."""
-    if text in _column(pm, column):
-        return pm.votes_for(column, text)
-    return pm.votes.get(column, {}).pop(text, 0)
+def _agenda(stages: list[StageRecord]) -> Agenda | None:
+    """The engine's agenda from the one the record keeps (None when it keeps none)."""
+    if not stages:
+        return None
+    return Agenda.from_list(
+        [{"stage": s.stage, "title": s.title, "timebox_s": s.planned_s} for s in stages]
+    )
 
 
-def _set_votes(pm: Postmortem, column: str, text: str, votes: int) -> None:
-    counts = pm.votes.setdefault(column, {})
-    if votes > 0:
-        counts[text] = votes
-    else:
-        counts.pop(text, None)
-
-
-def _relink(pm: Postmortem, old: str, new: str) -> None:
-    """Point the action items that address the why `old` at `new` ("" unlinks them)."""
-    wanted = whytree.norm(old)
+def _unlink(pm: Postmortem, gone: set[str]) -> None:
+    """Unlink the action items that address a why that is gone (ids in `gone`)."""
     for i, item in enumerate(pm.action_items):
-        if item.addresses and whytree.norm(item.addresses) == wanted:
-            pm.action_items[i] = replace(item, addresses=new)
+        if item.addresses in gone:
+            pm.action_items[i] = replace(item, addresses="")
 
 
 @contextmanager
@@ -448,8 +448,16 @@ def _check_index(index: int, items: list[Any], what: str) -> None:
         raise EditError(f"There is no {what} {index + 1}")
 
 
-def _column(pm: Postmortem, column: str) -> list[str]:
+def _index(items: list[Any], item_id: str, what: str) -> int:
+    """Where the item with this id is in `items`."""
+    for i, item in enumerate(items):
+        if item.id == item_id:
+            return i
+    raise EditError(f"That {what} is no longer there")
+
+
+def _column(pm: Postmortem, column: str) -> list[Note]:
     if column not in LESSON_COLUMNS:
         raise EditError(f"{column} is not one of {', '.join(LESSON_COLUMNS)}")
-    items: list[str] = getattr(pm, column)
+    items: list[Note] = getattr(pm, column)
     return items

@@ -58,6 +58,15 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
+def item_id() -> str:
+    """A stable id for one item of a record (an event, a note, a why, an action item).
+
+    12 hex digits: short enough to read in a file, and with the few hundred items of a
+    meeting a collision is far less likely than a typo (the reader refuses duplicates).
+    """
+    return uuid.uuid4().hex[:12]
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -73,6 +82,19 @@ class TimelineEvent:
     at: datetime  # always timezone-aware, in UTC
     text: str
     kind: EventKind = EventKind.EVENT
+    id: str = field(default_factory=item_id)
+
+
+@dataclass(frozen=True)
+class Note:
+    """A note in the right / wrong / lucky columns, with its dot votes (never below zero).
+
+    Frozen: an edit replaces the note (same id), which keeps undo's snapshots cheap.
+    """
+
+    text: str
+    votes: int = 0
+    id: str = field(default_factory=item_id)
 
 
 @dataclass
@@ -86,10 +108,11 @@ class Why:
     text: str
     cause: Cause = Cause.NONE
     answers: list[Why] = field(default_factory=list)
+    id: str = field(default_factory=item_id)
 
     def copy(self) -> Why:
-        """A copy of this answer and everything below it."""
-        return Why(self.text, self.cause, [a.copy() for a in self.answers])
+        """A copy of this answer and everything below it, ids kept."""
+        return Why(self.text, self.cause, [a.copy() for a in self.answers], self.id)
 
 
 @dataclass
@@ -102,9 +125,10 @@ class WhyChain:
 
     problem: str
     answers: list[Why] = field(default_factory=list)
+    id: str = field(default_factory=item_id)
 
     def copy(self) -> WhyChain:
-        return WhyChain(self.problem, [a.copy() for a in self.answers])
+        return WhyChain(self.problem, [a.copy() for a in self.answers], self.id)
 
 
 @dataclass
@@ -116,8 +140,9 @@ class ActionItem:
     type: ActionType = ActionType.OTHER
     ticket: str = ""
     status: ActionStatus = ActionStatus.OPEN
-    # The text of the why (contributing factor or root cause) this item addresses, if any.
+    # The id of the why (contributing factor or root cause) this item addresses; "" none.
     addresses: str = ""
+    id: str = field(default_factory=item_id)
 
 
 @dataclass
@@ -157,13 +182,11 @@ class Postmortem:
     detection: str = ""
     resolution: str = ""
     timeline: list[TimelineEvent] = field(default_factory=list)
-    went_right: list[str] = field(default_factory=list)
-    went_wrong: list[str] = field(default_factory=list)
-    got_lucky: list[str] = field(default_factory=list)
+    went_right: list[Note] = field(default_factory=list)
+    went_wrong: list[Note] = field(default_factory=list)
+    got_lucky: list[Note] = field(default_factory=list)
     whys: list[WhyChain] = field(default_factory=list)
     action_items: list[ActionItem] = field(default_factory=list)
-    # Dot votes on the right / wrong / lucky notes: column -> note text -> votes (> 0).
-    votes: dict[str, dict[str, int]] = field(default_factory=dict)
     meeting: MeetingFacts = field(default_factory=MeetingFacts)
     created_at: datetime = field(default_factory=utcnow)
     updated_at: datetime = field(default_factory=utcnow)
@@ -171,9 +194,6 @@ class Postmortem:
     def sorted_timeline(self) -> list[TimelineEvent]:
         """Events by time; equal times keep the order they were entered in (stable sort)."""
         return sorted(self.timeline, key=lambda e: e.at)
-
-    def votes_for(self, column: str, text: str) -> int:
-        return self.votes.get(column, {}).get(text, 0)
 
     def open_action_items(self) -> list[ActionItem]:
         return [a for a in self.action_items if a.status is ActionStatus.OPEN]

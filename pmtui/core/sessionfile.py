@@ -1,4 +1,4 @@
-"""Session file format, versions 1 and 2: the JSON exchange format for import, export and
+"""Session file format, versions 1 to 3: the JSON exchange format for import, export and
 samples.
 
 `read_session_file` and `from_document` refuse a bad document with one `SessionFileError`
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
@@ -27,6 +28,7 @@ from pmtui.core.models import (
     Cause,
     EventKind,
     MeetingFacts,
+    Note,
     Participant,
     Postmortem,
     Priority,
@@ -35,12 +37,17 @@ from pmtui.core.models import (
     TimelineEvent,
     Why,
     WhyChain,
+    item_id,
 )
 
 # Version 2 adds, compatibly, Five Whys answers as objects (a cause mark, branches) and
 # action items' `addresses`; every version-1 document is a valid version-2 one.
-FORMAT_VERSION = 2
-READS = (1, 2)
+# Version 3 gives every event, note, chain, answer and action item an "id", and
+# `addresses` holds the id of a why instead of its text.
+FORMAT_VERSION = 3
+READS = (1, 2, 3)
+# An item id kept from a file: short, and safe in a URL or a file name.
+ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 MAX_FILE_BYTES = 10 * 1024 * 1024
 # Free-text fields, in the order the format lists them (status and timezone sit between
 # severity and owner).
@@ -75,8 +82,27 @@ class SessionFileError(ValueError):
 class _Reader:
     """Walks a document, collecting every problem with its field path."""
 
-    def __init__(self) -> None:
+    def __init__(self, version: int = FORMAT_VERSION) -> None:
         self.problems: list[tuple[str, str]] = []
+        self.version = version
+        self.ids: dict[str, str] = {}  # each id kept from the document -> its field path
+
+    def ident(self, obj: dict[str, Any], path: str) -> str:
+        """The item's id: the document's (version 3), checked valid and unique in the
+        record, else a new one."""
+        value = obj.get("id") if self.version >= 3 else None
+        if value is None:
+            return item_id()
+        where = f"{path}.id"
+        if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
+            shown = json.dumps(value, ensure_ascii=False)
+            self.fail(where, f"{shown} is not an id (1 to 64 letters, digits, _ or -)")
+            return item_id()
+        if value in self.ids:
+            self.fail(where, f'"{value}" is already the id of {self.ids[value]}')
+            return item_id()
+        self.ids[value] = path
+        return value
 
     def fail(self, path: str, problem: str) -> None:
         self.problems.append((path, problem))
@@ -142,8 +168,7 @@ def _kind(value: Any) -> str:
 
 
 def from_document(doc: Any, *, source: str = "", keep_identity: bool = False) -> Postmortem:
-    """Build a Postmortem from a version-1 or version-2 document, or raise SessionFileError."""
-    reader = _Reader()
+    """Build a Postmortem from a version 1, 2 or 3 document, or raise SessionFileError."""
     if not isinstance(doc, dict):
         raise SessionFileError(f"must be a JSON object, not {_kind(doc)}", source=source)
     version = doc.get("pmtui")
@@ -152,8 +177,11 @@ def from_document(doc: Any, *, source: str = "", keep_identity: bool = False) ->
             problem = f'has no "pmtui" format version (expected "pmtui": {FORMAT_VERSION})'
         else:
             shown = json.dumps(version, ensure_ascii=False)
-            problem = f"format version {shown} is not supported (this pmtui reads versions 1 and 2)"
+            problem = (
+                f"format version {shown} is not supported (this pmtui reads versions 1, 2 and 3)"
+            )
         raise SessionFileError(problem, source=source)
+    reader = _Reader(version)
 
     title = reader.text(doc, "title", "title", required=True)
     tz_name = reader.text(doc, "timezone", "timezone") or "UTC"
@@ -171,9 +199,9 @@ def from_document(doc: Any, *, source: str = "", keep_identity: bool = False) ->
     pm.participants = _participants(reader, doc)
     pm.timeline = _timeline(reader, doc, tz)
     for key in LESSON_FIELDS:
-        setattr(pm, key, _notes(reader, reader.items(doc, key, key), key, pm.votes))
+        setattr(pm, key, _notes(reader, reader.items(doc, key, key), key))
     pm.whys = _whys(reader, doc)
-    pm.action_items = _action_items(reader, doc)
+    pm.action_items = _action_items(reader, doc, pm)
     pm.meeting = _meeting(reader, doc.get("meeting"), tz, keep_identity=keep_identity)
     if keep_identity:
         _identity(reader, doc, pm)
@@ -197,24 +225,22 @@ def _strings(reader: _Reader, values: list[Any], path: str, *, indexed: bool = T
     return out
 
 
-def _notes(
-    reader: _Reader, values: list[Any], path: str, votes: dict[str, dict[str, int]]
-) -> list[str]:
-    """A lesson column: each note a string, or `{"text", "votes"}` once it has votes."""
+def _notes(reader: _Reader, values: list[Any], path: str) -> list[Note]:
+    """A lesson column: each note a string, or `{"id", "text", "votes"}`."""
     out = []
     for i, value in enumerate(values):
+        where = f"{path}[{i}]"
         if isinstance(value, dict):
-            text = reader.text(value, "text", f"{path}[{i}].text", required=True)
+            text = reader.text(value, "text", f"{where}.text", required=True)
             count = value.get("votes", 0)
             if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-                reader.fail(f"{path}[{i}].votes", "must be a whole number >= 0")
+                reader.fail(f"{where}.votes", "must be a whole number >= 0")
                 count = 0
+            note_id = reader.ident(value, where)
             if text.strip():
-                out.append(text)
-                if count:
-                    votes.setdefault(path, {})[text] = count
+                out.append(Note(text, count, note_id))
         else:
-            out.extend(_strings(reader, [value], f"{path}[{i}]", indexed=False))
+            out.extend(Note(text) for text in _strings(reader, [value], where, indexed=False))
     return out
 
 
@@ -236,8 +262,9 @@ def _timeline(reader: _Reader, doc: dict[str, Any], tz: tzinfo) -> list[Timeline
         at = reader.guarded(f"{path}.at", lambda raw_at=raw_at: timeutil.parse_iso(raw_at, tz))
         text = reader.text(obj, "text", f"{path}.text", required=True)
         kind = reader.choice(obj, "kind", f"{path}.kind", EventKind, EventKind.EVENT)
+        event_id = reader.ident(obj, path)
         if at is not None:
-            out.append(TimelineEvent(at=at, text=text, kind=kind))
+            out.append(TimelineEvent(at=at, text=text, kind=kind, id=event_id))
     return out
 
 
@@ -245,10 +272,11 @@ def _whys(reader: _Reader, doc: dict[str, Any]) -> list[WhyChain]:
     out = []
     for path, obj in reader.objects(doc, "whys"):
         problem = reader.text(obj, "problem", f"{path}.problem", required=True)
+        chain_id = reader.ident(obj, path)
         answers = _answers(
             reader, reader.items(obj, "answers", f"{path}.answers"), f"{path}.answers"
         )
-        out.append(WhyChain(problem=problem, answers=answers))
+        out.append(WhyChain(problem=problem, answers=answers, id=chain_id))
     return out
 
 
@@ -256,12 +284,12 @@ def _answers(
     reader: _Reader, values: list[Any], path: str, level: int = 1, nesting: int = 0
 ) -> list[Why]:
     """A list of answers, each answering the one before; returns the answers to the why
-    above the list. An answer is text, or `{"text", "cause", "branches"}` where each
+    above the list. An answer is text, or `{"id", "text", "cause", "branches"}` where each
     branch is another list of answers to the same why as this answer."""
     if nesting > whytree.MAX_DEPTH:
         reader.fail(path, f"branches nest more than {whytree.MAX_DEPTH} deep")
         return []
-    items: list[tuple[str, Cause, list[Why]]] = []
+    items: list[tuple[str, Cause, list[Why], str]] = []
     for i, value in enumerate(values):
         where = f"{path}[{i}]"
         if level + i > whytree.MAX_DEPTH:
@@ -269,7 +297,7 @@ def _answers(
             break
         if isinstance(value, str):
             if value.strip():
-                items.append((value, Cause.NONE, []))
+                items.append((value, Cause.NONE, [], item_id()))
             else:
                 reader.fail(where, "must not be empty")
             continue
@@ -278,6 +306,7 @@ def _answers(
             continue
         text = reader.text(value, "text", f"{where}.text", required=True)
         cause = reader.choice(value, "cause", f"{where}.cause", Cause, Cause.NONE)
+        why_id = reader.ident(value, where)
         others: list[Why] = []
         for j, branch in enumerate(reader.items(value, "branches", f"{where}.branches")):
             branch_path = f"{where}.branches[{j}]"
@@ -285,41 +314,32 @@ def _answers(
                 reader.fail(branch_path, "must be a list of answers, not " + _kind(branch))
                 continue
             others += _answers(reader, branch, branch_path, level + i, nesting + 1)
-        items.append((text, cause, others))
+        items.append((text, cause, others, why_id))
     answers: list[Why] = []
-    for text, cause, others in reversed(items):
-        answers = [Why(text, cause, answers), *others]
+    for text, cause, others, why_id in reversed(items):
+        answers = [Why(text, cause, answers, why_id), *others]
     return answers
 
 
 def _answers_document(answers: list[Why]) -> list[Any]:
     """The answers below one why as the format writes them: the first continues the
-    list, the others become its branches; an answer with no mark or branch is text."""
+    list, the others become its branches."""
     out: list[Any] = []
     while answers:
         first, others = answers[0], answers[1:]
-        item: dict[str, Any] = {"text": first.text}
+        item: dict[str, Any] = {"id": first.id, "text": first.text}
         if first.cause is not Cause.NONE:
             item["cause"] = first.cause.value
         if others:
             item["branches"] = [_answers_document([other]) for other in others]
-        out.append(item if len(item) > 1 else first.text)
+        out.append(item)
         answers = first.answers
     return out
 
 
-def _uses_version_2(pm: Postmortem) -> bool:
-    """Whether the record needs version 2 (a marked or branching why, a linked action)."""
-    if any(a.addresses for a in pm.action_items):
-        return True
-    return any(
-        row.why.cause is not Cause.NONE or len(row.why.answers) > 1 or len(chain.answers) > 1
-        for chain in pm.whys
-        for row in whytree.rows(chain)
-    )
-
-
-def _action_items(reader: _Reader, doc: dict[str, Any]) -> list[ActionItem]:
+def _action_items(reader: _Reader, doc: dict[str, Any], pm: Postmortem) -> list[ActionItem]:
+    """The action items; `pm` already holds the whys their `addresses` names."""
+    why_ids = {row.why.id for _, row in whytree.walk(pm)}
     out = []
     for path, obj in reader.objects(doc, "action_items"):
         due_text = obj.get("due")
@@ -335,10 +355,32 @@ def _action_items(reader: _Reader, doc: dict[str, Any]) -> list[ActionItem]:
                 status=reader.choice(
                     obj, "status", f"{path}.status", ActionStatus, ActionStatus.OPEN
                 ),
-                addresses=" ".join(reader.text(obj, "addresses", f"{path}.addresses").split()),
+                addresses=_addresses(reader, obj, f"{path}.addresses", pm, why_ids),
+                id=reader.ident(obj, path),
             )
         )
     return out
+
+
+def _addresses(
+    reader: _Reader, obj: dict[str, Any], path: str, pm: Postmortem, why_ids: set[str]
+) -> str:
+    """The id of the why an action item addresses: version 3 gives the id; versions 1
+    and 2 gave the why's text, which means the first why that reads so."""
+    raw = reader.text(obj, "addresses", path)
+    if reader.version >= 3:
+        if raw and raw not in why_ids:
+            reader.fail(path, f"{json.dumps(raw, ensure_ascii=False)} is not the id of a why")
+            return ""
+        return raw
+    text = " ".join(raw.split())
+    if not text:
+        return ""
+    why = whytree.first_with_text(pm, text)
+    if why is None:
+        reader.fail(path, f"{json.dumps(text, ensure_ascii=False)} is not the text of any why")
+        return ""
+    return why.id
 
 
 def _meeting(reader: _Reader, raw: Any, tz: tzinfo, *, keep_identity: bool) -> MeetingFacts:
@@ -399,8 +441,9 @@ def _identity(reader: _Reader, doc: dict[str, Any], pm: Postmortem) -> None:
 def to_document(pm: Postmortem, *, with_metrics: bool = True) -> dict[str, Any]:
     """The document for a meeting; `metrics` is read-only and ignored on import.
 
-    It says version 1 unless it needs version 2, so older pmtui still reads it."""
-    version = FORMAT_VERSION if _uses_version_2(pm) else 1
+    Version 3, with every item's id; a record with no items at all says version 1,
+    which it also is, so older pmtui still reads it."""
+    version = FORMAT_VERSION if _has_items(pm) else 1
     doc: dict[str, Any] = {"pmtui": version, "id": pm.id, "title": pm.title}
     for key in HEAD_FIELDS:
         doc[key] = getattr(pm, key)
@@ -410,17 +453,20 @@ def to_document(pm: Postmortem, *, with_metrics: bool = True) -> dict[str, Any]:
         doc[key] = getattr(pm, key)
     doc["participants"] = [{"name": p.name, "role": p.role} for p in pm.participants]
     doc["timeline"] = [
-        {"at": timeutil.format_utc(e.at), "text": e.text, "kind": e.kind.value}
+        {"id": e.id, "at": timeutil.format_utc(e.at), "text": e.text, "kind": e.kind.value}
         for e in pm.sorted_timeline()
     ]
     for key in LESSON_FIELDS:
         doc[key] = [
-            {"text": note, "votes": pm.votes_for(key, note)} if pm.votes_for(key, note) else note
-            for note in getattr(pm, key)
+            {"id": n.id, "text": n.text, **({"votes": n.votes} if n.votes else {})}
+            for n in getattr(pm, key)
         ]
-    doc["whys"] = [{"problem": w.problem, "answers": _answers_document(w.answers)} for w in pm.whys]
+    doc["whys"] = [
+        {"id": w.id, "problem": w.problem, "answers": _answers_document(w.answers)} for w in pm.whys
+    ]
     doc["action_items"] = [
         {
+            "id": a.id,
             "title": a.title,
             "owner": a.owner,
             "due": a.due.isoformat() if a.due else "",
@@ -443,6 +489,12 @@ def to_document(pm: Postmortem, *, with_metrics: bool = True) -> dict[str, Any]:
     if with_metrics:
         doc["metrics"] = metrics.compute(pm).as_dict()
     return doc
+
+
+def _has_items(pm: Postmortem) -> bool:
+    """Whether the record holds anything with an id (so it needs version 3)."""
+    lists = (pm.timeline, pm.went_right, pm.went_wrong, pm.got_lucky, pm.whys, pm.action_items)
+    return any(lists)
 
 
 def to_record(pm: Postmortem) -> dict[str, Any]:

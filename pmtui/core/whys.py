@@ -6,7 +6,8 @@ answer below it continues the chain; with two or more, the chain branches there.
 
 Root causes: the answers the group marked as root causes; in a chain where none is
 marked, the last answer of each branch (the whiteboard habit: the fifth why is the
-root cause). Action items point at the why they address by its text.
+root cause). Action items point at the why they address by its id, so two whys that
+read alike are still two whys.
 """
 
 from __future__ import annotations
@@ -171,6 +172,7 @@ class RootCause:
     path: Path
     text: str
     marked: bool  # False: the end of a branch in a chain where nothing was marked
+    id: str  # the why's id, as action items' `addresses` holds it
 
 
 def root_causes(pm: Postmortem) -> list[RootCause]:
@@ -180,31 +182,46 @@ def root_causes(pm: Postmortem) -> list[RootCause]:
         chain_rows = rows(chain)
         marked = [r for r in chain_rows if r.why.cause is Cause.ROOT]
         picked = marked or [r for r in chain_rows if not r.why.answers]
-        out += [RootCause(i, chain.problem, r.path, r.why.text, bool(marked)) for r in picked]
+        out += [
+            RootCause(i, chain.problem, r.path, r.why.text, bool(marked), r.why.id) for r in picked
+        ]
     return out
 
 
 def contributing(pm: Postmortem) -> list[RootCause]:
     """The answers marked as contributing factors, in reading order."""
     return [
-        RootCause(i, pm.whys[i].problem, row.path, row.why.text, True)
+        RootCause(i, pm.whys[i].problem, row.path, row.why.text, True, row.why.id)
         for i, row in walk(pm)
         if row.why.cause is Cause.CONTRIBUTING
     ]
 
 
 def addressed(pm: Postmortem) -> set[str]:
-    """The (normalised) texts of the whys that some action item addresses."""
-    return {norm(a.addresses) for a in pm.action_items if a.addresses.strip()}
+    """The ids of the whys that some action item addresses."""
+    return {a.addresses for a in pm.action_items if a.addresses}
 
 
 def unaddressed(pm: Postmortem) -> list[RootCause]:
     """Root causes that no action item addresses: what the wrap-up must not forget."""
     done = addressed(pm)
-    return [cause for cause in root_causes(pm) if norm(cause.text) not in done]
+    return [cause for cause in root_causes(pm) if cause.id not in done]
 
 
-def holds_text(pm: Postmortem, text: str) -> bool:
-    """Whether any answer in the record reads `text` (case and spacing aside)."""
+def find_id(pm: Postmortem, why_id: str) -> Why | None:
+    """The answer with this id anywhere in the record, or None."""
+    if not why_id:
+        return None
+    return next((row.why for _, row in walk(pm) if row.why.id == why_id), None)
+
+
+def text_of(pm: Postmortem, why_id: str) -> str:
+    """The text of the why with this id ("" when there is none): what people read."""
+    why = find_id(pm, why_id)
+    return why.text if why is not None else ""
+
+
+def first_with_text(pm: Postmortem, text: str) -> Why | None:
+    """The first answer, in reading order, that reads `text` (case and spacing aside)."""
     wanted = norm(text)
-    return any(norm(row.why.text) == wanted for _, row in walk(pm))
+    return next((row.why for _, row in walk(pm) if norm(row.why.text) == wanted), None)

@@ -237,12 +237,12 @@ def build(pm: Postmortem, now: datetime, *, public: bool = False) -> dict[str, A
         impact_rows.insert(0, (f"Time in {pm.severity.strip()}", m.time_to_resolve_s))
 
     def notes(column: str) -> list[Note]:
-        texts: list[str] = getattr(pm, column)
-        return [Note(text, pm.votes_for(column, text)) for text in texts]
+        return [Note(note.text, note.votes) for note in getattr(pm, column)]
 
     def due(value: date | None) -> str:
         return value.isoformat() if value else ""
 
+    why_texts = {row.why.id: row.why.text for _, row in whytree.walk(pm)}
     roots: dict[int, list[str]] = {}
     for cause in whytree.root_causes(pm):
         roots.setdefault(cause.chain, []).append(cause.text)
@@ -306,7 +306,7 @@ def build(pm: Postmortem, now: datetime, *, public: bool = False) -> dict[str, A
                 ticket=a.ticket,
                 status=a.status.value,
                 mark=MARK[a.status],
-                addresses=a.addresses,
+                addresses=why_texts.get(a.addresses, ""),
             )
             for a in pm.action_items
         ],

@@ -153,22 +153,17 @@ def public_copy(pm: Postmortem) -> Postmortem:
         resolution=clean(pm.resolution),
         owner=role_of(pm.owner),
         participants=[],
-        timeline=[TimelineEvent(e.at, clean(e.text), e.kind) for e in pm.timeline],
-        went_right=[clean(text) for text in pm.went_right],
-        went_wrong=[clean(text) for text in pm.went_wrong],
-        got_lucky=[clean(text) for text in pm.got_lucky],
-        votes={
-            column: {clean(text): count for text, count in notes.items()}
-            for column, notes in pm.votes.items()
-        },
-        whys=[WhyChain(clean(c.problem), _clean_whys(c.answers, clean)) for c in pm.whys],
+        timeline=[TimelineEvent(e.at, clean(e.text), e.kind, e.id) for e in pm.timeline],
+        went_right=[replace(n, text=clean(n.text)) for n in pm.went_right],
+        went_wrong=[replace(n, text=clean(n.text)) for n in pm.went_wrong],
+        got_lucky=[replace(n, text=clean(n.text)) for n in pm.got_lucky],
+        whys=[WhyChain(clean(c.problem), _clean_whys(c.answers, clean), c.id) for c in pm.whys],
         action_items=[
             replace(
                 a,
                 title=clean(a.title),
                 owner=role_of(a.owner),
                 ticket="",
-                addresses=clean(a.addresses),
             )
             for a in pm.action_items
         ],

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 
+from pmtui.core import whys as whytree
 from pmtui.core.models import ActionItem, ActionStatus, Postmortem, Priority
 
 HEADER = (
@@ -46,7 +47,7 @@ def description(pm: Postmortem, item: ActionItem) -> str:
     if item.ticket.strip():
         lines.append(f"Ticket: {item.ticket.strip()}")
     if item.addresses:
-        lines.append(f"Addresses: {item.addresses}")
+        lines.append(f"Addresses: {whytree.text_of(pm, item.addresses)}")
     if summary(item.title) != item.title.strip():
         lines += ["", item.title.strip()]
     return "\n".join(lines)

@@ -4,7 +4,7 @@ coach's word before the minutes are written."""
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from rich.table import Table
 from rich.text import Text
@@ -19,22 +19,40 @@ from textual.widgets.option_list import Option
 from pmtui.core import whys as whytree
 from pmtui.core.coach import Finding, place
 from pmtui.core.engine import MeetingView
-from pmtui.core.models import Postmortem
+from pmtui.core.models import ActionItem, Postmortem
 from pmtui.core.timeutil import clock_face
 
+R = TypeVar("R")
 
-class StagePicker(ModalScreen[int | None]):
+
+class Dialog(ModalScreen[R]):
+    """What every dialog shares: a title that names what it acts on, and Escape cancels
+    (dismisses with `CANCELLED`)."""
+
+    CANCELLED: ClassVar[object] = None
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, heading: str) -> None:
+        super().__init__()
+        self.heading = heading
+
+    def title_label(self) -> Label:
+        return Label(self.heading, classes="dialog-title")
+
+    def action_cancel(self) -> None:
+        self.dismiss(self.CANCELLED)  # type: ignore[arg-type]
+
+
+class StagePicker(Dialog[int | None]):
     """Go to any stage: arrows and Enter, or the stage's number."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel")]
-
     def __init__(self, view: MeetingView) -> None:
-        super().__init__()
+        super().__init__("Go to stage")
         self.view = view
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("Go to stage", classes="dialog-title")
+            yield self.title_label()
             options = OptionList(id="stage-options")
             for i, stage in enumerate(self.view.spent):
                 spent = clock_face(stage.spent_s)
@@ -54,51 +72,52 @@ class StagePicker(ModalScreen[int | None]):
         self.dismiss(event.option_index)
 
 
-class WhyPicker(ModalScreen[str | None]):
+class WhyPicker(Dialog[str | None]):
     """Pick the why an action item addresses: root causes first, those with no action
-    item yet at the very top. Returns the why's text, "" to unlink, None to cancel."""
+    item yet at the very top. Returns the why's id, "" to unlink, None to cancel."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel")]
-
-    def __init__(self, pm: Postmortem, current: str) -> None:
-        super().__init__()
-        self.choices: list[str] = []
+    def __init__(self, pm: Postmortem, item: ActionItem) -> None:
+        super().__init__(f"Which why does “{item.title}” address?")
+        self.choices: list[str] = []  # why ids, in the order shown
         self.labels: list[str] = []
-        open_causes = {whytree.norm(c.text) for c in whytree.unaddressed(pm)}
+        open_causes = {c.id for c in whytree.unaddressed(pm)}
         roots = whytree.root_causes(pm)
-        root_texts = {whytree.norm(c.text) for c in roots}
-        rows = [r for _, r in whytree.walk(pm) if whytree.norm(r.why.text) not in root_texts]
-        ordered = sorted(roots, key=lambda c: whytree.norm(c.text) not in open_causes)
-        seen: set[str] = set()
-        for text, tag in [
-            *(
-                (
-                    c.text,
-                    "root cause"
-                    + (", no action yet" if whytree.norm(c.text) in open_causes else ""),
-                )
-                for c in ordered
-            ),
-            *((r.why.text, whytree.CAUSE_LABELS.get(r.why.cause, f"why {r.level}")) for r in rows),
-        ]:
-            if whytree.norm(text) in seen:
-                continue
-            seen.add(whytree.norm(text))
-            self.choices.append(text)
-            self.labels.append(f"{text}  ({tag})")
-        if current:
+        root_ids = {c.id for c in roots}
+        ordered = sorted(roots, key=lambda c: c.id not in open_causes)
+        picks = [
+            (
+                c.chain,
+                c.id,
+                c.text,
+                "root cause" + (", no action yet" if c.id in open_causes else ""),
+            )
+            for c in ordered
+        ]
+        picks += [
+            (i, r.why.id, r.why.text, whytree.CAUSE_LABELS.get(r.why.cause, f"why {r.level}"))
+            for i, r in whytree.walk(pm)
+            if r.why.id not in root_ids
+        ]
+        # Whys that read alike are still different whys: say which chain each is in.
+        seen: dict[str, int] = {}
+        for _, _, text, _ in picks:
+            seen[whytree.norm(text)] = seen.get(whytree.norm(text), 0) + 1
+        for chain, why_id, text, tag in picks:
+            where = f", chain {chain + 1}" if seen[whytree.norm(text)] > 1 else ""
+            self.choices.append(why_id)
+            self.labels.append(f"{text}  ({tag}{where})")
+        self.current = item.addresses
+        if self.current:
             self.choices.insert(0, "")
-            self.labels.insert(0, f"No link (now: {current})")
-        self.current = current
+            self.labels.insert(0, f"No link (now: {whytree.text_of(pm, self.current)})")
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Label("Which why does this action address?", classes="dialog-title")
+            yield self.title_label()
             if self.choices:
                 options = OptionList(*(Text(label) for label in self.labels), id="why-options")
-                wanted = whytree.norm(self.current)
                 options.highlighted = next(
-                    (i for i, c in enumerate(self.choices) if c and whytree.norm(c) == wanted), 0
+                    (i for i, c in enumerate(self.choices) if c and c == self.current), 0
                 )
                 yield options
             else:
@@ -110,18 +129,20 @@ class WhyPicker(ModalScreen[str | None]):
         self.dismiss(self.choices[event.option_index])
 
 
-class ExportCheck(ModalScreen[bool]):
+class ExportCheck(Dialog[bool]):
     """Before the minutes are written: the wording the coach would change, where it is and
     what to ask instead. Enter writes the minutes all the same; Esc goes back to reword."""
 
     SHOWN = 6
+    CANCELLED = False
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "dismiss(True)", "Export anyway"),
-        Binding("escape", "dismiss(False)", "Back to reword"),
+        Binding("escape", "cancel", "Back to reword"),
     ]
 
     def __init__(self, findings: list[Finding]) -> None:
-        super().__init__()
+        count = len(findings)
+        super().__init__(f"{count} phrase{'s' if count != 1 else ''} to reword before publishing")
         self.findings = findings
 
     def compose(self) -> ComposeResult:
@@ -137,10 +158,7 @@ class ExportCheck(ModalScreen[bool]):
             listing.add_row("", f"… and {count - self.SHOWN} more (pmtui check lists them all)")
         # The title and the keys stay in view; a long list scrolls between them.
         with Vertical(classes="dialog wide"):
-            yield Label(
-                f"{count} phrase{'s' if count != 1 else ''} to reword before publishing",
-                classes="dialog-title",
-            )
+            yield self.title_label()
             with VerticalScroll(id="export-findings"):
                 yield Static(listing)
             yield Static(
@@ -148,15 +166,15 @@ class ExportCheck(ModalScreen[bool]):
             )
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """Every key of the screen below, generated from its bindings so it is never stale."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f1,question_mark,q", "dismiss(None)", "Close")
+        Binding("escape,f1,question_mark,q", "cancel", "Close")
     ]
 
     def __init__(self, under: Screen[object]) -> None:
-        super().__init__()
+        super().__init__("Keys")
         self.under = under
 
     def compose(self) -> ComposeResult:
@@ -187,7 +205,7 @@ class HelpScreen(ModalScreen[None]):
             "F6 skip, F7 go to any stage. Every edit is saved as you make it; Ctrl+Z undoes."
         )
         with VerticalScroll(classes="dialog help"):
-            yield Label("Keys", classes="dialog-title")
+            yield self.title_label()
             yield Static(text)
             yield Static(table)
             yield Static("Esc closes", classes="hint")
@@ -208,12 +226,13 @@ class HelpScreen(ModalScreen[None]):
         return list(found.values())
 
 
-class NewMeetingDialog(ModalScreen[tuple[str, int] | None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel")]
+class NewMeetingDialog(Dialog[tuple[str, int] | None]):
+    def __init__(self) -> None:
+        super().__init__("New postmortem meeting")
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("New postmortem meeting", classes="dialog-title")
+            yield self.title_label()
             yield Input(placeholder="title, e.g. Checkout errors after deploy", id="new-title")
             yield Select(
                 [("15 minutes", 15), ("20 minutes", 20), ("30 minutes", 30)],
@@ -232,14 +251,15 @@ class NewMeetingDialog(ModalScreen[tuple[str, int] | None]):
         self.dismiss((title, int(minutes)))  # type: ignore[call-overload]
 
 
-class ImportDialog(ModalScreen[str | None]):
+class ImportDialog(Dialog[str | None]):
     """Ask for a session file; the caller reports problems back with `show_error`."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel")]
+    def __init__(self) -> None:
+        super().__init__("Import a session file")
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("Import a session file", classes="dialog-title")
+            yield self.title_label()
             yield Input(placeholder="path/to/session.json", id="import-path")
             yield Static("Enter imports · Esc cancels", id="import-hint", classes="hint")
 
@@ -252,13 +272,19 @@ class ImportDialog(ModalScreen[str | None]):
             self.dismiss(event.value.strip())
 
 
-class Closing(ModalScreen[None]):
+class Closing(Dialog[None]):
     """Shown while the last save of a meeting lands; it takes no keys, so nothing typed
     can slip in after the last save."""
 
+    def __init__(self) -> None:
+        super().__init__("Saving and closing the meeting…")
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("Saving and closing the meeting…", classes="dialog-title")
+            yield self.title_label()
+
+    def action_cancel(self) -> None:
+        """Nothing to cancel: the save is already on its way to the disk."""
 
     def on_key(self, event: events.Key) -> None:
         event.stop()

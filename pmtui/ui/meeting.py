@@ -79,6 +79,7 @@ class MeetingScreen(Screen[None]):
         # Panes are built in the background and on demand; one at a time, so the two
         # never build the same stage twice.
         self._building = asyncio.Lock()
+        self._close_task: asyncio.Future[bool] | None = None
         session.on_saved(self._report_from_thread)
 
     def compose(self) -> ComposeResult:
@@ -323,6 +324,16 @@ class MeetingScreen(Screen[None]):
         """
         if self.session.closed:
             return True
+        if self._close_task is None:  # a second Ctrl+Q or F10 waits for the same close
+            self._close_task = asyncio.ensure_future(self._close())
+        closing = self._close_task
+        try:
+            return await asyncio.shield(closing)
+        finally:
+            if closing.done():
+                self._close_task = None
+
+    async def _close(self) -> bool:
         self._commit_text()
         from pmtui.ui.dialogs import Closing
 

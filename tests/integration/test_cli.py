@@ -70,7 +70,10 @@ def test_import_list_show_export_delete(tmp_path: Path, capsys: pytest.CaptureFi
     exported = json.loads(capsys.readouterr().out)
     original = json.loads(GITLAB.read_text(encoding="utf-8"))
     assert exported["title"] == original["title"]
-    assert exported["timeline"] == original["timeline"]
+    assert exported["pmtui"] == 3
+    assert [{k: v for k, v in e.items() if k != "id"} for e in exported["timeline"]] == original[
+        "timeline"
+    ]
     assert exported["metrics"]["time_to_detect_s"] == 3600
 
     target = tmp_path / "out.json"
@@ -78,7 +81,16 @@ def test_import_list_show_export_delete(tmp_path: Path, capsys: pytest.CaptureFi
         main(["--data", str(tmp_path), "export", meeting_id, "--format", "json", "-o", str(target)])
         == 0
     )
-    assert json.loads(target.read_text(encoding="utf-8"))["id"] == meeting_id
+    written = json.loads(target.read_text(encoding="utf-8"))
+    assert written["id"] == meeting_id
+    # The store kept the ids made on the first import, and a re-import keeps them too.
+    assert written["timeline"] == exported["timeline"]
+    assert main(["--data", str(tmp_path / "other"), "import", str(target)]) == 0
+    again_id = capsys.readouterr().out.strip()
+    assert main(["--data", str(tmp_path / "other"), "export", again_id, "--format", "json"]) == 0
+    again = json.loads(capsys.readouterr().out)
+    for key in ("timeline", "went_right", "went_wrong", "got_lucky", "whys", "action_items"):
+        assert again[key] == written[key]
 
     assert main(["--data", str(tmp_path), "delete", meeting_id, "--yes"]) == 0
     capsys.readouterr()
@@ -108,7 +120,7 @@ BAD_FILES = {
     "notjson.json": (b"{ not json", "is not valid JSON"),
     "list.json": (b"[1, 2]", "must be a JSON object"),
     "notitle.json": (b'{"pmtui": 1}', "title: is missing or empty"),
-    "version.json": (b'{"pmtui": 3, "title": "x"}', "format version 3 is not supported"),
+    "version.json": (b'{"pmtui": 4, "title": "x"}', "format version 4 is not supported"),
     "badtime.json": (
         b'{"pmtui": 1, "title": "x", "timeline": [{"at": "25:99", "text": "t"}]}',
         'timeline[0].at: "25:99" is not a time',

@@ -14,6 +14,7 @@ import pytest
 
 from pmtui.cli import main
 from pmtui.core import sessionfile as sf
+from pmtui.core.models import Note
 from pmtui.store.store import Store
 from tests.conftest import SAMPLES
 
@@ -27,7 +28,7 @@ def stored(data: Path, **fields: str) -> str:
     pm = sf.read_session_file(GITLAB)
     for name, value in fields.items():
         setattr(pm, name, value)
-    pm.went_wrong.append(f"line one {EVIL}\nline two")
+    pm.went_wrong.append(Note(f"line one {EVIL}\nline two"))
     pm.timeline[0].text = f"event {EVIL}"
     pm.action_items[0].title = f"item {EVIL}"
     pm.action_items[0].owner = "[link=https://example.com]owner[/link]"

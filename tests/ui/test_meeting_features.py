@@ -228,8 +228,7 @@ async def test_palette_offers_every_meeting_action_and_high_contrast(tmp_path: P
         commands = {c.title: c for c in app.get_system_commands(screen)}
         await commands["Vote +"].callback()  # type: ignore[misc]
         await settle(pilot)
-        first = screen.live.pm.went_right[0]
-        assert screen.live.pm.votes_for("went_right", first) == 1
+        assert screen.live.pm.went_right[0].votes == 1
         await app.action_quit()
 
 
@@ -337,12 +336,44 @@ async def test_dot_voting_on_notes(tmp_path: Path) -> None:
         notes.highlighted = 1  # type: ignore[attr-defined]
         await pilot.press("plus", "plus", "minus", "plus", "s")
         await settle(pilot)
-        assert screen.live.pm.went_wrong == ["Runbook was stale", "Paging was slow"]
-        assert screen.live.pm.votes_for("went_wrong", "Runbook was stale") == 2
+        notes = screen.live.pm.went_wrong
+        assert [(n.text, n.votes) for n in notes] == [
+            ("Runbook was stale", 2),
+            ("Paging was slow", 0),
+        ]
         meeting_id = screen.live.pm.id
         await app.action_quit()
     saved = store.load(meeting_id)["went_wrong"]
-    assert saved == [{"text": "Runbook was stale", "votes": 2}, "Paging was slow"]
+    assert saved == [
+        {"id": notes[0].id, "text": "Runbook was stale", "votes": 2},
+        {"id": notes[1].id, "text": "Paging was slow"},
+    ]
+
+
+async def test_a_vote_shows_on_the_one_note_voted_for(tmp_path: Path) -> None:
+    """Votes belonged to a note's text: one + showed on every note that read the same."""
+    store = new_store(tmp_path)
+    app = app_for(store, FakeClock(T0.timestamp()), Start(new_title="Votes", minutes=15))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = meeting(app)
+        await pilot.press("f5")
+        await pilot.pause()
+        screen.query_one("#input-went_wrong").focus()
+        await pilot.pause()
+        for _ in range(2):
+            await type_text(pilot, "Alerts were noisy")
+            await pilot.press("enter")
+        notes = screen.query_one("#list-went_wrong", OptionList)
+        notes.focus()
+        await pilot.pause()
+        notes.highlighted = 1
+        await pilot.press("plus")
+        await settle(pilot)
+        shown = [str(notes.get_option_at_index(i).prompt) for i in range(2)]
+        assert shown == ["• Alerts were noisy", "• Alerts were noisy  ●1"]
+        assert [n.votes for n in screen.live.pm.went_wrong] == [0, 1]
+        await app.action_quit()
 
 
 async def test_findings_show_in_the_stage_that_holds_the_text(tmp_path: Path) -> None:
@@ -421,13 +452,16 @@ async def test_branch_mark_and_link_whys_from_the_keyboard(tmp_path: Path) -> No
         await settle(pilot)
         warnings = str(app.screen.query_one("#action-warnings", Static).content)
         assert warnings == "⚠ item 1: no owner, no due date"
+        live = meeting(app).live
         app.screen.set_focus(app.screen.query_one("#actions-table"))
         await pilot.press("l")
         await pilot.pause()
         assert isinstance(app.screen, WhyPicker)
+        assert app.screen.heading == "Which why does “Widen the canary to three regions” address?"
         # The open root cause comes first; the canary answer is further down.
-        assert app.screen.choices[0] == "Linter skipped anchors"
-        await pilot.press(*["down"] * app.screen.choices.index("Canary covered one region"))
+        shown = [whytree.text_of(live.pm, why_id) for why_id in app.screen.choices]
+        assert shown[0] == "Linter skipped anchors"
+        await pilot.press(*["down"] * shown.index("Canary covered one region"))
         await pilot.press("enter")
         await settle(pilot)
         # Editing the item in the form keeps its link.
@@ -452,7 +486,7 @@ async def test_branch_mark_and_link_whys_from_the_keyboard(tmp_path: Path) -> No
     ]
     (item,) = pm.action_items
     assert item.title == "Widen the canary to three regions now"
-    assert item.addresses == "Canary covered one region"
+    assert item.addresses == rows[1].why.id
 
 
 async def test_text_that_looks_like_markup_is_shown_as_typed(tmp_path: Path) -> None:
@@ -492,4 +526,94 @@ async def test_text_that_looks_like_markup_is_shown_as_typed(tmp_path: Path) -> 
         assert isinstance(app.screen, HomeScreen)
         home = app.screen.query_one(DataTable)
         assert str(home.get_cell_at((0, 0))) == "Markup [/] title"
+        await app.action_quit()
+
+
+async def test_keys_on_lists_and_tables_act_on_the_item_by_its_id(tmp_path: Path) -> None:
+    """Each list or table asks its pane by message; the pane acts on the item's id, and an
+    edit, a move or an undo leaves every id where it was."""
+    from textual.widgets import DataTable
+
+    from pmtui.core.models import ActionStatus
+
+    store = new_store(tmp_path)
+    app = app_for(store, FakeClock(T0.timestamp()), Start(meeting_id=sample_meeting(store)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = meeting(app)
+        live = screen.live
+        # Timeline: k changes the kind of the event under the cursor, d deletes it.
+        screen.set_focus(screen.query_one("#events", DataTable))
+        await pilot.pause()
+        first = live.events()[0]
+        await pilot.press("k")
+        await settle(pilot)
+        assert live.events()[0].id == first.id and live.events()[0].kind != first.kind
+        await pilot.press("d", "ctrl+z")
+        await settle(pilot)
+        assert live.events()[0].id == first.id
+
+        # Lessons: ] moves the note, with its id and votes, to the next column.
+        await pilot.press("f7", "2")
+        await settle(pilot)
+        note = live.pm.went_right[0]
+        screen.set_focus(screen.query_one("#list-went_right", OptionList))
+        await pilot.pause()
+        await pilot.press("plus", "right_square_bracket")
+        await settle(pilot)
+        assert live.pm.went_wrong[-1].id == note.id and live.pm.went_wrong[-1].votes == 1
+        await pilot.press("e", "end", "!", "enter")
+        await settle(pilot)
+        assert live.pm.went_wrong[-1].text == note.text + "!"
+        assert live.pm.went_wrong[-1].id == note.id
+
+        # Action items: x toggles the status of the highlighted item, d deletes it.
+        await pilot.press("f7", "4")
+        await settle(pilot)
+        item = live.pm.action_items[0]
+        screen.set_focus(screen.query_one("#actions-table", DataTable))
+        await pilot.pause()
+        await pilot.press("x")
+        await settle(pilot)
+        assert live.pm.action_items[0].id == item.id
+        assert live.pm.action_items[0].status != item.status
+        assert ActionStatus.DONE in (item.status, live.pm.action_items[0].status)
+        await pilot.press("d")
+        await settle(pilot)
+        assert item.id not in [a.id for a in live.pm.action_items]
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert live.pm.action_items[0].id == item.id
+
+        # Five Whys: d on the chain list deletes the highlighted chain; undo brings it back.
+        await pilot.press("f7", "3")
+        await settle(pilot)
+        chains = [c.id for c in live.pm.whys]
+        screen.set_focus(screen.query_one("#chains", OptionList))
+        await pilot.pause()
+        await pilot.press("d")
+        await settle(pilot)
+        assert len(live.pm.whys) == len(chains) - 1
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert [c.id for c in live.pm.whys] == chains
+        await app.action_quit()
+
+
+async def test_escape_cancels_every_dialog(tmp_path: Path) -> None:
+    from pmtui.ui.dialogs import Dialog, ImportDialog, NewMeetingDialog
+
+    app = app_for(new_store(tmp_path), FakeClock(T0.timestamp()))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        for dialog in (ImportDialog(), NewMeetingDialog()):
+            assert isinstance(dialog, Dialog) and dialog.heading
+            results: list[object] = []
+            await app.push_screen(dialog, results.append)
+            await pilot.pause()
+            assert dialog.query_one(".dialog-title", Label).content == dialog.heading
+            await pilot.press("escape")
+            await pilot.pause()
+            assert results == [None]
+            assert isinstance(app.screen, HomeScreen)
         await app.action_quit()

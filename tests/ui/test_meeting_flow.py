@@ -127,9 +127,12 @@ async def test_a_whole_meeting_by_keystrokes(tmp_path: Path) -> None:
         ),
         (datetime(2026, 11, 20, 9, 31, tzinfo=UTC), EventKind.MITIGATION, "Deploy rolled back"),
     ]
-    assert pm.went_right == ["Rollback took two minutes", "Alert fired before customers wrote in"]
-    assert pm.went_wrong == ["Canary covered one region only"]
-    assert pm.got_lucky == ["Low traffic on a Sunday"]
+    assert [n.text for n in pm.went_right] == [
+        "Rollback took two minutes",
+        "Alert fired before customers wrote in",
+    ]
+    assert [n.text for n in pm.went_wrong] == ["Canary covered one region only"]
+    assert [n.text for n in pm.got_lucky] == ["Low traffic on a Sunday"]
     assert len(pm.whys) == 1
     assert pm.whys[0].problem == "Canary covered one region only"
     answers = [row.why.text for row in whytree.rows(pm.whys[0])]
@@ -175,7 +178,7 @@ async def test_reopening_resumes_paused_where_it_was(tmp_path: Path) -> None:
         view = screen.live.engine.view(clock.now())
         assert not view.running and view.stage.key == "lessons"
         assert int(view.meeting_elapsed_s) == 130
-        assert screen.live.pm.went_right == ["Pager reached the right team"]
+        assert [n.text for n in screen.live.pm.went_right] == ["Pager reached the right team"]
         assert "paused" in str(screen.query_one("#header-meeting").render())
         await again.action_quit()
 

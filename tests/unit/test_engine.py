@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pmtui.core.agenda import PRESETS, preset, scaled
+from pmtui.core.agenda import PRESETS, Agenda, preset, scaled
 from pmtui.core.clock import FakeClock
 from pmtui.core.engine import (
     Extended,
@@ -184,8 +184,9 @@ def test_state_round_trip_resumes_paused_with_time_intact() -> None:
     engine.extend(clock.now())
     clock.advance(45)
     saved = engine.to_dict(clock.now())  # saved while running, then the process dies
+    assert "agenda" not in saved  # the record keeps the agenda, once
     clock.advance(3600)
-    restored = MeetingEngine.from_dict(saved)
+    restored = MeetingEngine.from_dict(saved, Agenda.from_list(engine.agenda.to_list()))
     view = restored.view(clock.now())
     assert not view.running and view.started
     assert view.stage.key == "lessons"
@@ -203,7 +204,7 @@ def test_state_round_trip_resumes_paused_with_time_intact() -> None:
         {"index": 12},
         {"spent_s": [1, 2]},
         {"spent_s": [-1, 0, 0, 0, 0]},
-        {"agenda": []},
+        {"version": 1, "agenda": []},
         {"started": "yes"},
     ],
 )
@@ -211,7 +212,25 @@ def test_damaged_state_is_refused(damage: dict[str, object]) -> None:
     engine, clock = started()
     state = engine.to_dict(clock.now()) | damage
     with pytest.raises(ValueError):
+        MeetingEngine.from_dict(state, engine.agenda)
+
+
+def test_state_needs_an_agenda_that_fits_it() -> None:
+    engine, clock = started()
+    state = engine.to_dict(clock.now())
+    with pytest.raises(ValueError, match="needs the meeting's agenda"):
         MeetingEngine.from_dict(state)
+    with pytest.raises(ValueError, match="must be 2"):
+        MeetingEngine.from_dict(state, Agenda(engine.agenda.stages[:2]))
+
+
+def test_a_version_1_state_brings_its_own_agenda() -> None:
+    engine, clock = started()
+    clock.advance(30)
+    state = engine.to_dict(clock.now()) | {"version": 1, "agenda": engine.agenda.to_list()}
+    restored = MeetingEngine.from_dict(state)
+    assert restored.agenda == engine.agenda
+    assert restored.view(clock.now()).meeting_elapsed_s == pytest.approx(30)
 
 
 def test_engine_does_not_import_the_ui() -> None:

@@ -20,6 +20,7 @@ from pmtui.core.models import (
     ActionType,
     EventKind,
     MeetingFacts,
+    Note,
     Participant,
     Postmortem,
     Priority,
@@ -192,10 +193,9 @@ def record(text: str) -> Postmortem:
         timeline=[
             TimelineEvent(t0 + timedelta(minutes=7 * i), text, k) for i, k in enumerate(kinds)
         ],
-        went_right=[text, text + " again"],
-        went_wrong=[text],
-        got_lucky=[text],
-        votes={"went_right": {text: 2}},
+        went_right=[Note(text, 2), Note(text + " again")],
+        went_wrong=[Note(text)],
+        got_lucky=[Note(text)],
         whys=[WhyChain(text, linear([text, text])), WhyChain(text, [])],
         action_items=[
             ActionItem(text, owner=text, ticket="T-1 " + text, due=date(2026, 12, 1)),
@@ -257,7 +257,7 @@ def test_a_users_own_template_sees_the_view_model_and_the_macros(tmp_path: Path)
         "({{ metric.detect.seconds }} s)\n\n{{ m.notes(went_right) }}\n"
     )
     pm = record("x")
-    pm.went_right = ["It *worked*"]
+    pm.went_right = [Note("It *worked*")]
     text = render_markdown(pm, str(own), now=NOW)
     assert text == "# x\n\n6 events; detected after 7 min (420 s)\n\n- It \\*worked\\*\n"
     assert render_markdown(pm, own, now=NOW) == text  # a Path works too

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -201,7 +202,7 @@ def test_names_inside_free_text_become_roles() -> None:
             ],
         }
     )
-    pm.votes = {"went_right": {"Ana noticed early": 3}}
+    pm.went_right = [replace(pm.went_right[0], votes=3)]
     text = render_markdown(pm, "minutes", public=True, now=NOW)
     tokens = parse(text)
     assert (

@@ -10,7 +10,7 @@ from pmtui.core import sessionfile
 from pmtui.core import whys as whytree
 from pmtui.core.clock import FakeClock
 from pmtui.core.live import EditError, LiveMeeting
-from pmtui.core.models import ActionItem, ActionStatus, Cause, EventKind, Participant
+from pmtui.core.models import ActionItem, ActionStatus, Cause, EventKind, Note, Participant
 
 T0 = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)
 
@@ -25,35 +25,41 @@ def test_events_stay_in_time_order_and_equal_times_keep_entry_order(live: LiveMe
     live.add_event(T0, "first", EventKind.START)
     live.add_event(T0 + timedelta(minutes=5), "third, same time as second", EventKind.EVENT)
     assert [e.text for e in live.events()] == ["first", "second", "third, same time as second"]
-    moved = live.move_event(2, -1)
+    third = live.events()[2].id
+    moved = live.move_event(third, -1)
     assert moved == 1
     assert [e.text for e in live.events()][1:] == ["third, same time as second", "second"]
+    assert live.events()[1].id == third
     with pytest.raises(EditError, match="time order"):
-        live.move_event(0, 1)
+        live.move_event(live.events()[0].id, 1)
+    with pytest.raises(EditError, match="no longer there"):
+        live.move_event("gone", 1)
 
 
 def test_update_event_resorts(live: LiveMeeting) -> None:
     live.add_event(T0, "a", EventKind.START)
     live.add_event(T0 + timedelta(minutes=1), "b", EventKind.EVENT)
-    index = live.update_event(0, T0 + timedelta(minutes=2), "a later", EventKind.DETECTION)
+    first = live.events()[0].id
+    index = live.update_event(first, T0 + timedelta(minutes=2), "a later", EventKind.DETECTION)
     assert index == 1
     assert [(e.text, e.kind) for e in live.events()] == [
         ("b", EventKind.EVENT),
         ("a later", EventKind.DETECTION),
     ]
+    assert live.events()[1].id == first  # an edit keeps the id
 
 
 def test_undo_and_redo_are_exact(live: LiveMeeting) -> None:
-    live.add_lesson("went_wrong", "Backups were never restored in a drill")
-    live.add_lesson("went_right", "Replication caught up quickly")
-    live.delete_lesson("went_wrong", 0)
+    wrong = live.add_lesson("went_wrong", "Backups were never restored in a drill")
+    right = live.add_lesson("went_right", "Replication caught up quickly")
+    live.delete_lesson(wrong)
     assert live.pm.went_wrong == []
     assert live.undo() == "delete note"
-    assert live.pm.went_wrong == ["Backups were never restored in a drill"]
+    assert live.pm.went_wrong == [Note("Backups were never restored in a drill", id=wrong)]
     assert live.undo() == "add note"
     assert live.pm.went_right == []
     assert live.redo() == "add note"
-    assert live.pm.went_right == ["Replication caught up quickly"]
+    assert live.pm.went_right == [Note("Replication caught up quickly", id=right)]
     live.add_lesson("got_lucky", "It happened in office hours")
     assert live.redo() is None  # a new edit clears what could be redone
 
@@ -71,10 +77,12 @@ def test_refused_edit_changes_nothing(live: LiveMeeting) -> None:
 
 
 def test_lessons_move_between_columns(live: LiveMeeting) -> None:
-    live.add_lesson("went_right", "Paging worked")
-    index = live.move_lesson("went_right", 0, "got_lucky")
+    note = live.add_lesson("went_right", "Paging worked")
+    live.vote(note, +1)
+    index = live.move_lesson(note, "got_lucky")
     assert index == 0
-    assert live.pm.went_right == [] and live.pm.got_lucky == ["Paging worked"]
+    assert live.pm.went_right == [] and live.pm.got_lucky == [Note("Paging worked", 1, note)]
+    assert live.find_note(note) == ("got_lucky", 0)
 
 
 def test_whys_chains_and_actions(live: LiveMeeting) -> None:
@@ -88,8 +96,9 @@ def test_whys_chains_and_actions(live: LiveMeeting) -> None:
     ]
     item = ActionItem(title="Colour-code production prompts", owner="Dana", due=date(2026, 12, 1))
     live.add_action(item)
-    live.update_action(0, ActionItem(title=item.title, status=ActionStatus.DONE))
+    live.update_action(item.id, ActionItem(title=item.title, status=ActionStatus.DONE))
     assert live.pm.action_items[0].status is ActionStatus.DONE
+    assert live.pm.action_items[0].id == item.id  # the edit kept the item's id
     with pytest.raises(EditError):
         live.add_action(ActionItem(title=" "))
 
@@ -143,56 +152,134 @@ def test_undo_snapshots_are_not_changed_by_later_edits(live: LiveMeeting) -> Non
     live.set_participants([Participant("Ada", "Scribe")])
     live.set_field("summary", "before")
     before = sessionfile.to_record(live.pm)
+
+    def event(i: int) -> str:
+        return live.events()[i].id
+
+    note = live.pm.went_wrong[0].id
+    action = live.pm.action_items[0].id
     edits = [
-        lambda: live.update_event(0, T0, "first, edited", EventKind.DETECTION),
+        lambda: live.update_event(event(0), T0, "first, edited", EventKind.DETECTION),
         lambda: live.add_event(T0, "second", EventKind.EVENT),
-        lambda: live.move_event(1, -1),
-        lambda: live.update_lesson("went_wrong", 0, "note, edited"),
-        lambda: live.move_lesson("went_wrong", 0, "got_lucky"),
+        lambda: live.move_event(event(1), -1),
+        lambda: live.update_lesson(note, "note, edited"),
+        lambda: live.vote(note, +1),
+        lambda: live.add_lesson("went_wrong", "another note"),
+        lambda: live.vote(live.pm.went_wrong[-1].id, +2),
+        lambda: live.sort_by_votes("went_wrong"),
+        lambda: live.move_lesson(note, "got_lucky"),
         lambda: live.update_chain(chain, "problem, edited"),
         lambda: live.add_answer(chain, "another answer"),
         lambda: live.update_answer(chain, (0,), "answer, edited"),
         lambda: live.mark_cause(chain, (0,), Cause.ROOT),
-        lambda: live.link_action(0, "answer, edited"),
+        lambda: live.link_action(action, live.pm.whys[chain].answers[0].id),
         lambda: live.add_answer(chain, "a branch", ()),
         lambda: live.delete_answer(chain, (0, 0)),
-        lambda: live.update_action(0, ActionItem(title="action, edited")),
+        lambda: live.update_action(action, ActionItem(title="action, edited")),
         lambda: live.set_participants([Participant("Ada", "Facilitator")]),
         lambda: live.set_field("summary", "after"),
-        lambda: live.delete_event(0),
+        lambda: live.delete_event(event(0)),
+        lambda: live.delete_lesson(note),
         lambda: live.delete_chain(chain),
-        lambda: live.delete_action(0),
+        lambda: live.delete_action(action),
     ]
     for edit in edits:
+        version = live.version
         edit()
+        assert live.version == version + 1  # each is one undo step
     for _ in edits:
         assert live.undo() is not None
     assert sessionfile.to_record(live.pm) | {"updated_at": ""} == before | {"updated_at": ""}
 
 
 def test_dot_votes_follow_their_note_and_sort(live: LiveMeeting) -> None:
-    for note in ("Paging was slow", "Runbook was stale", "Dashboards lagged"):
+    paging, runbook, dashboards = (
         live.add_lesson("went_wrong", note)
-    assert live.vote("went_wrong", 1, +1) == 1
-    assert live.vote("went_wrong", 1, +1) == 2
-    assert live.vote("went_wrong", 2, +1) == 1
-    assert live.vote("went_wrong", 0, -1) == 0  # never below zero
+        for note in ("Paging was slow", "Runbook was stale", "Dashboards lagged")
+    )
+    assert live.vote(runbook, +1) == 1
+    assert live.vote(runbook, +1) == 2
+    assert live.vote(dashboards, +1) == 1
+    assert live.vote(paging, -1) == 0  # never below zero
     live.sort_by_votes("went_wrong")
-    assert live.pm.went_wrong == ["Runbook was stale", "Dashboards lagged", "Paging was slow"]
-    live.update_lesson("went_wrong", 0, "The runbook was stale")
-    assert live.pm.votes_for("went_wrong", "The runbook was stale") == 2
-    live.move_lesson("went_wrong", 1, "got_lucky")
-    assert live.pm.votes_for("got_lucky", "Dashboards lagged") == 1
-    assert live.pm.votes_for("went_wrong", "Dashboards lagged") == 0
-    live.delete_lesson("went_wrong", 0)
-    assert "The runbook was stale" not in live.pm.votes.get("went_wrong", {})
+    assert [n.text for n in live.pm.went_wrong] == [
+        "Runbook was stale",
+        "Dashboards lagged",
+        "Paging was slow",
+    ]
+    assert [n.id for n in live.pm.went_wrong] == [runbook, dashboards, paging]
+    live.update_lesson(runbook, "The runbook was stale")
+    assert live.pm.went_wrong[0] == Note("The runbook was stale", 2, runbook)
+    live.move_lesson(dashboards, "got_lucky")
+    assert live.pm.got_lucky == [Note("Dashboards lagged", 1, dashboards)]
+    assert [n.id for n in live.pm.went_wrong] == [runbook, paging]
+    live.delete_lesson(runbook)
+    assert [n.id for n in live.pm.went_wrong] == [paging]
     live.undo()
-    assert live.pm.votes_for("went_wrong", "The runbook was stale") == 2
+    assert live.pm.went_wrong[0] == Note("The runbook was stale", 2, runbook)
     record = live.record()
-    assert {"text": "The runbook was stale", "votes": 2} in record["went_wrong"]
-    assert "Paging was slow" in record["went_wrong"]  # no votes: still a plain string
+    assert {"id": runbook, "text": "The runbook was stale", "votes": 2} in record["went_wrong"]
+    assert {"id": paging, "text": "Paging was slow"} in record["went_wrong"]  # no votes
     again = sessionfile.from_record(record)
-    assert again.votes == live.pm.votes
+    assert again.went_wrong == live.pm.went_wrong
+    assert again.got_lucky == live.pm.got_lucky
+
+
+def test_a_vote_counts_for_one_note_even_when_another_reads_the_same(
+    live: LiveMeeting,
+) -> None:
+    """Votes belonged to a note's text: a + on one note showed on both."""
+    first = live.add_lesson("went_wrong", "Alerts were noisy")
+    second = live.add_lesson("went_wrong", "Alerts were noisy")
+    live.vote(second, +1)
+    assert [(n.id, n.votes) for n in live.pm.went_wrong] == [(first, 0), (second, 1)]
+    live.delete_lesson(second)
+    assert live.pm.went_wrong == [Note("Alerts were noisy", 0, first)]
+
+
+def test_ids_are_fresh_for_new_items_and_survive_undo_and_redo(live: LiveMeeting) -> None:
+    live.add_event(T0, "deploy", EventKind.START)
+    live.add_event(T0, "deploy", EventKind.START)
+    chain = live.add_chain("problem")
+    live.add_answer(chain, "answer")
+    live.add_action(ActionItem(title="a"))
+    live.add_action(ActionItem(title="a"))
+    ids = [e.id for e in live.events()]
+    ids += [live.pm.whys[0].id, live.pm.whys[0].answers[0].id]
+    ids += [a.id for a in live.pm.action_items]
+    assert len(set(ids)) == len(ids)
+    before = sessionfile.to_record(live.pm)
+    live.update_event(ids[0], T0, "deploy, edited", EventKind.EVENT)
+    live.update_answer(chain, (0,), "answer, edited")
+    live.delete_action(ids[-1])
+    for _ in range(3):
+        live.undo()
+    assert sessionfile.to_record(live.pm) | {"updated_at": ""} == before | {"updated_at": ""}
+    for _ in range(3):
+        live.redo()
+    assert [e.id for e in live.events()] == ids[:2]
+    assert live.pm.whys[0].answers[0].id == ids[3]
+    assert [a.id for a in live.pm.action_items] == [ids[4]]
+
+
+def test_the_agenda_is_stored_once_and_old_records_with_their_own_still_open() -> None:
+    clock = FakeClock(T0.timestamp())
+    live = LiveMeeting.new("Outage", 15, clock)
+    live.control("start")
+    live.engine.set_timebox("lessons", 240, clock.now())
+    clock.advance(90)
+    record = live.record()
+    assert "agenda" not in record["meeting"]["clock"]
+    assert record["meeting"]["agenda"][1]["planned_s"] == 240
+    reopened = LiveMeeting.from_record(record, clock)
+    assert reopened.engine.agenda == live.engine.agenda
+
+    # A record saved before: the clock state (version 1) carried its own agenda.
+    old = record["meeting"]["clock"] | {"version": 1, "agenda": live.engine.agenda.to_list()}
+    older = record | {"meeting": record["meeting"] | {"clock": old, "agenda": []}}
+    again = LiveMeeting.from_record(older, clock)
+    assert again.engine.agenda == live.engine.agenda
+    assert int(again.engine.view(clock.now()).meeting_elapsed_s) == 90
 
 
 def test_every_change_is_announced_once_and_refused_edits_are_not(live: LiveMeeting) -> None:

@@ -1,8 +1,9 @@
-"""Session file format version 1: reading, refusing, writing, round trips."""
+"""Session file format versions 1 to 3: reading, refusing, writing, round trips."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -12,12 +13,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pmtui.core import sessionfile as sf
+from pmtui.core import whys as whytree
 from pmtui.core.models import (
     ActionItem,
     ActionStatus,
     ActionType,
     Cause,
     EventKind,
+    Note,
     Participant,
     Postmortem,
     Priority,
@@ -44,8 +47,8 @@ def refused(document: Any, source: str = "x.json") -> str:
     [
         ([1, 2], "x.json: must be a JSON object, not a list"),
         ("text", "x.json: must be a JSON object, not text"),
-        ({"title": "a"}, 'x.json: has no "pmtui" format version (expected "pmtui": 2)'),
-        ({"pmtui": 3, "title": "a"}, "x.json: format version 3 is not supported"),
+        ({"title": "a"}, 'x.json: has no "pmtui" format version (expected "pmtui": 3)'),
+        ({"pmtui": 4, "title": "a"}, "x.json: format version 4 is not supported"),
         ({"pmtui": True, "title": "a"}, "x.json: format version true is not supported"),
         ({"pmtui": "1", "title": "a"}, 'x.json: format version "1" is not supported'),
         ({"pmtui": 1}, "x.json: title: is missing or empty"),
@@ -256,17 +259,26 @@ def comparable(document: dict[str, Any]) -> dict[str, Any]:
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
 def test_every_sample_round_trips(sample: Path) -> None:
     original = json.loads(sample.read_text(encoding="utf-8"))
-    first = sf.to_document(sf.read_session_file(sample))
+    pm = sf.read_session_file(sample)
+    first = sf.to_document(pm)
     again = sf.to_document(sf.from_document(first))
     assert comparable(first) == comparable(again)
-    # The exported document says the same as the file, times normalised to UTC.
+    # The exported document says the same as the file, times normalised to UTC; a link
+    # the file wrote as a why's text is now that why's id.
     assert first["title"] == original["title"]
     assert len(first["timeline"]) == len(original["timeline"])
-    assert first["action_items"] == [
+    said = [
+        {k: whytree.text_of(pm, v) if k == "addresses" else v for k, v in a.items() if k != "id"}
+        for a in first["action_items"]
+    ]
+    assert said == [
         {"due": "", "ticket": "", "owner": "", "priority": "P2", "type": "other", "status": "open"}
         | item
         for item in original["action_items"]
     ]
+    # Ids are made on import, and the second reading keeps them.
+    assert first["pmtui"] == 3
+    assert [a["id"] for a in again["action_items"]] == [a["id"] for a in first["action_items"]]
 
 
 def test_record_round_trip_keeps_identity_and_clock() -> None:
@@ -294,9 +306,15 @@ whys = st.recursive(
 )
 
 
+ids = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABC0123456789_-", min_size=1, max_size=12)
+notes = st.builds(Note, text, st.integers(0, 9))
+
+
 @st.composite
 def postmortems(draw: st.DrawFn) -> Postmortem:
-    return Postmortem(
+    """A random record whose every item carries a drawn id (unique in the record), and
+    whose action items address some of its whys (by id) or none."""
+    pm = Postmortem(
         title=draw(text),
         incident_id=draw(st.text(max_size=12)),
         severity=draw(st.sampled_from(["", "SEV-1", "SEV-2"])),
@@ -311,27 +329,38 @@ def postmortems(draw: st.DrawFn) -> Postmortem:
                 max_size=8,
             )
         ),
-        went_right=draw(st.lists(text, max_size=3)),
-        went_wrong=draw(st.lists(text, max_size=3)),
-        got_lucky=draw(st.lists(text, max_size=3)),
+        went_right=draw(st.lists(notes, max_size=3)),
+        went_wrong=draw(st.lists(notes, max_size=3)),
+        got_lucky=draw(st.lists(notes, max_size=3)),
         whys=draw(st.lists(st.builds(WhyChain, text, st.lists(whys, max_size=3)), max_size=2)),
-        action_items=draw(
-            st.lists(
-                st.builds(
-                    ActionItem,
-                    title=text,
-                    owner=st.text(max_size=10),
-                    due=st.one_of(st.none(), st.dates(date(2000, 1, 1), date(2040, 1, 1))),
-                    priority=st.sampled_from(list(Priority)),
-                    type=st.sampled_from(list(ActionType)),
-                    ticket=st.text(max_size=10),
-                    status=st.sampled_from(list(ActionStatus)),
-                    addresses=st.text(max_size=10).map(lambda t: " ".join(t.split())),
-                ),
-                max_size=4,
-            )
-        ),
     )
+    answers = [row.why for chain in pm.whys for row in whytree.rows(chain)]
+    pm.action_items = draw(
+        st.lists(
+            st.builds(
+                ActionItem,
+                title=text,
+                owner=st.text(max_size=10),
+                due=st.one_of(st.none(), st.dates(date(2000, 1, 1), date(2040, 1, 1))),
+                priority=st.sampled_from(list(Priority)),
+                type=st.sampled_from(list(ActionType)),
+                ticket=st.text(max_size=10),
+                status=st.sampled_from(list(ActionStatus)),
+                addresses=st.sampled_from(["", *range(len(answers))]).map(str),
+            ),
+            max_size=4,
+        )
+    )
+    items: list[Any] = [*pm.timeline, *pm.whys, *answers, *pm.action_items]
+    count = len(items) + sum(len(getattr(pm, c)) for c in sf.LESSON_FIELDS)
+    drawn = iter(draw(st.lists(ids, min_size=count, max_size=count, unique=True)))
+    for item in items:
+        item.id = next(drawn)
+    for column in sf.LESSON_FIELDS:
+        setattr(pm, column, [replace(n, id=next(drawn)) for n in getattr(pm, column)])
+    for item in pm.action_items:  # from the answer's place to the answer's id
+        item.addresses = answers[int(item.addresses)].id if item.addresses else ""
+    return pm
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
@@ -345,11 +374,131 @@ def test_generated_sessions_round_trip(pm: Postmortem) -> None:
     assert imported.action_items == pm.action_items
 
 
-def test_notes_with_votes_round_trip_and_plain_notes_stay_strings() -> None:
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(postmortems())
+def test_generated_records_with_ids_come_back_equal(pm: Postmortem) -> None:
+    """Record -> document (as JSON text) -> record: the same record, every id kept."""
+    back = sf.from_record(json.loads(sf.dumps(sf.to_record(pm))))
+    expected = replace(pm, timeline=pm.sorted_timeline())
+    assert back == replace(expected, created_at=back.created_at, updated_at=back.updated_at)
+    assert (back.created_at, back.updated_at) == (pm.created_at, pm.updated_at)
+
+
+def test_notes_with_votes_round_trip_as_objects_with_ids() -> None:
     document = doc(went_wrong=["plain", {"text": "voted", "votes": 3}, {"text": "zero"}])
     pm = sf.from_document(document)
-    assert pm.went_wrong == ["plain", "voted", "zero"]
-    assert pm.votes == {"went_wrong": {"voted": 3}}
-    assert sf.to_document(pm)["went_wrong"] == ["plain", {"text": "voted", "votes": 3}, "zero"]
+    assert [(n.text, n.votes) for n in pm.went_wrong] == [("plain", 0), ("voted", 3), ("zero", 0)]
+    written = sf.to_document(pm)
+    assert written["pmtui"] == 3
+    assert written["went_wrong"] == [
+        {"id": pm.went_wrong[0].id, "text": "plain"},
+        {"id": pm.went_wrong[1].id, "text": "voted", "votes": 3},
+        {"id": pm.went_wrong[2].id, "text": "zero"},
+    ]
+    assert sf.from_document(written).went_wrong == pm.went_wrong
     with pytest.raises(sf.SessionFileError, match=r"went_wrong\[0\]\.votes: must be a whole"):
         sf.from_document(doc(went_wrong=[{"text": "x", "votes": -2}]))
+
+
+def test_two_notes_with_the_same_text_keep_their_own_votes() -> None:
+    """Votes belonged to a note's text: the second note's 5 overwrote the first's 2."""
+    same = "Alerts were noisy"
+    pm = sf.from_document(
+        doc(pmtui=2, went_wrong=[{"text": same, "votes": 2}, {"text": same, "votes": 5}])
+    )
+    assert [n.votes for n in pm.went_wrong] == [2, 5]
+    assert pm.went_wrong[0].id != pm.went_wrong[1].id
+    written = sf.to_document(pm)["went_wrong"]
+    assert [n["votes"] for n in written] == [2, 5]
+
+
+CHAINS = [
+    {"problem": "Checkout failed", "answers": ["Bad config", "Linter skipped anchors"]},
+    {"problem": "Alerts were late", "answers": ["Linter  skipped ANCHORS"]},
+]
+
+
+def test_version_2_links_by_text_become_the_id_of_the_first_why_that_reads_so() -> None:
+    pm = sf.from_document(
+        doc(
+            pmtui=2,
+            whys=CHAINS,
+            action_items=[{"title": "Lint anchors", "addresses": " linter skipped  anchors"}],
+        )
+    )
+    first = pm.whys[0].answers[0].answers[0]
+    assert pm.action_items[0].addresses == first.id
+    assert sf.to_document(pm)["action_items"][0]["addresses"] == first.id
+    message = refused(
+        doc(pmtui=2, whys=CHAINS, action_items=[{"title": "t", "addresses": "Nobody said"}])
+    )
+    assert message == 'x.json: action_items[0].addresses: "Nobody said" is not the text of any why'
+
+
+def v3(**fields: Any) -> dict[str, Any]:
+    return doc(pmtui=3, **fields)
+
+
+def test_version_3_keeps_the_ids_it_is_given_and_makes_the_missing_ones() -> None:
+    pm = sf.from_document(
+        v3(
+            timeline=[{"id": "ev-1", "at": "2026-11-20T10:00:00Z", "text": "deploy"}],
+            went_right=[{"id": "n_1", "text": "quick rollback"}, "no id"],
+            whys=[
+                {
+                    "id": "c1",
+                    "problem": "p",
+                    "answers": [{"id": "w1", "text": "a"}, {"text": "b"}],
+                }
+            ],
+            action_items=[{"id": "a1", "title": "fix", "addresses": "w1"}],
+        )
+    )
+    assert pm.timeline[0].id == "ev-1"
+    assert pm.went_right[0].id == "n_1" and len(pm.went_right[1].id) == 12
+    assert (pm.whys[0].id, pm.whys[0].answers[0].id) == ("c1", "w1")
+    assert len(pm.whys[0].answers[0].answers[0].id) == 12
+    assert (pm.action_items[0].id, pm.action_items[0].addresses) == ("a1", "w1")
+
+
+@pytest.mark.parametrize(
+    ("document", "expected"),
+    [
+        (
+            v3(went_right=[{"id": "x", "text": "a"}], got_lucky=[{"id": "x", "text": "b"}]),
+            'x.json: got_lucky[0].id: "x" is already the id of went_right[0]',
+        ),
+        (
+            v3(
+                whys=[{"id": "w", "problem": "p", "answers": [{"id": "w", "text": "a"}]}],
+            ),
+            'x.json: whys[0].answers[0].id: "w" is already the id of whys[0]',
+        ),
+        (
+            v3(timeline=[{"id": "a b", "at": "2026-11-20T10:00:00Z", "text": "t"}]),
+            'x.json: timeline[0].id: "a b" is not an id (1 to 64 letters, digits, _ or -)',
+        ),
+        (
+            v3(action_items=[{"id": 7, "title": "t"}]),
+            "x.json: action_items[0].id: 7 is not an id",
+        ),
+        (
+            v3(action_items=[{"id": "x" * 65, "title": "t"}]),
+            "x.json: action_items[0].id: " + '"' + "x" * 65 + '" is not an id',
+        ),
+        (
+            v3(
+                whys=[{"id": "c", "problem": "p", "answers": [{"id": "w", "text": "a"}]}],
+                action_items=[{"title": "t", "addresses": "c"}],
+            ),
+            'x.json: action_items[0].addresses: "c" is not the id of a why',
+        ),
+    ],
+)
+def test_version_3_refuses_duplicate_and_invalid_ids(document: Any, expected: str) -> None:
+    assert refused(document).startswith(expected)
+
+
+def test_a_record_without_items_is_still_written_as_version_1() -> None:
+    assert sf.to_document(Postmortem(title="empty"))["pmtui"] == 1
+    assert sf.to_document(Postmortem(title="x", went_right=[Note("ok")]))["pmtui"] == 3

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from markdown_it import MarkdownIt
@@ -82,13 +83,31 @@ def test_root_causes_are_the_marked_ones_or_else_the_end_of_each_branch() -> Non
     assert [c.text for c in whytree.contributing(pm)] == ["Retries amplified the load"]
 
 
-def test_unaddressed_root_causes_ignore_case_and_spacing_of_the_link() -> None:
+def test_unaddressed_root_causes_are_those_no_action_links_to() -> None:
     pm = Postmortem("t", whys=[tree()])
-    assert [c.text for c in whytree.unaddressed(pm)] == ["The config linter skipped YAML anchors"]
-    pm.action_items = [
-        ActionItem("Lint anchors", addresses="the config  LINTER skipped yaml anchors")
-    ]
+    [cause] = whytree.unaddressed(pm)
+    assert cause.text == "The config linter skipped YAML anchors"
+    assert cause.id == whytree.find(pm.whys[0], cause.path).id
+    pm.action_items = [ActionItem("Lint anchors", addresses=cause.id)]
     assert whytree.unaddressed(pm) == []
+
+
+def test_an_action_addresses_the_one_why_it_links_not_every_why_that_reads_alike() -> None:
+    """Links were by text: one action item 'addressed' every why with the same words."""
+    same = "Nobody owned the linter"
+    pm = Postmortem(
+        "t",
+        whys=[
+            WhyChain("Checkout failed", [Why(same, Cause.ROOT)]),
+            WhyChain("Alerts were late", [Why(" nobody owned the  LINTER", Cause.ROOT)]),
+        ],
+    )
+    first = pm.whys[0].answers[0]
+    pm.action_items = [ActionItem("Give the linter an owner", addresses=first.id)]
+    assert [(c.chain, c.text) for c in whytree.unaddressed(pm)] == [
+        (1, " nobody owned the  LINTER")
+    ]
+    assert whytree.addressed(pm) == {first.id}
 
 
 def test_a_chain_cannot_grow_deeper_than_the_limit() -> None:
@@ -141,31 +160,57 @@ def test_links_follow_an_edited_why_and_go_with_a_deleted_one(live: LiveMeeting)
     live.add_answer(chain, "The linter skipped YAML anchors")
     live.add_answer(chain, "Nobody owned the linter")
     live.add_action(ActionItem("Lint anchors"))
-    with pytest.raises(EditError, match="No why"):
-        live.link_action(0, "Something nobody said")
-    assert live.link_action(0, "  the linter skipped   YAML anchors ")
-    assert live.pm.action_items[0].addresses == "the linter skipped YAML anchors"
+    action = live.pm.action_items[0].id
+    why = live.pm.whys[chain].answers[0].id
+    with pytest.raises(EditError, match="no longer there"):
+        live.link_action(action, "not-a-why")
+    with pytest.raises(EditError, match="no longer there"):
+        live.link_action(live.pm.whys[chain].id, why)  # a chain's id is not an action's
+    assert live.link_action(action, why)
+    assert not live.link_action(action, why)  # already linked: no undo step
+    assert live.pm.action_items[0].addresses == why
 
     live.update_answer(chain, (0,), "The linter did not expand YAML anchors")
-    assert live.pm.action_items[0].addresses == "The linter did not expand YAML anchors"
+    assert live.pm.action_items[0].addresses == why
+    assert whytree.text_of(live.pm, why) == "The linter did not expand YAML anchors"
 
     live.delete_answer(chain, (0,))
     assert live.pm.action_items[0].addresses == ""
     # The answer below took its place, so nothing typed was lost.
     assert [r.why.text for r in whytree.rows(live.pm.whys[0])] == ["Nobody owned the linter"]
     live.undo()
-    assert live.pm.action_items[0].addresses == "The linter did not expand YAML anchors"
+    assert live.pm.action_items[0].addresses == why
+    assert whytree.text_of(live.pm, why) == "The linter did not expand YAML anchors"
+    assert live.link_action(action, "")
+    assert live.pm.action_items[0].addresses == ""
 
 
 def test_deleting_a_chain_unlinks_the_actions_that_pointed_into_it(live: LiveMeeting) -> None:
     chain = live.add_chain("Checkout failed")
     live.add_answer(chain, "The linter skipped YAML anchors")
-    live.add_action(ActionItem("Lint anchors", addresses="The linter skipped YAML anchors"))
+    live.add_chain("Alerts were late")
+    live.add_answer(1, "The linter skipped YAML anchors")
+    gone, kept = (c.answers[0].id for c in live.pm.whys)
+    live.add_action(ActionItem("Lint anchors", addresses=gone))
+    live.add_action(ActionItem("Page on lint failures", addresses=kept))
+    with pytest.raises(EditError, match="no longer there"):
+        live.add_action(ActionItem("Link to nothing", addresses="no-such-why"))
     live.delete_chain(chain)
-    assert live.pm.action_items[0].addresses == ""
+    assert [a.addresses for a in live.pm.action_items] == ["", kept]
 
 
 # --- the session format -------------------------------------------------------------------
+
+
+def plain(value: Any) -> Any:
+    """A version-3 document part written as version 2 would: no ids, and an answer
+    with nothing but its text as that text."""
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        value = {k: plain(v) for k, v in value.items() if k != "id"}
+        return value["text"] if set(value) == {"text"} else value
+    return value
 
 
 def branching_document() -> dict[str, object]:
@@ -208,9 +253,11 @@ def test_a_branching_chain_reads_as_a_tree_and_writes_back_the_same() -> None:
         ("2", "Retries amplified the load", Cause.CONTRIBUTING),
     ]
     written = sessionfile.to_document(pm, with_metrics=False)
-    assert written["pmtui"] == 2
-    assert written["whys"] == document["whys"]
-    assert written["action_items"][0]["addresses"] == "Nobody owned it"  # type: ignore[index]
+    assert written["pmtui"] == 3
+    assert plain(written["whys"]) == document["whys"]
+    link = written["action_items"][0]["addresses"]  # type: ignore[index]
+    assert link == whytree.find(pm.whys[0], (0, 0, 1, 0)).id
+    assert whytree.text_of(pm, link) == "Nobody owned it"
 
 
 @pytest.mark.parametrize("sample", [s for s in SAMPLES if "gitlab" not in s.name], ids=str)
@@ -218,9 +265,9 @@ def test_every_version_1_sample_imports_and_writes_back_unchanged(sample: Path) 
     original = json.loads(sample.read_text(encoding="utf-8"))
     assert original["pmtui"] == 1
     written = sessionfile.to_document(sessionfile.read_session_file(sample), with_metrics=False)
-    assert written["pmtui"] == 1  # nothing in it needs version 2, so older pmtui still reads it
-    assert written["whys"] == original["whys"]
-    assert all(isinstance(a, str) for w in written["whys"] for a in w["answers"])
+    assert written["pmtui"] == 3  # it has ids now
+    assert plain(written["whys"]) == original["whys"]
+    assert all(a["id"] for w in written["whys"] for a in w["answers"])
 
 
 def test_deeply_nested_branches_are_refused_with_a_message() -> None:
@@ -296,8 +343,8 @@ def test_the_public_version_takes_names_out_of_every_branch_and_link() -> None:
     document = branching_document()
     document["participants"] = [{"name": "Dana Whitfield", "role": "SRE"}]
     pm = sessionfile.from_document(document)
+    # The action item addresses this why, so the minutes name it in its Addresses cell.
     whytree.find(pm.whys[0], (0, 0, 1, 0)).text = "Dana Whitfield owned it"
-    pm.action_items[0].addresses = "Dana Whitfield owned it"
     text = render_markdown(pm, "minutes", public=True, now=NOW)
     assert "Dana" not in text and "Whitfield" not in text
     assert "SRE owned it" in text

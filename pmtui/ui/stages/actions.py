@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.widgets import DataTable, Input, Select, Static
 
 from pmtui.core import timeutil
@@ -36,26 +38,61 @@ class ActionTable(DataTable[Text | str]):
         Binding("a", "add", "Add", id="actions.add"),
     ]
 
+    @dataclass
+    class AddRequested(Message):
+        pass
+
+    @dataclass
+    class EditRequested(Message):
+        action_id: str
+
+    @dataclass
+    class DeleteRequested(Message):
+        action_id: str
+
+    @dataclass
+    class ToggleDoneRequested(Message):
+        action_id: str
+
+    @dataclass
+    class LinkRequested(Message):
+        """Pick the why this action item addresses."""
+
+        action_id: str
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.item_ids: list[str] = []  # the ids of the rows' action items, set by the pane
+
+    def selected_id(self) -> str | None:
+        """The id of the action item under the cursor, if any."""
+        row = self.cursor_row
+        return self.item_ids[row] if 0 <= row < len(self.item_ids) else None
+
+    def _ask(self, request: Callable[[str], Message]) -> None:
+        if (action_id := self.selected_id()) is not None:
+            self.post_message(request(action_id))
+
     def action_edit(self) -> None:
-        self.query_ancestor(ActionsPane).edit_selected()
+        self._ask(self.EditRequested)
 
     def action_delete(self) -> None:
-        self.query_ancestor(ActionsPane).delete_selected()
+        self._ask(self.DeleteRequested)
 
     def action_toggle_done(self) -> None:
-        self.query_ancestor(ActionsPane).toggle_done()
+        self._ask(self.ToggleDoneRequested)
 
     def action_link(self) -> None:
-        self.query_ancestor(ActionsPane).link_selected()
+        self._ask(self.LinkRequested)
 
     def action_add(self) -> None:
-        self.query_ancestor(ActionsPane).query_one("#action-title", Input).focus()
+        self.post_message(self.AddRequested())
 
 
 class ActionsPane(StagePane):
     COACH_FIELDS = ("action_items",)
 
-    editing: int | None = None
+    editing: str | None = None  # the id of the action item the form edits
 
     def compose(self) -> ComposeResult:
         yield ActionTable(id="actions-table", cursor_type="row", zebra_stripes=True)
@@ -105,6 +142,7 @@ class ActionsPane(StagePane):
         for column in COLUMNS:
             table.add_column(column, key=column, width=title_width if column == "title" else None)
         flagged = self.flagged_fields()
+        table.item_ids = [item.id for item in self.live.pm.action_items]
         for i, item in enumerate(self.live.pm.action_items):
             table.add_row(
                 Text.assemble(("⚑ ", "bold magenta"), item.title)
@@ -133,11 +171,11 @@ class ActionsPane(StagePane):
     def _show_link(self) -> None:
         """What the highlighted item addresses, and how many root causes still have none."""
         pm = self.live.pm
-        index = self._selected()
+        item = self._item(self.query_one(ActionTable).selected_id())
         text = Text()
-        if index is not None and index < len(pm.action_items):
-            if addresses := pm.action_items[index].addresses:
-                text.append("→ addresses: ", "dim").append(addresses)
+        if item is not None:
+            if item.addresses:
+                text.append("→ addresses: ", "dim").append(whytree.text_of(pm, item.addresses))
             elif pm.whys:
                 text.append("→ not linked to a why (l links it)", "dim")
         if pm.whys and (open_causes := whytree.unaddressed(pm)):
@@ -151,12 +189,12 @@ class ActionsPane(StagePane):
 
     def _hint(self, message: str | None = None, *, error: bool = False) -> None:
         if message is None:
-            if self.editing is None:
+            if (index := self._index(self.editing)) is None:
                 message = (
                     "Enter adds · in the table: e edit, d delete, x done/open, l link to a why"
                 )
             else:
-                message = f"Editing action {self.editing + 1}: Enter saves, Esc cancels"
+                message = f"Editing action {index + 1}: Enter saves, Esc cancels"
         self.query_one("#action-hint", Static).update(
             Text(message, style="bold red" if error else "dim")
         )
@@ -196,11 +234,7 @@ class ActionsPane(StagePane):
             type=self.query_one("#action-type", Select).value,  # type: ignore[arg-type]
             ticket=self.query_one("#action-ticket", Input).value.strip(),
             status=self.query_one("#action-status", Select).value,  # type: ignore[arg-type]
-            addresses=(
-                self.live.pm.action_items[self.editing].addresses
-                if self.editing is not None
-                else ""
-            ),
+            addresses=editing.addresses if (editing := self._item(self.editing)) else "",
         )
 
     @on(Input.Submitted, "#action-form-1 Input, #action-ticket")
@@ -211,8 +245,8 @@ class ActionsPane(StagePane):
         if self.editing is None:
             index = self.apply(self.live.add_action, item)
         else:
-            index = self.apply(self.live.update_action, self.editing, item)
-            index = self.editing if index is not None else None
+            done = self.apply(self.live.update_action, self.editing, item)
+            index = self._index(self.editing) if done is not None else None
         if index is None:
             return
         self._reset_form()
@@ -231,15 +265,27 @@ class ActionsPane(StagePane):
             self._reset_form()
             self.focus_now(self.query_one(ActionTable))
 
-    def _selected(self) -> int | None:
-        return self.query_one(ActionTable).cursor_row if self.live.pm.action_items else None
+    def _index(self, action_id: str | None) -> int | None:
+        """Where the action item with this id is in the list (None: none, or gone)."""
+        if action_id is None:
+            return None
+        items = self.live.pm.action_items
+        return next((i for i, a in enumerate(items) if a.id == action_id), None)
 
-    def edit_selected(self) -> None:
-        index = self._selected()
-        if index is None:
+    def _item(self, action_id: str | None) -> ActionItem | None:
+        index = self._index(action_id)
+        return None if index is None else self.live.pm.action_items[index]
+
+    @on(ActionTable.AddRequested)
+    def add(self) -> None:
+        self.focus_now(self.query_one("#action-title", Input))
+
+    @on(ActionTable.EditRequested)
+    def edit(self, event: ActionTable.EditRequested) -> None:
+        item = self._item(event.action_id)
+        if item is None:
             return
-        item = self.live.pm.action_items[index]
-        self.editing = index
+        self.editing = item.id
         self.query_one("#action-title", Input).value = item.title
         self.query_one("#action-owner", Input).value = item.owner
         self.query_one("#action-due", Input).value = item.due.isoformat() if item.due else ""
@@ -250,31 +296,32 @@ class ActionsPane(StagePane):
         self.focus_now(self.query_one("#action-title", Input))
         self._hint()
 
-    def delete_selected(self) -> None:
-        index = self._selected()
-        if index is not None and self.apply(self.live.delete_action, index):
+    @on(ActionTable.DeleteRequested)
+    def delete(self, event: ActionTable.DeleteRequested) -> None:
+        if self.apply(self.live.delete_action, event.action_id):
             self.notify("Action item deleted (Ctrl+Z undoes)")
 
-    def toggle_done(self) -> None:
-        index = self._selected()
-        if index is None:
+    @on(ActionTable.ToggleDoneRequested)
+    def toggle_done(self, event: ActionTable.ToggleDoneRequested) -> None:
+        item = self._item(event.action_id)
+        if item is None:
             return
-        item = self.live.pm.action_items[index]
         status = ActionStatus.OPEN if item.status is ActionStatus.DONE else ActionStatus.DONE
-        self.apply(self.live.update_action, index, replace(item, status=status))
+        self.apply(self.live.update_action, item.id, replace(item, status=status))
 
-    def link_selected(self) -> None:
-        index = self._selected()
-        if index is None:
+    @on(ActionTable.LinkRequested)
+    def link(self, event: ActionTable.LinkRequested) -> None:
+        item = self._item(event.action_id)
+        if item is None:
             return
-        current = self.live.pm.action_items[index].addresses
 
-        def linked(why: str | None) -> None:
-            if why is not None and self.apply(self.live.link_action, index, why):
-                self.notify(f"Linked to: {why}" if why else "Link taken off")
+        def linked(why_id: str | None) -> None:
+            if why_id is not None and self.apply(self.live.link_action, item.id, why_id):
+                text = whytree.text_of(self.live.pm, why_id)
+                self.notify(f"Linked to: {text}" if why_id else "Link taken off")
 
-        self.app.push_screen(WhyPicker(self.live.pm, current), linked)
+        self.app.push_screen(WhyPicker(self.live.pm, item), linked)
 
     @on(DataTable.RowSelected, "#actions-table")
     def row_chosen(self) -> None:
-        self.edit_selected()
+        self.query_one(ActionTable).action_edit()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -9,10 +11,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from pmtui.core.live import LESSON_COLUMNS, LESSON_TITLES, LiveMeeting
+from pmtui.core.live import LESSON_COLUMNS, LESSON_TITLES, EditError, LiveMeeting
+from pmtui.core.models import Note
 from pmtui.ui.stages.base import StagePane
 
 
@@ -31,33 +35,74 @@ class NoteList(OptionList):
         Binding("a", "add", "Add", id="lessons.add"),
     ]
 
+    @dataclass
+    class AddRequested(Message):
+        column: str
+
+    @dataclass
+    class EditRequested(Message):
+        note_id: str
+
+    @dataclass
+    class DeleteRequested(Message):
+        note_id: str
+
+    @dataclass
+    class MoveRequested(Message):
+        note_id: str
+        step: int  # -1: the column to the left, 1: to the right
+
+    @dataclass
+    class WhyRequested(Message):
+        """Start a Five Whys chain from this note."""
+
+        note_id: str
+
+    @dataclass
+    class VoteRequested(Message):
+        note_id: str
+        step: int
+
+    @dataclass
+    class SortRequested(Message):
+        column: str
+
     def __init__(self, column: str) -> None:
         super().__init__(id=f"list-{column}", classes="note-list")
         self.column = column
+        self.note_ids: list[str] = []  # the ids of the notes shown, set by the pane
 
-    def _pane(self) -> LessonsPane:
-        return self.query_ancestor(LessonsPane)
+    def _note_id(self) -> str | None:
+        index = self.highlighted
+        if index is None or not 0 <= index < len(self.note_ids):
+            return None
+        return self.note_ids[index]
+
+    def _ask(self, request: Callable[[str], Message]) -> None:
+        """Tell the pane what to do with the highlighted note (if there is one)."""
+        if (note_id := self._note_id()) is not None:
+            self.post_message(request(note_id))
 
     def action_edit(self) -> None:
-        self._pane().edit(self.column, self.highlighted)
+        self._ask(self.EditRequested)
 
     def action_delete(self) -> None:
-        self._pane().delete(self.column, self.highlighted)
+        self._ask(self.DeleteRequested)
 
     def action_move(self, step: int) -> None:
-        self._pane().move(self.column, self.highlighted, step)
+        self._ask(lambda note_id: self.MoveRequested(note_id, step))
 
     def action_why(self) -> None:
-        self._pane().start_why(self.column, self.highlighted)
+        self._ask(self.WhyRequested)
 
     def action_add(self) -> None:
-        self._pane().query_one(f"#input-{self.column}", Input).focus()
+        self.post_message(self.AddRequested(self.column))
 
     def action_vote(self, step: int) -> None:
-        self._pane().vote(self.column, self.highlighted, step)
+        self._ask(lambda note_id: self.VoteRequested(note_id, step))
 
     def action_sort(self) -> None:
-        self._pane().sort(self.column)
+        self.post_message(self.SortRequested(self.column))
 
 
 class LessonsPane(StagePane):
@@ -67,7 +112,8 @@ class LessonsPane(StagePane):
 
     def __init__(self, live: LiveMeeting, *, read_only: bool, id: str) -> None:
         super().__init__(live, read_only=read_only, id=id)
-        self.editing: dict[str, int | None] = dict.fromkeys(LESSON_COLUMNS)
+        # The note each column's input is rewording (None: the input adds a note).
+        self.editing: dict[str, str | None] = dict.fromkeys(LESSON_COLUMNS)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="lesson-columns"):
@@ -90,27 +136,31 @@ class LessonsPane(StagePane):
     def focus_first(self) -> None:
         self.focus_now(self.query_one(f"#input-{LESSON_COLUMNS[0]}", Input))
 
+    def _list(self, column: str) -> NoteList:
+        return self.query_one(f"#list-{column}", NoteList)
+
     def refresh_record(self) -> None:
+        flagged = self.flagged_fields()
         for column in LESSON_COLUMNS:
-            notes = self.query_one(f"#list-{column}", NoteList)
+            notes = self._list(column)
             highlighted = notes.highlighted
             notes.clear_options()
-            items = getattr(self.live.pm, column)
-            flagged = self.flagged_fields()
+            items: list[Note] = getattr(self.live.pm, column)
+            notes.note_ids = [note.id for note in items]
             notes.add_options(
-                Option(self._note(column, text, f"{column}[{i}]" in flagged))
-                for i, text in enumerate(items)
+                Option(self._note(note, f"{column}[{i}]" in flagged))
+                for i, note in enumerate(items)
             )
             if items:
                 notes.highlighted = min(highlighted or 0, len(items) - 1)
             title = f"{LESSON_TITLES[column]} ({len(items)})"
             notes.parent.query_one(".column-title", Static).update(title)  # type: ignore[union-attr]
 
-    def _note(self, column: str, text: str, flagged: bool = False) -> Text:
-        votes = self.live.pm.votes_for(column, text)
-        line = Text(f"• {text}")
-        if votes:
-            line.append(f"  ●{votes}", style="bold magenta")
+    @staticmethod
+    def _note(note: Note, flagged: bool = False) -> Text:
+        line = Text(f"• {note.text}")
+        if note.votes:
+            line.append(f"  ●{note.votes}", style="bold magenta")
         if flagged:
             line.append("  ⚑", style="bold magenta")
         return line
@@ -118,57 +168,78 @@ class LessonsPane(StagePane):
     def mark_findings(self) -> None:
         self.refresh_record()
 
-    def vote(self, column: str, index: int | None, step: int) -> None:
-        if index is not None and self.apply(self.live.vote, column, index, step) is not None:
-            self.query_one(f"#list-{column}", NoteList).highlighted = index
+    def _find(self, note_id: str) -> tuple[str, int] | None:
+        """A note's column and place; None once it is gone (a key pressed twice)."""
+        try:
+            return self.live.find_note(note_id)
+        except EditError:
+            return None
 
-    def sort(self, column: str) -> None:
-        self.apply(self.live.sort_by_votes, column)
-        self.query_one(f"#list-{column}", NoteList).highlighted = 0
+    @on(NoteList.AddRequested)
+    def add(self, event: NoteList.AddRequested) -> None:
+        self.focus_now(self.query_one(f"#input-{event.column}", Input))
+
+    @on(NoteList.VoteRequested)
+    def vote(self, event: NoteList.VoteRequested) -> None:
+        if self.apply(self.live.vote, event.note_id, event.step) is not None and (
+            found := self._find(event.note_id)
+        ):
+            self._list(found[0]).highlighted = found[1]
+
+    @on(NoteList.SortRequested)
+    def sort(self, event: NoteList.SortRequested) -> None:
+        self.apply(self.live.sort_by_votes, event.column)
+        self._list(event.column).highlighted = 0
 
     @on(Input.Submitted, ".note-input")
     def submit(self, event: Input.Submitted) -> None:
         column = (event.input.id or "").removeprefix("input-")
-        index = self.editing[column]
-        if index is None:
+        note_id = self.editing[column]
+        if note_id is None:
             done = self.apply(self.live.add_lesson, column, event.value)
         else:
-            done = self.apply(self.live.update_lesson, column, index, event.value)
+            done = self.apply(self.live.update_lesson, note_id, event.value)
         if done is not None:
             self.editing[column] = None
             event.input.value = ""
             event.input.placeholder = "type, Enter, next…"
 
-    def edit(self, column: str, index: int | None) -> None:
-        if index is None:
+    @on(NoteList.EditRequested)
+    def edit(self, event: NoteList.EditRequested) -> None:
+        if (found := self._find(event.note_id)) is None:
             return
+        column, index = found
         field = self.query_one(f"#input-{column}", Input)
-        field.value = getattr(self.live.pm, column)[index]
+        field.value = getattr(self.live.pm, column)[index].text
         field.placeholder = "editing — Enter saves"
-        self.editing[column] = index
+        self.editing[column] = event.note_id
         self.focus_now(field)
 
-    def delete(self, column: str, index: int | None) -> None:
-        if index is not None and self.apply(self.live.delete_lesson, column, index):
+    @on(NoteList.DeleteRequested)
+    def delete(self, event: NoteList.DeleteRequested) -> None:
+        if self.apply(self.live.delete_lesson, event.note_id):
             self.notify("Note deleted (Ctrl+Z undoes)")
 
-    def move(self, column: str, index: int | None, step: int) -> None:
-        if index is None:
+    @on(NoteList.MoveRequested)
+    def move(self, event: NoteList.MoveRequested) -> None:
+        if (found := self._find(event.note_id)) is None:
             return
-        target = LESSON_COLUMNS.index(column) + step
+        target = LESSON_COLUMNS.index(found[0]) + event.step
         if not 0 <= target < len(LESSON_COLUMNS):
             return
         to_column = LESSON_COLUMNS[target]
-        moved = self.apply(self.live.move_lesson, column, index, to_column)
+        moved = self.apply(self.live.move_lesson, event.note_id, to_column)
         if moved is not None:
-            notes = self.query_one(f"#list-{to_column}", NoteList)
+            notes = self._list(to_column)
             notes.highlighted = moved
             self.focus_now(notes)
 
-    def start_why(self, column: str, index: int | None) -> None:
-        if index is None:
+    @on(NoteList.WhyRequested)
+    def start_why(self, event: NoteList.WhyRequested) -> None:
+        if (found := self._find(event.note_id)) is None:
             return
-        problem = getattr(self.live.pm, column)[index]
+        column, index = found
+        problem = getattr(self.live.pm, column)[index].text
         chain = self.apply(self.live.add_chain, problem)
         if chain is not None:
             self.notify(f"Five Whys chain {chain + 1} started: {problem}", title="Five Whys")

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.widgets import DataTable, Input
 
 from pmtui.core import timeline as timeline_rules
@@ -42,23 +45,56 @@ class EventTable(CellCachedTable):
         Binding("a", "add", "Add", id="timeline.add"),
     ]
 
+    @dataclass
+    class AddRequested(Message):
+        pass
+
+    @dataclass
+    class EditRequested(Message):
+        event_id: str
+
+    @dataclass
+    class DeleteRequested(Message):
+        event_id: str
+
+    @dataclass
+    class CycleKindRequested(Message):
+        """Give the event the next kind (event, start, detection, …)."""
+
+        event_id: str
+
+    @dataclass
+    class MoveRequested(Message):
+        event_id: str
+        step: int  # -1 up, 1 down, among events at the same time
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.event_ids: list[str] = []  # the ids of the rows' events, set by the pane
+
+    def selected_id(self) -> str | None:
+        """The id of the event under the cursor, if any."""
+        row = self.cursor_row
+        return self.event_ids[row] if 0 <= row < len(self.event_ids) else None
+
+    def _ask(self, request: Callable[[str], Message]) -> None:
+        if (event_id := self.selected_id()) is not None:
+            self.post_message(request(event_id))
+
     def action_edit(self) -> None:
-        self._pane().edit_selected()
+        self._ask(self.EditRequested)
 
     def action_delete(self) -> None:
-        self._pane().delete_selected()
+        self._ask(self.DeleteRequested)
 
     def action_cycle_kind(self) -> None:
-        self._pane().cycle_kind()
+        self._ask(self.CycleKindRequested)
 
     def action_move(self, step: int) -> None:
-        self._pane().move_selected(step)
+        self._ask(lambda event_id: self.MoveRequested(event_id, step))
 
     def action_add(self) -> None:
-        self._pane().query_one("#event-time", Input).focus()
-
-    def _pane(self) -> TimelinePane:
-        return self.query_ancestor(TimelinePane)
+        self.post_message(self.AddRequested())
 
 
 class TimelinePane(StagePane):
@@ -66,7 +102,7 @@ class TimelinePane(StagePane):
 
     COACH_FIELDS = ("timeline",)
 
-    editing: int | None = None
+    editing: str | None = None  # the id of the event the form edits
     _shown: list[tuple[str, Text, str]] = []  # noqa: RUF012 (replaced, never mutated)
 
     def on_mount(self) -> None:
@@ -98,6 +134,7 @@ class TimelinePane(StagePane):
         events = self.live.events()
         show_date = timeline_rules.date_changes(events, tz)
         rows = [self._row(event, tz, show_date[i]) for i, event in enumerate(events)]
+        table.event_ids = [event.id for event in events]
         if len(self._row_cache) > 2 * len(rows) + 64:  # forget deleted and edited events
             alive = {id(event) for event in events}
             self._row_cache = {k: v for k, v in self._row_cache.items() if k[0] in alive}
@@ -169,8 +206,8 @@ class TimelinePane(StagePane):
     def _parse(self) -> ParsedTime:
         text = self.query_one("#event-time", Input).value
         events = self.live.events()
-        if self.editing is not None:
-            previous = events[self.editing - 1].at if self.editing > 0 else None
+        if (index := self._index(self.editing)) is not None:
+            previous = events[index - 1].at if index > 0 else None
         else:
             previous = events[-1].at if events else None
         # Imported here: the parser is only needed once someone types a time.
@@ -195,8 +232,8 @@ class TimelinePane(StagePane):
         hint.show(Text(f"→ {parsed.display}{note}", style="green"))
 
     def _idle_hint(self) -> Text:
-        if self.editing is not None:
-            return Text(f"Editing event {self.editing + 1}: Enter saves, Esc cancels", "bold")
+        if (index := self._index(self.editing)) is not None:
+            return Text(f"Editing event {index + 1}: Enter saves, Esc cancels", "bold")
         return Text("Enter adds the event · ↑↓ in the table, e edit, d delete, k kind", "dim")
 
     @on(Input.Submitted, "#event-time")
@@ -240,19 +277,28 @@ class TimelinePane(StagePane):
 
     # -- table actions ---------------------------------------------------------------------
 
-    def _selected(self) -> int | None:
-        table = self.query_one(EventTable)
-        if not self.live.pm.timeline:
+    def _index(self, event_id: str | None) -> int | None:
+        """Where the event with this id is in time order (None: not there)."""
+        if event_id is None:
             return None
-        return table.cursor_row
+        ids = self.query_one(EventTable).event_ids
+        return ids.index(event_id) if event_id in ids else None
 
-    def edit_selected(self) -> None:
-        index = self._selected()
-        if index is None:
+    def _event(self, event_id: str) -> TimelineEvent | None:
+        index = self._index(event_id)
+        return None if index is None else self.live.events()[index]
+
+    @on(EventTable.AddRequested)
+    def add(self) -> None:
+        self.focus_now(self.query_one("#event-time", Input))
+
+    @on(EventTable.EditRequested)
+    def edit(self, request: EventTable.EditRequested) -> None:
+        event = self._event(request.event_id)
+        if event is None:
             return
-        event = self.live.events()[index]
         tz = timeutil.zone(self.live.pm.timezone)
-        self.editing = index
+        self.editing = event.id
         local = event.at.astimezone(tz)
         self.query_one("#event-time", Input).value = f"{local:%Y-%m-%d %H:%M:%S}"
         self.query_one("#event-text", Input).value = event.text
@@ -260,28 +306,26 @@ class TimelinePane(StagePane):
         self.focus_now(self.query_one("#event-text", Input))
         self.query_one("#event-hint", Line).show(self._idle_hint())
 
-    def delete_selected(self) -> None:
-        index = self._selected()
-        if index is not None and self.apply(self.live.delete_event, index) is not None:
+    @on(EventTable.DeleteRequested)
+    def delete(self, request: EventTable.DeleteRequested) -> None:
+        if self.apply(self.live.delete_event, request.event_id) is not None:
             self.notify("Event deleted (Ctrl+Z undoes)")
 
-    def cycle_kind(self) -> None:
-        index = self._selected()
-        if index is None:
+    @on(EventTable.CycleKindRequested)
+    def cycle_kind(self, request: EventTable.CycleKindRequested) -> None:
+        event = self._event(request.event_id)
+        if event is None:
             return
-        event = self.live.events()[index]
         kinds = list(EventKind)
         kind = kinds[(kinds.index(event.kind) + 1) % len(kinds)]
-        self.apply(self.live.update_event, index, event.at, event.text, kind)
+        self.apply(self.live.update_event, event.id, event.at, event.text, kind)
 
-    def move_selected(self, step: int) -> None:
-        index = self._selected()
-        if index is None:
-            return
-        moved = self.apply(self.live.move_event, index, step)
+    @on(EventTable.MoveRequested)
+    def move(self, request: EventTable.MoveRequested) -> None:
+        moved = self.apply(self.live.move_event, request.event_id, request.step)
         if moved is not None:
             self.query_one(EventTable).move_cursor(row=moved)
 
     @on(DataTable.RowSelected, "#events")
     def row_chosen(self) -> None:
-        self.edit_selected()
+        self.query_one(EventTable).action_edit()

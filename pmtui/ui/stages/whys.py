@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -10,6 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -27,17 +30,34 @@ class ChainList(OptionList):
         Binding("n", "new", "New chain", id="whys.new_chain"),
     ]
 
+    # About the highlighted chain, which the pane follows as the highlight moves.
+    @dataclass
+    class EditRequested(Message):
+        pass
+
+    @dataclass
+    class DeleteRequested(Message):
+        pass
+
+    @dataclass
+    class FromWrongRequested(Message):
+        """Start a chain from a 'went wrong' note not yet used."""
+
+    @dataclass
+    class NewRequested(Message):
+        pass
+
     def action_edit(self) -> None:
-        self.query_ancestor(WhysPane).edit_problem()
+        self.post_message(self.EditRequested())
 
     def action_delete(self) -> None:
-        self.query_ancestor(WhysPane).delete_chain()
+        self.post_message(self.DeleteRequested())
 
     def action_from_wrong(self) -> None:
-        self.query_ancestor(WhysPane).chain_from_wrong()
+        self.post_message(self.FromWrongRequested())
 
     def action_new(self) -> None:
-        self.query_ancestor(WhysPane).query_one("#new-chain", Input).focus()
+        self.post_message(self.NewRequested())
 
 
 class AnswerList(OptionList):
@@ -52,23 +72,56 @@ class AnswerList(OptionList):
         Binding("c", "contributing", "Contributing", id="whys.contributing"),
     ]
 
+    # Each asks about one row of the tree: `path` is () for the problem, else an answer's.
+    @dataclass
+    class AnswerRequested(Message):
+        path: whytree.Path
+        branch: bool  # another answer beside this one, not an answer to it
+
+    @dataclass
+    class EditRequested(Message):
+        path: whytree.Path
+
+    @dataclass
+    class DeleteRequested(Message):
+        path: whytree.Path
+
+    @dataclass
+    class MarkRequested(Message):
+        path: whytree.Path
+        cause: Cause
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.paths: list[whytree.Path] = []  # the path of each row, set by the pane
+
+    def highlighted_path(self) -> whytree.Path | None:
+        index = self.highlighted
+        if index is None or not 0 <= index < len(self.paths):
+            return None
+        return self.paths[index]
+
+    def _ask(self, request: Callable[[whytree.Path], Message]) -> None:
+        if (path := self.highlighted_path()) is not None:
+            self.post_message(request(path))
+
     def action_add(self) -> None:
-        self.query_ancestor(WhysPane).answer(branch=False)
+        self._ask(lambda path: self.AnswerRequested(path, branch=False))
 
     def action_branch(self) -> None:
-        self.query_ancestor(WhysPane).answer(branch=True)
+        self._ask(lambda path: self.AnswerRequested(path, branch=True))
 
     def action_edit(self) -> None:
-        self.query_ancestor(WhysPane).edit_answer()
+        self._ask(self.EditRequested)
 
     def action_delete(self) -> None:
-        self.query_ancestor(WhysPane).delete_answer()
+        self._ask(self.DeleteRequested)
 
     def action_root(self) -> None:
-        self.query_ancestor(WhysPane).mark(Cause.ROOT)
+        self._ask(lambda path: self.MarkRequested(path, Cause.ROOT))
 
     def action_contributing(self) -> None:
-        self.query_ancestor(WhysPane).mark(Cause.CONTRIBUTING)
+        self._ask(lambda path: self.MarkRequested(path, Cause.CONTRIBUTING))
 
 
 def _hanging(lead: Text, body: Text) -> Table:
@@ -139,15 +192,13 @@ class WhysPane(StagePane):
             chain_list.highlighted = self.chain
         self._draw_chain()
 
-    def _rows(self) -> list[whytree.Row]:
-        return whytree.rows(self.live.pm.whys[self.chain]) if self.chain is not None else []
-
     def _draw_chain(self, keep: whytree.Path | None = None) -> None:
         """Redraw the tree; highlight `keep` if given, else the why the answer line answers
         (which a redraw never changes, unless that why is gone)."""
         problem = self.query_one("#chain-problem", Static)
         tree = self.query_one(AnswerList)
         tree.clear_options()
+        tree.paths = []
         if self.chain is None:
             problem.update(
                 Text(
@@ -164,7 +215,7 @@ class WhysPane(StagePane):
         if roots:
             status += f" · {roots} root cause{'s' if roots > 1 else ''} marked"
         problem.update(Text(status, style="dim"))
-        addressed = whytree.addressed(self.live.pm)
+        addressed = whytree.addressed(self.live.pm)  # why ids
         flagged = self.flagged_fields()
         options = [Option(_hanging(Text("Problem", "dim"), Text(chain.problem, "bold")))]
         for row in rows:
@@ -173,7 +224,7 @@ class WhysPane(StagePane):
                 label.append(
                     f"  ◆ {whytree.CAUSE_LABELS[row.why.cause]}", CAUSE_STYLE[row.why.cause]
                 )
-                if whytree.norm(row.why.text) in addressed:
+                if row.why.id in addressed:
                     label.append("  ✓ action", "green")
             if why_field(self.chain, row.path) in flagged:
                 label.append("  ⚑", "bold magenta")
@@ -181,6 +232,7 @@ class WhysPane(StagePane):
             options.append(Option(_hanging(lead, label)))
         tree.add_options(options)
         paths = [(), *(r.path for r in rows)]
+        tree.paths = paths
         if self.answer_to is None or self.answer_to not in paths:
             self.answer_to = whytree.end_of_line(chain)
         tree.highlighted = paths.index(keep if keep in paths else self.answer_to)
@@ -223,17 +275,13 @@ class WhysPane(StagePane):
         unless the tree has the focus, so they cannot undo a `b` typed in between."""
         if not event.option_list.has_focus:
             return
-        paths = [(), *(r.path for r in self._rows())]
+        paths = self.query_one(AnswerList).paths
         if 0 <= event.option_index < len(paths) and self.editing_answer is None:
             self.answer_to = paths[event.option_index]
             self._prompt()
 
     def _highlighted(self) -> whytree.Path | None:
-        index = self.query_one(AnswerList).highlighted
-        paths = [(), *(r.path for r in self._rows())]
-        if index is None or not 0 <= index < len(paths):
-            return None
-        return paths[index]
+        return self.query_one(AnswerList).highlighted_path()
 
     @on(Input.Submitted, "#new-chain")
     def new_chain(self, event: Input.Submitted) -> None:
@@ -270,12 +318,17 @@ class WhysPane(StagePane):
             self._draw_chain()
         event.input.value = ""
 
-    def answer(self, *, branch: bool) -> None:
+    @on(ChainList.NewRequested)
+    def new_requested(self) -> None:
+        self.focus_now(self.query_one("#new-chain", Input))
+
+    @on(AnswerList.AnswerRequested)
+    def answer(self, event: AnswerList.AnswerRequested) -> None:
         """Type an answer to the highlighted why, or (branch) another answer beside it."""
-        path = self._highlighted()
-        if self.chain is None or path is None:
+        path = event.path
+        if self.chain is None:
             return
-        if branch:
+        if event.branch:
             if not path:
                 self.notify("Highlight a why to branch beside it.", severity="warning")
                 return
@@ -285,11 +338,11 @@ class WhysPane(StagePane):
         self._prompt()
         self.focus_now(self.query_one("#answer-input", Input))
 
+    @on(ChainList.FromWrongRequested)
     def chain_from_wrong(self) -> None:
         """Start a chain from the next 'went wrong' note not yet used as a problem."""
-        wrong = self.live.pm.went_wrong
         used = {c.problem for c in self.live.pm.whys}
-        candidates = [w for w in wrong if w not in used]
+        candidates = [n.text for n in self.live.pm.went_wrong if n.text not in used]
         if not candidates:
             self.notify("No 'went wrong' note left without a chain.", severity="warning")
             return
@@ -299,6 +352,7 @@ class WhysPane(StagePane):
             self.refresh_record()
             self.focus_now(self.query_one("#answer-input", Input))
 
+    @on(ChainList.EditRequested)
     def edit_problem(self) -> None:
         if self.chain is None:
             return
@@ -307,13 +361,15 @@ class WhysPane(StagePane):
         self.editing_problem = True
         self.focus_now(field)
 
+    @on(ChainList.DeleteRequested)
     def delete_chain(self) -> None:
         if self.chain is not None and self.apply(self.live.delete_chain, self.chain):
             self.notify("Chain deleted (Ctrl+Z undoes)")
 
-    def edit_answer(self) -> None:
-        path = self._highlighted()
-        if self.chain is None or path is None:
+    @on(AnswerList.EditRequested)
+    def edit_answer(self, event: AnswerList.EditRequested) -> None:
+        path = event.path
+        if self.chain is None:
             return
         if not path:
             self.edit_problem()
@@ -324,18 +380,20 @@ class WhysPane(StagePane):
         self._prompt()
         self.focus_now(field)
 
-    def delete_answer(self) -> None:
-        path = self._highlighted()
+    @on(AnswerList.DeleteRequested)
+    def delete_answer(self, event: AnswerList.DeleteRequested) -> None:
+        path = event.path
         if self.chain is None or not path:
             return
         if self.apply(self.live.delete_answer, self.chain, path):
             self.answer_to = path[:-1]
 
-    def mark(self, cause: Cause) -> None:
-        path = self._highlighted()
+    @on(AnswerList.MarkRequested)
+    def mark(self, event: AnswerList.MarkRequested) -> None:
+        path = event.path
         if self.chain is None or not path:
             return
-        now = self.apply(self.live.mark_cause, self.chain, path, cause)
+        now = self.apply(self.live.mark_cause, self.chain, path, event.cause)
         if now is not None:
             self._draw_chain(keep=path)
             shown = whytree.CAUSE_LABELS.get(now)
