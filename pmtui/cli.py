@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from pmtui import __version__
 from pmtui.core import sessionfile
+from pmtui.core.controls import for_terminal, json_for_terminal
 from pmtui.service.errors import ArchiveError
 from pmtui.service.files import write_text_atomic
 from pmtui.service.settings import Settings
@@ -130,13 +130,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args)
     except (CliError, sessionfile.SessionFileError, ArchiveError) as error:
-        print(f"pmtui: {error}", file=sys.stderr)
+        print(f"pmtui: {for_terminal(str(error))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
     except OSError as error:
         where = f"{error.filename}: " if error.filename else ""
-        print(f"pmtui: {where}{error.strerror or error}", file=sys.stderr)
+        print(f"pmtui: {for_terminal(f'{where}{error.strerror or error}')}", file=sys.stderr)
         return EXIT_USAGE
 
 
@@ -148,7 +148,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def _report_problems(archive: Archive) -> None:
     for problem in archive.problems():
-        print(f"pmtui: warning: {problem}", file=sys.stderr)
+        print(f"pmtui: warning: {for_terminal(str(problem))}", file=sys.stderr)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -156,7 +156,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     rows = archive.list()
     _report_problems(archive)
     if args.json:
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        print(json_for_terminal(rows, indent=2))
         return 0
     from pmtui.show import meetings_table, print_renderable
 
@@ -234,7 +234,8 @@ def cmd_templates(args: argparse.Namespace) -> int:
 def write_output(text: str, output: str | None) -> None:
     """Write to stdout, or to a file replaced whole (never half-written)."""
     if output in (None, "-"):
-        sys.stdout.write(text)
+        # On a terminal the text is read, not kept: show what a terminal would obey.
+        sys.stdout.write(for_terminal(text, multiline=True) if sys.stdout.isatty() else text)
         return
     target = Path(output).expanduser()
     try:
@@ -256,7 +257,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
             print("Nothing deleted.")
             return 1
     archive.delete(meeting_id)
-    print(f"Deleted {meeting_id[:8]} {title}")
+    print(f"Deleted {meeting_id[:8]} {for_terminal(str(title))}")
     return 0
 
 
@@ -335,7 +336,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise CliError(str(error)) from None
     findings = coach.check(pm, rules)
     for finding in findings:
-        print(finding.describe())
+        print(for_terminal(finding.describe()))
     if not findings:
         print(f"No blame-prone wording found in {pm.title!r}.")
         return 0

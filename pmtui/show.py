@@ -13,6 +13,7 @@ from rich.text import Text
 
 from pmtui.core import timeutil
 from pmtui.core import whys as whytree
+from pmtui.core.controls import for_terminal
 from pmtui.core.models import Postmortem
 from pmtui.core.timeline import marker_warnings, metric_lines
 from pmtui.core.whys import CAUSE_LABELS
@@ -25,7 +26,17 @@ def print_renderable(renderable: RenderableType, *, wrap: bool = True) -> None:
 
 
 def _day(iso: str | None) -> str:
-    return iso[:10] if iso else ""
+    return for_terminal(iso[:10]) if isinstance(iso, str) else ""
+
+
+def _one(value: object) -> str:
+    """User text for one line of the terminal: no control, bidi or line-break character."""
+    return for_terminal(value if isinstance(value, str) else str(value))
+
+
+def _many(value: str) -> str:
+    """User text that may run over lines: newlines kept, other controls escaped."""
+    return for_terminal(value, multiline=True)
 
 
 def meetings_table(rows: list[dict[str, Any]], width: int | None = None) -> RenderableType:
@@ -40,10 +51,10 @@ def meetings_table(rows: list[dict[str, Any]], width: int | None = None) -> Rend
     width = width or Console().width
     cells = [
         (
-            row["id"][:8],
-            row.get("title", ""),
-            row.get("severity", "") or "—",
-            row.get("status", ""),
+            _one(row["id"][:8]),
+            _one(row.get("title", "")),
+            _one(row.get("severity", "") or "—"),
+            _one(row.get("status", "")),
             _day(row.get("incident_at") or row.get("held_at")),
             str(row.get("open_actions", 0)),
         )
@@ -74,7 +85,7 @@ def meetings_table(rows: list[dict[str, Any]], width: int | None = None) -> Rend
 def _field(label: str, value: str) -> RenderableType:
     text = Text()
     text.append(f"{label}\n", style="bold")
-    text.append(value or "—", style="" if value else "dim")
+    text.append(_many(value) or "—", style="" if value else "dim")
     return text
 
 
@@ -91,18 +102,25 @@ def record_view(pm: Postmortem) -> RenderableType:
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold")
     head.add_column()
-    head.add_row("id", pm.id)
-    head.add_row("incident", pm.incident_id or "—")
-    head.add_row("severity", pm.severity or "—")
-    head.add_row("status", pm.status.value)
-    head.add_row("owner", pm.owner or "—")
-    head.add_row("time zone", pm.timezone)
-    head.add_row(
-        "participants",
-        ", ".join(f"{p.name} ({p.role})" if p.role else p.name for p in pm.participants) or "—",
-    )
+    # Cells as Text, not str: a str cell is read as Rich markup, and `[link=…]` in a
+    # user's field would print a terminal hyperlink.
+    rows = [
+        ("id", _one(pm.id)),
+        ("incident", _one(pm.incident_id) or "—"),
+        ("severity", _one(pm.severity) or "—"),
+        ("status", pm.status.value),
+        ("owner", _one(pm.owner) or "—"),
+        ("time zone", _one(pm.timezone)),
+        (
+            "participants",
+            ", ".join(_one(f"{p.name} ({p.role})" if p.role else p.name) for p in pm.participants)
+            or "—",
+        ),
+    ]
+    for label, value in rows:
+        head.add_row(label, Text(value))
 
-    parts: list[RenderableType] = [Panel(head, title=Text(pm.title, style="bold"))]
+    parts: list[RenderableType] = [Panel(head, title=Text(_one(pm.title), style="bold"))]
     for label in ("summary", "impact", "trigger", "detection", "resolution"):
         parts.append(_field(label.capitalize(), getattr(pm, label)))
 
@@ -111,13 +129,15 @@ def record_view(pm: Postmortem) -> RenderableType:
     timeline.add_column("kind", no_wrap=True)
     timeline.add_column("event", overflow="fold")
     for event in pm.sorted_timeline():
-        timeline.add_row(timeutil.utc_and_local(event.at, tz), event.kind.value, event.text)
+        timeline.add_row(
+            timeutil.utc_and_local(event.at, tz), event.kind.value, Text(_many(event.text))
+        )
     parts.append(timeline)
 
     lines = " · ".join(f"{label.lower()} {value}" for label, value in metric_lines(pm))
     parts.append(Text.assemble(("Metrics  ", "bold"), lines))
     for warning in marker_warnings(pm):
-        parts.append(Text(f"⚠ {warning}", style="yellow"))
+        parts.append(Text(f"⚠ {_one(warning)}", style="yellow"))
 
     for label, items in (
         ("What went right", pm.went_right),
@@ -128,28 +148,28 @@ def record_view(pm: Postmortem) -> RenderableType:
 
     for n, chain in enumerate(pm.whys, 1):
         lines = [
-            f"{row.indent}{row.level}. {row.why.text}"
+            f"{row.indent}{row.level}. {_one(row.why.text)}"
             + (f"  [{CAUSE_LABELS[row.why.cause]}]" if row.why.cause else "")
             for row in whytree.rows(chain)
         ]
-        parts.append(_field(f"Five Whys #{n}: {chain.problem}", "\n".join(lines)))
+        parts.append(_field(f"Five Whys #{n}: {_one(chain.problem)}", "\n".join(lines)))
 
     # One block per item rather than a table of eight columns, which no terminal of
     # ordinary width can show without breaking words.
     items = Text()
     for item in pm.action_items:
         facts = [
-            item.owner or "no owner",
+            _one(item.owner) or "no owner",
             f"due {item.due.isoformat()}" if item.due else "no due date",
             item.priority.value,
             item.type.value,
-            item.ticket,
+            _one(item.ticket),
             item.status.value,
         ]
-        items.append(f"• {item.title}\n")
+        items.append(f"• {_one(item.title)}\n")
         items.append(f"  {' · '.join(f for f in facts if f)}\n", style="dim")
         if item.addresses:
-            items.append(f"  addresses: {whytree.text_of(pm, item.addresses)}\n", style="dim")
+            items.append(f"  addresses: {_one(whytree.text_of(pm, item.addresses))}\n", style="dim")
     parts.append(_items(items) if pm.action_items else _field("Action items", ""))
     open_causes = whytree.unaddressed(pm)
     if open_causes and pm.whys:

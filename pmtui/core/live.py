@@ -165,7 +165,7 @@ class LiveMeeting:
             from pmtui.core import timeutil
 
             try:
-                timeutil.zone(value)
+                value = timeutil.zone(value).key
             except timeutil.TimeError as error:
                 raise EditError(str(error)) from None
         if getattr(self.pm, name) == value:

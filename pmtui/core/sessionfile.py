@@ -18,8 +18,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pmtui.core import metrics, timeutil
+from pmtui.core import jsondoc, metrics, timeutil
 from pmtui.core import whys as whytree
+from pmtui.core.controls import json_for_terminal
 from pmtui.core.models import (
     ActionItem,
     ActionStatus,
@@ -187,6 +188,7 @@ def from_document(doc: Any, *, source: str = "", keep_identity: bool = False) ->
     tz: tzinfo = UTC
     try:
         tz = timeutil.zone(tz_name)
+        tz_name = tz.key  # as the database spells it: europe/london is Europe/London
     except timeutil.TimeError as error:
         reader.fail("timezone", str(error))
 
@@ -544,7 +546,15 @@ def read_session_file(path: str | os.PathLike[str]) -> Postmortem:
                 f"{MAX_FILE_BYTES // (1024 * 1024)} MB",
                 source=source,
             )
-        raw = file.read_bytes()
+        # At most one byte past the limit: a device or pipe (/dev/zero) has no size to stat.
+        with file.open("rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise SessionFileError(
+                f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB, the most a session "
+                "file may be",
+                source=source,
+            )
     except FileNotFoundError:
         raise SessionFileError("no such file", source=source) from None
     except PermissionError:
@@ -552,21 +562,17 @@ def read_session_file(path: str | os.PathLike[str]) -> Postmortem:
     except OSError as error:
         raise SessionFileError(f"cannot be read ({error.strerror})", source=source) from None
     try:
-        doc = json.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise SessionFileError("is not UTF-8 text", source=source) from None
-    except json.JSONDecodeError as error:
+        doc = jsondoc.parse(raw)
+    except jsondoc.DocumentError as error:
         raise SessionFileError(
-            f"is not valid JSON ({error.msg} at line {error.lineno}, column {error.colno})",
-            source=source,
+            error.problem, path=error.path, source=source, more=error.more
         ) from None
-    except RecursionError:
-        raise SessionFileError("is nested too deeply to be a session file", source=source) from None
     return from_document(doc, source=source)
 
 
 def dumps(doc: dict[str, Any]) -> str:
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    """The document as the format writes it; C1, bidi and similar characters escaped."""
+    return json_for_terminal(doc, indent=2) + "\n"
 
 
 def touch(pm: Postmortem) -> None:

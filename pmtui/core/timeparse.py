@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from pmtui.core.timeutil import TimeError, localize, quoted, utc_and_local, zone
+from pmtui.core.timeutil import TimeError, check_year, localize, quoted, utc_and_local, zone
 
 ROLLOVER_WINDOW = timedelta(hours=12)
 _HINT = "try 14:32, 2:32pm, 2026-11-20 14:32, +5m"
@@ -83,12 +83,17 @@ def parse_event_time(
             raise _not_a_time(text)
         if previous is None:
             raise TimeError(f"{quoted(text)} counts from the previous event; there is none yet")
-        delta = timedelta(
-            hours=int(match.group("h") or 0),
-            minutes=int(match.group("m") or 0),
-            seconds=int(match.group("s") or 0),
-        )
-        return _result(previous + delta, zone_info, f"{_span(delta)} after the previous event")
+        try:
+            delta = timedelta(
+                hours=int(match.group("h") or 0),
+                minutes=int(match.group("m") or 0),
+                seconds=int(match.group("s") or 0),
+            )
+            at = previous + delta
+        except (OverflowError, ValueError):  # more days than a timedelta holds, or digits
+            raise TimeError(f"{quoted(text)} is too far after the previous event") from None
+        check_year(at, text)
+        return _result(at, zone_info, f"{_span(delta)} after the previous event")
 
     day_word = _DAY_WORD.match(raw)
     if day_word:
@@ -125,6 +130,7 @@ def _full(raw: str, match: re.Match[str], zone_info: tzinfo) -> datetime:
         day = date.fromisoformat(match.group("date"))
     except ValueError:
         raise TimeError(f"{quoted(raw)}: {match.group('date')} is not a date") from None
+    check_year(day, raw)
     wall = parse_clock(match.group("time"))
     if wall is None:
         raise _not_a_time(raw)

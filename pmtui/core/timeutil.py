@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import functools
-import json
 import re
 import zoneinfo
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
+from pmtui.core.controls import json_for_terminal
+
 _DATE_ONLY = re.compile(r"^\s*\d{4}-?\d{2}-?\d{2}\s*$")
+# A zone name as the IANA database spells them: no dots, so no `..` and no file suffix,
+# no leading slash, nothing that could name a file outside the database.
+_ZONE_NAME = re.compile(r"[A-Za-z0-9_+-]{1,64}(?:/[A-Za-z0-9_+-]{1,64}){0,3}")
+# Times and dates a postmortem can be about. Far enough inside datetime's years 1-9999
+# that converting to any zone or adding a day never overflows; anything outside is a typo.
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2999
 
 
 def quoted(text: object) -> str:
     """User input as it appears in a message: in double quotes, escapes visible."""
-    return json.dumps(text, ensure_ascii=False)
+    return json_for_terminal(text)
 
 
 class TimeError(ValueError):
@@ -21,17 +29,41 @@ class TimeError(ValueError):
 
 
 def zone(name: str) -> zoneinfo.ZoneInfo:
-    """The IANA zone called `name`, or TimeError naming it."""
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise TimeError(
-            f"{quoted(name)} is not a known IANA time zone (e.g. Europe/Berlin)"
-        ) from None
+    """The IANA zone called `name` (in any letter case), or TimeError naming it.
+
+    Only a name shaped like a zone name reaches the zone database, and its errors (a
+    folder such as `America`, a file that is not a zone) never show a path."""
+    if isinstance(name, str) and _ZONE_NAME.fullmatch(name):
+        try:
+            return zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+            pass
+        canonical = _zone_names().get(name.lower())
+        if canonical is not None:
+            return zoneinfo.ZoneInfo(canonical)
+        inside = sorted(
+            z for z in _zone_names().values() if z.lower().startswith(name.lower() + "/")
+        )
+        if inside:
+            raise TimeError(f"{quoted(name)} is a region, not a time zone (e.g. {inside[0]})")
+    raise TimeError(f"{quoted(name)} is not a known IANA time zone (e.g. Europe/Berlin)")
+
+
+@functools.cache
+def _zone_names() -> dict[str, str]:
+    """Every zone name by its lower-case spelling (read once: it walks the database)."""
+    return {name.lower(): name for name in zoneinfo.available_timezones()}
+
+
+def check_year(value: date, text: object) -> None:
+    """Refuse a date or time outside the years a postmortem can be about."""
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise TimeError(f"{quoted(text)} is outside the years {EARLIEST_YEAR} to {LATEST_YEAR}")
 
 
 def localize(naive: datetime, tz: tzinfo) -> datetime:
     """Read a wall-clock time in `tz`; refuse one that does not exist or exists twice."""
+    check_year(naive, f"{naive:%Y-%m-%d %H:%M}")
     first = naive.replace(tzinfo=tz, fold=0)
     second = naive.replace(tzinfo=tz, fold=1)
     offsets = (first.utcoffset(), second.utcoffset())
@@ -65,9 +97,12 @@ def parse_iso(text: str, tz: tzinfo) -> datetime:
         parsed = datetime.fromisoformat(text.strip())
     except ValueError:
         raise TimeError(f"{quoted(text)} is not a time") from None
+    check_year(parsed, text)
     if parsed.tzinfo is None:
         parsed = localize(parsed, tz)
-    return parsed.astimezone(UTC)
+    at = parsed.astimezone(UTC)
+    check_year(at, text)
+    return at
 
 
 @functools.lru_cache(maxsize=4096)
@@ -86,9 +121,11 @@ def parse_date(text: str) -> date | None:
     if not isinstance(text, str):
         raise TimeError(f"{quoted(text)} is not a date (YYYY-MM-DD)")
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise TimeError(f"{quoted(text)} is not a date (YYYY-MM-DD)") from None
+    check_year(day, text)
+    return day
 
 
 def human_duration(seconds: float | None) -> str:
