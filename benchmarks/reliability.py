@@ -53,6 +53,7 @@ sys.path.insert(0, str(ROOT))
 from pmtui.core import sessionfile  # noqa: E402
 from pmtui.core.models import Postmortem, TimelineEvent  # noqa: E402
 from pmtui.service.autosave import AutoSaver, SaveResult  # noqa: E402
+from pmtui.service.files import read_session_file  # noqa: E402
 from pmtui.store import storage  # noqa: E402
 from pmtui.store.store import Store  # noqa: E402
 
@@ -91,7 +92,7 @@ def temp_files(store_root: Path) -> list[Path]:
 
 
 def new_meeting(store: Store) -> str:
-    pm = sessionfile.read_session_file(SAMPLE)
+    pm = read_session_file(SAMPLE)
     edit(pm, 0)
     pm.timeline = [e for e in pm.timeline if not e.text.startswith(MARK)]
     return store.create(sessionfile.to_record(pm))

@@ -1,7 +1,7 @@
 """Session file format, versions 1 to 3: the JSON exchange format for import, export and
 samples.
 
-`read_session_file` and `from_document` refuse a bad document with one `SessionFileError`
+`parse_session` and `from_document` refuse a bad document with one `SessionFileError`
 naming the file, the field path and the problem; `to_document` writes the same format.
 The store keeps a meeting as a *record*: the document plus the fields only pmtui owns
 (`id`, `created_at`, `updated_at`, the meeting clock).
@@ -10,12 +10,10 @@ The store keeps a meeting as a *record*: the document plus the fields only pmtui
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
-from pathlib import Path
 from typing import Any, TypeVar
 
 from pmtui.core import jsondoc, metrics, timeutil
@@ -532,35 +530,15 @@ def summarize(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def read_session_file(path: str | os.PathLike[str]) -> Postmortem:
-    """Read and validate a session file; every failure is one SessionFileError naming it."""
-    source = str(path)
-    file = Path(path)
-    try:
-        if file.is_dir():
-            raise SessionFileError("is a folder, not a session file", source=source)
-        size = file.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise SessionFileError(
-                f"is {size / 1e6:.1f} MB; a session file may be at most "
-                f"{MAX_FILE_BYTES // (1024 * 1024)} MB",
-                source=source,
-            )
-        # At most one byte past the limit: a device or pipe (/dev/zero) has no size to stat.
-        with file.open("rb") as stream:
-            raw = stream.read(MAX_FILE_BYTES + 1)
-        if len(raw) > MAX_FILE_BYTES:
-            raise SessionFileError(
-                f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB, the most a session "
-                "file may be",
-                source=source,
-            )
-    except FileNotFoundError:
-        raise SessionFileError("no such file", source=source) from None
-    except PermissionError:
-        raise SessionFileError("permission denied", source=source) from None
-    except OSError as error:
-        raise SessionFileError(f"cannot be read ({error.strerror})", source=source) from None
+def parse_session(raw: bytes, *, source: str = "") -> Postmortem:
+    """A session file's bytes, checked and read; every failure is one SessionFileError.
+
+    Reading the file is the application layer's (`pmtui.service.files`)."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise SessionFileError(
+            f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB, the most a session file may be",
+            source=source,
+        )
     try:
         doc = jsondoc.parse(raw)
     except jsondoc.DocumentError as error:

@@ -21,6 +21,7 @@ from pmtui.core.coach import Rule
 from pmtui.core.live import LiveMeeting
 from pmtui.core.models import Postmortem
 from pmtui.service.errors import ArchiveError
+from pmtui.service.files import read_session_file
 from pmtui.service.session import MeetingSession
 from pmtui.service.settings import Settings
 from pmtui.store.store import Store, StoreError
@@ -85,7 +86,7 @@ class Archive:
     def import_file(self, path: str | Path) -> Postmortem:
         """Read a session file and store it as a new meeting."""
         with _errors():
-            pm = sessionfile.read_session_file(Path(path).expanduser())
+            pm = read_session_file(Path(path).expanduser())
         self.add(pm)
         return pm
 

@@ -9,6 +9,7 @@ import pytest
 from pmtui.core import sessionfile as sf
 from pmtui.core import whys as whytree
 from pmtui.core.models import EventKind
+from pmtui.service.files import read_session_file
 from tests.conftest import SAMPLES
 
 
@@ -18,7 +19,7 @@ def test_there_are_at_least_four() -> None:
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
 def test_sample_is_a_full_record(sample: Path) -> None:
-    pm = sf.read_session_file(sample)
+    pm = read_session_file(sample)
     assert len(pm.timeline) >= 8
     kinds = {e.kind for e in pm.timeline}
     assert {

@@ -13,6 +13,7 @@ from textual.widgets import Input, TextArea
 from pmtui.core import sessionfile
 from pmtui.core.clock import FakeClock
 from pmtui.service.archive import Archive
+from pmtui.service.files import read_session_file
 from pmtui.service.settings import Settings
 from pmtui.store.store import Store
 from pmtui.ui.app import PmtuiApp, Start, make_app
@@ -38,7 +39,7 @@ def app_for(store: Store, clock: FakeClock, start: Start | None = None, **option
 
 
 def sample_meeting(store: Store) -> str:
-    return store.create(sessionfile.to_record(sessionfile.read_session_file(SAMPLE)))
+    return store.create(sessionfile.to_record(read_session_file(SAMPLE)))
 
 
 async def type_text(pilot: Pilot[None], text: str) -> None:

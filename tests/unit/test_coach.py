@@ -10,6 +10,7 @@ import pytest
 from pmtui.core import coach
 from pmtui.core.models import ActionItem, Participant, Postmortem, WhyChain
 from pmtui.core.whys import linear
+from pmtui.service.files import read_session_file
 from pmtui.service.settings import Settings
 from tests.conftest import SAMPLES
 
@@ -80,10 +81,9 @@ def test_names_in_causes_whys_and_actions_but_not_in_the_timeline() -> None:
 
 
 def test_samples_are_blameless() -> None:
-    from pmtui.core import sessionfile
 
     for sample in SAMPLES:
-        assert coach.check(sessionfile.read_session_file(sample)) == [], sample.name
+        assert coach.check(read_session_file(sample)) == [], sample.name
 
 
 def test_a_team_can_add_its_own_rules(tmp_path: Path) -> None:

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pmtui.core import sessionfile as sf
 from pmtui.core.models import ActionItem, ActionStatus, ActionType, Postmortem, Priority
 from pmtui.export import render_csv
+from pmtui.service.files import read_session_file
 from tests.conftest import SAMPLES
 
 HEADER = ["Summary", "Description", "Assignee", "Due Date", "Priority", "Labels", "Status"]
@@ -187,7 +187,7 @@ def test_no_bidi_control_and_no_zero_width_in_names_and_ids() -> None:
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
 def test_every_sample_s_action_items(sample: Path) -> None:
-    pm = sf.read_session_file(sample)
+    pm = read_session_file(sample)
     rows = read(render_csv(pm))
     assert [row[0] for row in rows[1:]] == [a.title for a in pm.action_items]
     assert all(pm.incident_id in row[1] and pm.title in row[1] for row in rows[1:])

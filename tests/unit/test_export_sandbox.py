@@ -17,6 +17,7 @@ from pmtui.cli import main
 from pmtui.core import sessionfile
 from pmtui.core.models import Postmortem
 from pmtui.export import ExportError, render_markdown
+from pmtui.service.files import read_session_file
 from pmtui.store.store import Store
 from tests.conftest import SAMPLES
 
@@ -75,7 +76,7 @@ PAYLOADS = {
 def meeting(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """An archive holding one sample meeting, and its id."""
     data = tmp_path_factory.mktemp("archive")
-    pm = sessionfile.read_session_file(str(SAMPLES[0]))
+    pm = read_session_file(str(SAMPLES[0]))
     return data, Store(data).create(sessionfile.to_record(pm))
 
 

@@ -12,6 +12,7 @@ import pytest
 from pmtui.core import sessionfile as sf
 from pmtui.core.models import Postmortem
 from pmtui.export import render_markdown
+from pmtui.service.files import read_session_file
 from tests.conftest import SAMPLES
 from tests.unit.test_export_markdown import NOW, TEMPLATES, headings, parse, tables, texts
 
@@ -96,7 +97,7 @@ def expected(sections: list[str], public: bool) -> list[str]:
 
 
 def render(sample: Path, template: str, public: bool) -> tuple[Postmortem, str]:
-    pm = sf.read_session_file(sample)
+    pm = read_session_file(sample)
     return pm, render_markdown(pm, template, public=public, now=NOW)
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from pmtui.core import controls, jsondoc, timeparse, timeutil
 from pmtui.core import sessionfile as sf
+from pmtui.service.files import read_session_file
 from tests.conftest import SAMPLES
 
 GITLAB = next(p for p in SAMPLES if p.name.startswith("gitlab"))
@@ -23,7 +24,7 @@ def doc(**fields: Any) -> dict[str, Any]:
 def read(tmp_path: Path, raw: bytes) -> sf.Postmortem:
     source = tmp_path / "in.json"
     source.write_bytes(raw)
-    return sf.read_session_file(source)
+    return read_session_file(source)
 
 
 def refused(tmp_path: Path, raw: bytes) -> str:
@@ -272,7 +273,7 @@ def test_problems_walks_any_depth_and_keys() -> None:
 
 def test_every_sample_still_reads(tmp_path: Path) -> None:
     for sample in SAMPLES:
-        assert sf.read_session_file(sample).title
+        assert read_session_file(sample).title
 
 
 def test_a_device_without_a_size_is_read_only_up_to_the_limit() -> None:
@@ -280,7 +281,7 @@ def test_a_device_without_a_size_is_read_only_up_to_the_limit() -> None:
     if not zero.exists():
         pytest.skip("no /dev/zero here")
     with pytest.raises(sf.SessionFileError, match=r"/dev/zero: is larger than 10 MB"):
-        sf.read_session_file(zero)
+        read_session_file(zero)
 
 
 def test_a_zone_typed_in_the_meeting_is_kept_as_the_database_spells_it() -> None:

@@ -126,3 +126,81 @@ def test_the_contract_catches_a_crossing(
     target.write_text(source, encoding="utf-8")
     found = crossings(target, root)
     assert any(expected in line for line in found), found
+
+
+# Calls that touch the file system. The core makes none: reading and writing files is the
+# application layer's. The one exception is reading pmtui's own packaged data (the
+# built-in coach rules ship as a JSON file a team can copy and extend).
+PATH_METHODS = {
+    "read_text",
+    "read_bytes",
+    "write_text",
+    "write_bytes",
+    "mkdir",
+    "unlink",
+    "rmdir",
+    "touch",
+    "iterdir",
+    "glob",
+    "rglob",
+    "is_file",
+    "is_dir",
+    "exists",
+}
+MODULES_OF_FILES = {"os", "shutil", "tempfile", "io"}
+PACKAGED_DATA = {("core/coach.py", "_builtin_rules")}
+
+
+class _FileCalls(ast.NodeVisitor):
+    def __init__(self, where: str) -> None:
+        self.where = where
+        self.function = "<module>"
+        self.found: list[str] = []
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        outer, self.function = self.function, node.name
+        self.generic_visit(node)
+        self.function = outer
+
+    visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
+
+    def visit_Call(self, node: ast.Call) -> None:
+        func = node.func
+        if isinstance(func, ast.Name):
+            called = func.id if func.id == "open" else ""
+        elif isinstance(func, ast.Attribute):
+            owner = func.value.id if isinstance(func.value, ast.Name) else ""
+            hit = func.attr in PATH_METHODS or (owner in MODULES_OF_FILES and func.attr != "path")
+            called = func.attr if hit else ""
+        else:
+            called = ""
+        if called and (self.where, self.function) not in PACKAGED_DATA:
+            self.found.append(f"{self.where}:{self.function}:{node.lineno} {called}()")
+        self.generic_visit(node)
+
+
+def file_calls(path: Path, root: Path = PACKAGE) -> list[str]:
+    """`file:function:line call()` for each call in `path` that touches the file system."""
+    visitor = _FileCalls(str(path.relative_to(root)))
+    visitor.visit(ast.parse(path.read_text(encoding="utf-8")))
+    return visitor.found
+
+
+def test_the_core_touches_no_files() -> None:
+    core = PACKAGE / "core"
+    found = [line for path in sorted(core.rglob("*.py")) for line in file_calls(path)]
+    assert found == [], "\n".join(found)
+
+
+def test_the_file_check_catches_a_read(tmp_path: Path) -> None:
+    root = tmp_path / "pmtui"
+    (root / "core").mkdir(parents=True)
+    sneaky = root / "core" / "x.py"
+    sneaky.write_text(
+        "import os\ndef load(p):\n    return p.read_text()\nos.replace('a', 'b')\n",
+        encoding="utf-8",
+    )
+    assert file_calls(sneaky, root) == [
+        "core/x.py:load:3 read_text()",
+        "core/x.py:<module>:4 replace()",
+    ]

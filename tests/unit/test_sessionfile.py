@@ -29,6 +29,7 @@ from pmtui.core.models import (
     Why,
     WhyChain,
 )
+from pmtui.service.files import read_session_file
 from tests.conftest import SAMPLES
 
 
@@ -232,13 +233,13 @@ def test_file_problems(tmp_path: Path) -> None:
         if content is not None:
             (tmp_path / name).write_bytes(content)
     with pytest.raises(sf.SessionFileError, match=r"missing\.json: no such file"):
-        sf.read_session_file(tmp_path / "missing.json")
+        read_session_file(tmp_path / "missing.json")
     with pytest.raises(sf.SessionFileError, match=r"notjson\.json: is not valid JSON .* line 1"):
-        sf.read_session_file(tmp_path / "notjson.json")
+        read_session_file(tmp_path / "notjson.json")
     with pytest.raises(sf.SessionFileError, match=r"latin1\.json: is not UTF-8 text"):
-        sf.read_session_file(tmp_path / "latin1.json")
+        read_session_file(tmp_path / "latin1.json")
     with pytest.raises(sf.SessionFileError, match="is a folder"):
-        sf.read_session_file(tmp_path)
+        read_session_file(tmp_path)
 
 
 def test_a_50_mb_file_is_refused_without_reading_it(tmp_path: Path) -> None:
@@ -246,7 +247,7 @@ def test_a_50_mb_file_is_refused_without_reading_it(tmp_path: Path) -> None:
     with open(big, "wb") as handle:
         handle.truncate(50 * 1024 * 1024)
     with pytest.raises(sf.SessionFileError, match=r"big\.json: is 52\.4 MB; .* at most 10 MB"):
-        sf.read_session_file(big)
+        read_session_file(big)
 
 
 # -- round trips ----------------------------------------------------------------------------
@@ -259,7 +260,7 @@ def comparable(document: dict[str, Any]) -> dict[str, Any]:
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
 def test_every_sample_round_trips(sample: Path) -> None:
     original = json.loads(sample.read_text(encoding="utf-8"))
-    pm = sf.read_session_file(sample)
+    pm = read_session_file(sample)
     first = sf.to_document(pm)
     again = sf.to_document(sf.from_document(first))
     assert comparable(first) == comparable(again)

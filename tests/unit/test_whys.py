@@ -16,6 +16,7 @@ from pmtui.core.clock import FakeClock
 from pmtui.core.live import EditError, LiveMeeting
 from pmtui.core.models import ActionItem, Cause, Participant, Postmortem, Why, WhyChain
 from pmtui.export import render_csv, render_markdown
+from pmtui.service.files import read_session_file
 from tests.conftest import SAMPLES
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -264,7 +265,7 @@ def test_a_branching_chain_reads_as_a_tree_and_writes_back_the_same() -> None:
 def test_every_version_1_sample_imports_and_writes_back_unchanged(sample: Path) -> None:
     original = json.loads(sample.read_text(encoding="utf-8"))
     assert original["pmtui"] == 1
-    written = sessionfile.to_document(sessionfile.read_session_file(sample), with_metrics=False)
+    written = sessionfile.to_document(read_session_file(sample), with_metrics=False)
     assert written["pmtui"] == 3  # it has ids now
     assert plain(written["whys"]) == original["whys"]
     assert all(a["id"] for w in written["whys"] for a in w["answers"])
