@@ -65,8 +65,10 @@ def head_hash(path: Path) -> str | None:
     return match.group(1).decode() if match else None
 
 
-def read_summary_file(path: Path, meeting_id: str, types: SummaryTypes) -> dict[str, Any] | None:
-    """A summary file's summary if it is well formed and its hash is its content's; else None."""
+def read_summary_file(
+    path: Path, meeting_id: str, types: SummaryTypes
+) -> tuple[dict[str, Any], str] | None:
+    """A summary file's summary and hash, if well formed and the hash is its content's."""
     try:
         data = read_json_object(path)
     except CorruptFileError:
@@ -77,9 +79,8 @@ def read_summary_file(path: Path, meeting_id: str, types: SummaryTypes) -> dict[
     if summary_problem(summary, meeting_id, types) is not None:
         return None
     assert isinstance(summary, dict)
-    if data.get(HASH_FIELD) != summary_hash(summary):
-        return None
-    return summary
+    digest = summary_hash(summary)
+    return (summary, digest) if data.get(HASH_FIELD) == digest else None
 
 
 def summary_file(meeting_id: str, summary: Mapping[str, Any]) -> dict[str, Any]:

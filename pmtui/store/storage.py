@@ -84,15 +84,15 @@ def read_json_object(path: Path) -> dict[str, Any] | None:
     """The JSON object in `path`; None if the file is missing or empty."""
     try:
         with open(path, "rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
+            if os.fstat(handle.fileno()).st_size > MAX_FILE_BYTES:
+                raise CorruptFileError(path, f"larger than {MAX_FILE_BYTES // 2**20} MiB")
+            raw = handle.read()
     except FileNotFoundError:
         return None
     except IsADirectoryError:
         raise CorruptFileError(path, "it is a folder, not a file") from None
     except OSError as error:
         raise CorruptFileError(path, f"cannot be read ({error.strerror})") from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise CorruptFileError(path, f"larger than {MAX_FILE_BYTES // 2**20} MiB")
     if not raw.strip():
         return None
     try:

@@ -246,9 +246,9 @@ class Store:
 
     def _listed_summary(self, meeting_id: str, path: Path, writable: bool) -> dict[str, Any] | None:
         """The meeting's summary file if it matches the meeting; else one built from it."""
-        cached = read_summary_file(self.summary_path(meeting_id), meeting_id, self.summary_types)
-        stored = head_hash(path)
-        if cached is not None and stored is not None and summary_hash(cached) == stored:
+        found = read_summary_file(self.summary_path(meeting_id), meeting_id, self.summary_types)
+        cached, known = found if found is not None else (None, None)
+        if cached is not None and known == head_hash(path):
             return cached
         try:
             summary = self.summary_of(self._read(meeting_id, path)[1])
@@ -396,6 +396,6 @@ class Store:
             if lock is not None:
                 lock.release()
             raise
-        cached = read_summary_file(self.summary_path(meeting_id), meeting_id, self.summary_types)
-        known = summary_hash(cached) if cached is not None else None
+        found = read_summary_file(self.summary_path(meeting_id), meeting_id, self.summary_types)
+        known = found[1] if found is not None else None
         return MeetingHandle(self, meeting_id, db, record, stored, known, lock, message)
