@@ -78,8 +78,8 @@ def meeting(n: int) -> Postmortem:
     return pm
 
 
-def build_archive(folder: Path, count: int) -> Store:
-    store = Store(folder, summarize=sessionfile.summarize)
+def build_archive(folder: Path, count: int, fsync: bool = True) -> Store:
+    store = Store(folder, summarize=sessionfile.summarize, fsync=fsync)
     for n in range(count):
         store.create(sessionfile.to_record(meeting(n)))
     return store
@@ -194,8 +194,12 @@ def compare_indexes(store: Store) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--saves", type=int, default=200)
+    parser.add_argument(
+        "--no-fsync", action="store_true", help="time the work, not the disk (shared machines)"
+    )
     args = parser.parse_args()
-    print(f"pmtui store benchmark · {args.saves} saves per archive size · fsync on")
+    fsync = "off" if args.no_fsync else "on"
+    print(f"pmtui store benchmark · {args.saves} saves per archive size · fsync {fsync}")
     print(
         f"{'archive':>8} {'median ms':>10} {'p95 ms':>8} {'bytes/save':>11} "
         f"{'compact B':>10} {'ratio':>6} {'list ms':>8} {'list RSS MiB':>13} {'peak KiB':>9}"
@@ -203,7 +207,7 @@ def main() -> None:
     indexes = ""
     for count in (0, 100, 1000):
         with tempfile.TemporaryDirectory() as folder:
-            store = build_archive(Path(folder), count)
+            store = build_archive(Path(folder), count, fsync=not args.no_fsync)
             saves = time_saves(store, args.saves)
             list_ms, rss = time_list(Path(folder))
             if count == 1000:

@@ -76,9 +76,8 @@ def read_summary_file(
     if not data or data.get("id") != meeting_id:
         return None
     summary = data.get("summary")
-    if summary_problem(summary, meeting_id, types) is not None:
+    if not isinstance(summary, dict) or summary_problem(summary, meeting_id, types):
         return None
-    assert isinstance(summary, dict)
     digest = summary_hash(summary)
     return (summary, digest) if data.get(HASH_FIELD) == digest else None
 

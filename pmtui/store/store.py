@@ -105,8 +105,10 @@ def _default_summary(record: dict[str, Any]) -> dict[str, Any]:
 
 def _reason(error: OSError) -> str:
     """An OSError as a few words for a user."""
-    if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+    if error.errno == errno.EROFS:
         return READ_ONLY
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
     if error.errno == errno.EISDIR:
         return "a folder is in the way"
     if error.errno == errno.ENOSPC:
