@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from pmtui.store.storage import CorruptFileError, read_json_object
@@ -54,7 +54,7 @@ def summary_problem(summary: object, meeting_id: str, types: SummaryTypes) -> st
     return None
 
 
-def head_hash(path: Path) -> str | None:
+def head_hash(path: str | os.PathLike[str]) -> str | None:
     """The summary hash at the head of a meeting file, without parsing the whole file."""
     try:
         with open(path, "rb") as handle:
@@ -66,7 +66,7 @@ def head_hash(path: Path) -> str | None:
 
 
 def read_summary_file(
-    path: Path, meeting_id: str, types: SummaryTypes
+    path: str | os.PathLike[str], meeting_id: str, types: SummaryTypes
 ) -> tuple[dict[str, Any], str] | None:
     """A summary file's summary and hash, if well formed and the hash is its content's."""
     try:

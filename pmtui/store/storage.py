@@ -80,33 +80,33 @@ def dump_pretty(data: Any) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
-def read_json_object(path: Path) -> dict[str, Any] | None:
-    """The JSON object in `path`; None if the file is missing or empty."""
+def read_json_object(where: str | os.PathLike[str]) -> dict[str, Any] | None:
+    """The JSON object in `where`; None if the file is missing or empty."""
     try:
-        with open(path, "rb") as handle:
+        with open(where, "rb") as handle:
             if os.fstat(handle.fileno()).st_size > MAX_FILE_BYTES:
-                raise CorruptFileError(path, f"larger than {MAX_FILE_BYTES // 2**20} MiB")
+                raise CorruptFileError(Path(where), f"larger than {MAX_FILE_BYTES // 2**20} MiB")
             raw = handle.read()
     except FileNotFoundError:
         return None
     except IsADirectoryError:
-        raise CorruptFileError(path, "it is a folder, not a file") from None
+        raise CorruptFileError(Path(where), "it is a folder, not a file") from None
     except OSError as error:
-        raise CorruptFileError(path, f"cannot be read ({error.strerror})") from None
+        raise CorruptFileError(Path(where), f"cannot be read ({error.strerror})") from None
     if not raw.strip():
         return None
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        raise CorruptFileError(path, "not UTF-8 text") from None
+        raise CorruptFileError(Path(where), "not UTF-8 text") from None
     except json.JSONDecodeError as error:
         raise CorruptFileError(
-            path, f"not valid JSON ({error.msg} at line {error.lineno})"
+            Path(where), f"not valid JSON ({error.msg} at line {error.lineno})"
         ) from None
     except RecursionError:
-        raise CorruptFileError(path, "nested too deeply to be a meeting") from None
+        raise CorruptFileError(Path(where), "nested too deeply to be a meeting") from None
     if not isinstance(data, dict):
-        raise CorruptFileError(path, "not a JSON object")
+        raise CorruptFileError(Path(where), "not a JSON object")
     return data
 
 

@@ -168,7 +168,11 @@ class Store:
         return MeetingLock(self.meetings / f"{meeting_id}.lock")
 
     def ids(self) -> list[str]:
-        return sorted(p.stem for p in self.meetings.glob("*.json") if _ID.match(p.stem))
+        try:
+            names = os.listdir(self.meetings)
+        except OSError:
+            return []
+        return sorted(n[:-5] for n in names if n.endswith(".json") and _ID.match(n[:-5]))
 
     def _existing(self, meeting_id: str) -> Path:
         path = self.meeting_path(meeting_id)
@@ -233,27 +237,32 @@ class Store:
         """Every readable meeting's summary, most recently changed first."""
         self._problems = []
         writable = not self.read_only
+        # Plain strings, not Paths: pathlib was a third of the time of listing 1,000.
+        meetings, index = os.fspath(self.meetings), os.fspath(self.index)
         rows = []
         for meeting_id in self.ids():
-            path = self.meetings / f"{meeting_id}.json"
+            path = os.path.join(meetings, meeting_id + ".json")
             try:
-                changed = path.stat().st_mtime_ns
+                changed = os.stat(path).st_mtime_ns
             except OSError:
                 continue
-            summary = self._listed_summary(meeting_id, path, writable)
+            summary_path = os.path.join(index, meeting_id + ".json")
+            summary = self._listed_summary(meeting_id, path, summary_path, writable)
             if summary is not None:
                 rows.append((-changed, meeting_id, summary))
         rows.sort(key=lambda row: row[:2])
         return [summary for _, _, summary in rows]
 
-    def _listed_summary(self, meeting_id: str, path: Path, writable: bool) -> dict[str, Any] | None:
+    def _listed_summary(
+        self, meeting_id: str, path: str, summary_path: str, writable: bool
+    ) -> dict[str, Any] | None:
         """The meeting's summary file if it matches the meeting; else one built from it."""
-        found = read_summary_file(self.summary_path(meeting_id), meeting_id, self.summary_types)
+        found = read_summary_file(summary_path, meeting_id, self.summary_types)
         cached, known = found if found is not None else (None, None)
         if cached is not None and known == head_hash(path):
             return cached
         try:
-            summary = self.summary_of(self._read(meeting_id, path)[1])
+            summary = self.summary_of(self._read(meeting_id, Path(path))[1])
         except CorruptFileError as error:
             self._problems.append(str(error))
             return None
@@ -261,7 +270,7 @@ class Store:
             self._problems.append(f"{path} could not be listed: {error}")
             return None
         if writable and summary != cached and not self.write_summary_file(meeting_id, summary):
-            self._problems.append(f"{self.summary_path(meeting_id)} could not be updated")
+            self._problems.append(f"{summary_path} could not be updated")
         return summary
 
     def summary_of(self, record: dict[str, Any]) -> dict[str, Any]:
