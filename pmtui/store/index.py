@@ -24,7 +24,8 @@ SummaryTypes = Mapping[str, type | tuple[type, ...]]
 BASE_TYPES: dict[str, type | tuple[type, ...]] = {"id": str, "title": str}
 _SCALARS = (str, int, float, bool, type(None))
 HEAD_BYTES = 512
-# "_store" sorts before every other table, so a file written by the store begins with it.
+# "_store" sorts before "meeting", so a file written by the store begins with it; any other
+# file is read whole.
 _HEAD = re.compile(
     rb'\s*\{\s*"'
     + META_TABLE.encode()
