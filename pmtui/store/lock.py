@@ -65,7 +65,11 @@ class MeetingLock:
         return json.dumps(me).encode()
 
     def acquire(self) -> bool:
-        """Take the lock if nobody live holds it; False if another process does."""
+        """Take the lock if nobody live holds it; False if another process does.
+
+        Raises OSError if the lock file cannot be made or stamped (a folder in its place,
+        a read-only folder, a full disk); the lock is then not held.
+        """
         if self._fd is not None:
             return True
         if fcntl is None:
@@ -73,11 +77,19 @@ class MeetingLock:
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
+        except BlockingIOError:
             os.close(fd)
             return False
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, self._stamp(), 0)
+        except OSError:
+            os.close(fd)
+            raise
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, self._stamp(), 0)
+        except OSError:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+            raise
         self._fd = fd
         return True
 
@@ -95,7 +107,12 @@ class MeetingLock:
                     self.path.unlink(missing_ok=True)  # stale: its process is gone
                     continue
                 return False
-            os.write(fd, self._stamp())
+            try:
+                os.write(fd, self._stamp())
+            except OSError:
+                os.close(fd)
+                self.path.unlink(missing_ok=True)
+                raise
             self._fd = fd
             return True
         return False

@@ -2,35 +2,58 @@
 
 Layout under the data folder:
 
-    meetings/<id>.json   one TinyDB file per meeting (AtomicJSONStorage), one document
-    meetings/<id>.lock   held while a pmtui edits that meeting
+    meetings/<id>.json   one TinyDB file per meeting (AtomicJSONStorage), pretty-printed:
+                         table "meeting" holds the record as document 1, table "_store"
+                         the hash of the summary that record gives
+    meetings/<id>.lock   held while a pmtui edits that meeting; never removed
     index/<id>.json      that meeting's summary for `pmtui list` (a cache)
+    damaged/             meetings moved aside by `quarantine`, never destroyed
 
 Saving an edit rewrites only that meeting's file, plus its small summary when the summary
 changed, so a save costs the same with 1 or 1,000 meetings archived, and two processes
-editing two meetings never touch a shared file. A summary older than its meeting file
-(a crash between the two writes) is rebuilt from the meeting.
+editing two meetings never touch a shared file. A summary is trusted only if it is the one
+the meeting file's content gives (see index.py).
+
+Reading never needs to write: on a read-only data folder nothing is cleaned up or rebuilt,
+and meetings open read-only.
 """
 
 from __future__ import annotations
 
-import json
+import contextlib
+import errno
 import os
 import re
-import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from tinydb import TinyDB
+from tinydb.table import Document
 
+from pmtui.store.handle import DOC_ID, TABLE, MeetingHandle, ReadOnlyError
+from pmtui.store.index import (
+    BASE_TYPES,
+    HASH_FIELD,
+    META_TABLE,
+    SummaryTypes,
+    head_hash,
+    read_summary_file,
+    summary_file,
+    summary_hash,
+    summary_problem,
+)
 from pmtui.store.lock import MeetingLock, pid_alive
 from pmtui.store.storage import (
     AtomicJSONStorage,
     CorruptFileError,
+    KeepLastDocument,
     StoreError,
-    read_json_object,
+    dump_pretty,
+    fsync_dir,
     write_atomic,
 )
 
@@ -46,11 +69,10 @@ __all__ = [
 ]
 
 Summarize = Callable[[dict[str, Any]], dict[str, Any]]
-TABLE = "meeting"
-DOC_ID = 1
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _TEMP = re.compile(r"^\..+\.(\d+)\.[0-9a-f]+\.tmp$")
 STALE_TEMP_S = 3600
+READ_ONLY = "the data folder is read-only"
 
 
 class MeetingNotFound(StoreError):
@@ -61,8 +83,10 @@ class AmbiguousId(StoreError):
     pass
 
 
-class ReadOnlyError(StoreError):
-    pass
+@dataclass(frozen=True)
+class _Refusal:
+    busy: bool  # another live process holds the lock (else it could not be made)
+    detail: str
 
 
 def default_data_dir() -> Path:
@@ -79,24 +103,52 @@ def _default_summary(record: dict[str, Any]) -> dict[str, Any]:
     return {"id": record["id"], "title": record.get("title", "")}
 
 
+def _reason(error: OSError) -> str:
+    """An OSError as a few words for a user."""
+    if error.errno == errno.EROFS:
+        return READ_ONLY
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    if error.errno == errno.EISDIR:
+        return "a folder is in the way"
+    if error.errno == errno.ENOSPC:
+        return "the disk is full"
+    return error.strerror or type(error).__name__
+
+
 class Store:
     def __init__(
-        self, root: Path, summarize: Summarize | None = None, *, fsync: bool = True
+        self,
+        root: Path,
+        summarize: Summarize | None = None,
+        *,
+        fsync: bool = True,
+        summary_types: SummaryTypes | None = None,
     ) -> None:
+        """`summary_types` maps summary fields to the types `list()` rows must have."""
         self.root = Path(root)
         self.meetings = self.root / "meetings"
         self.index = self.root / "index"
+        self.damaged = self.root / "damaged"
         self.summarize = summarize or _default_summary
+        self.summary_types: SummaryTypes = {**BASE_TYPES, **(summary_types or {})}
         self.fsync = fsync
         self._problems: list[str] = []
         try:
             self.meetings.mkdir(parents=True, exist_ok=True)
             self.index.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise StoreError(
-                f"cannot use {self.root} for meetings: {error.strerror or error}"
-            ) from None
-        self._clean_temp_files()
+            if not self.root.is_dir():  # an existing folder we cannot write is still read
+                raise StoreError(
+                    f"cannot use {self.root} for meetings: {error.strerror or error}"
+                ) from None
+        if not self.read_only:
+            self._clean_temp_files()
+
+    @property
+    def read_only(self) -> bool:
+        """True if the data folder cannot be written: meetings then open read-only."""
+        return not all(os.access(folder, os.W_OK) for folder in (self.meetings, self.index))
 
     # -- paths ------------------------------------------------------------------------------
 
@@ -110,13 +162,23 @@ class Store:
 
     def summary_path(self, meeting_id: str) -> Path:
         """Where a meeting's summary for `pmtui list` is kept."""
-        return self.index / f"{meeting_id}.json"
+        return self.index / f"{self._check_id(meeting_id)}.json"
 
     def _lock(self, meeting_id: str) -> MeetingLock:
         return MeetingLock(self.meetings / f"{meeting_id}.lock")
 
     def ids(self) -> list[str]:
-        return sorted(p.stem for p in self.meetings.glob("*.json") if _ID.match(p.stem))
+        try:
+            names = os.listdir(self.meetings)
+        except OSError:
+            return []
+        return sorted(n[:-5] for n in names if n.endswith(".json") and _ID.match(n[:-5]))
+
+    def _existing(self, meeting_id: str) -> Path:
+        path = self.meeting_path(meeting_id)
+        if not os.path.lexists(path):
+            raise MeetingNotFound(f"no meeting {meeting_id}")
+        return path
 
     def _clean_temp_files(self) -> None:
         """Remove temporary files a crashed writer left behind (never a live one's)."""
@@ -129,32 +191,27 @@ class Store:
                 pid = int(match.group(1))
                 try:
                     old = now - path.stat().st_mtime > STALE_TEMP_S
+                    if (pid != os.getpid() and not pid_alive(pid)) or old:
+                        path.unlink(missing_ok=True)
                 except OSError:
                     continue
-                if (pid != os.getpid() and not pid_alive(pid)) or old:
-                    path.unlink(missing_ok=True)
 
     # -- reading ----------------------------------------------------------------------------
 
-    def _read(self, path: Path) -> dict[str, Any]:
-        return self._read_document(path)[TABLE][str(DOC_ID)]  # type: ignore[no-any-return]
-
-    def _read_document(self, path: Path) -> dict[str, Any]:
-        """The whole TinyDB document of a meeting file, checked to hold a record."""
-        storage = AtomicJSONStorage(path, fsync=self.fsync)
-        data = storage.read()
-        if data is None:
-            raise CorruptFileError(path, "the file is empty")
-        table = data.get(TABLE)
-        if not isinstance(table, dict) or not isinstance(table.get(str(DOC_ID)), dict):
+    def _read(self, meeting_id: str, path: Path) -> tuple[TinyDB, dict[str, Any], str | None]:
+        """The meeting's TinyDB (keeping what it read), its record and its summary hash."""
+        db = TinyDB(path, storage=KeepLastDocument(AtomicJSONStorage), fsync=self.fsync)
+        document = db.table(TABLE).get(doc_id=DOC_ID)
+        if document is None:
             raise CorruptFileError(path, "no meeting record inside")
-        return data
+        if document.get("id") != meeting_id:
+            raise CorruptFileError(path, "the record inside has another meeting's id")
+        meta = db.table(META_TABLE).get(doc_id=1) or {}
+        stored = meta.get(HASH_FIELD)
+        return db, dict(document), stored if isinstance(stored, str) else None
 
     def load(self, meeting_id: str) -> dict[str, Any]:
-        path = self.meeting_path(meeting_id)
-        if not path.exists():
-            raise MeetingNotFound(f"no meeting {meeting_id}")
-        return self._read(path)
+        return self._read(meeting_id, self._existing(meeting_id))[1]
 
     def resolve(self, prefix: str) -> str:
         """The full id for a unique prefix of it."""
@@ -179,163 +236,177 @@ class Store:
     def list(self) -> list[dict[str, Any]]:
         """Every readable meeting's summary, most recently changed first."""
         self._problems = []
+        writable = not self.read_only
+        # Plain strings, not Paths: pathlib was a third of the time of listing 1,000.
+        meetings, index = os.fspath(self.meetings), os.fspath(self.index)
         rows = []
         for meeting_id in self.ids():
-            path = self.meetings / f"{meeting_id}.json"
+            path = os.path.join(meetings, meeting_id + ".json")
             try:
-                changed = path.stat().st_mtime_ns
+                changed = os.stat(path).st_mtime_ns
             except OSError:
                 continue
-            summary = self._cached_summary(meeting_id, changed)
-            if summary is None:
-                try:
-                    summary = self.write_summary(self._read(path))
-                except CorruptFileError as error:
-                    self._problems.append(str(error))
-                    continue
-                except (KeyError, TypeError, ValueError) as error:
-                    self._problems.append(f"{path} could not be summarised: {error}")
-                    continue
-            rows.append((changed, summary))
-        rows.sort(key=lambda row: row[0], reverse=True)
-        return [summary for _, summary in rows]
+            summary_path = os.path.join(index, meeting_id + ".json")
+            summary = self._listed_summary(meeting_id, path, summary_path, writable)
+            if summary is not None:
+                rows.append((-changed, meeting_id, summary))
+        rows.sort(key=lambda row: row[:2])
+        return [summary for _, _, summary in rows]
 
-    def _cached_summary(self, meeting_id: str, changed_ns: int) -> dict[str, Any] | None:
-        path = self.summary_path(meeting_id)
+    def _listed_summary(
+        self, meeting_id: str, path: str, summary_path: str, writable: bool
+    ) -> dict[str, Any] | None:
+        """The meeting's summary file if it matches the meeting; else one built from it."""
+        found = read_summary_file(summary_path, meeting_id, self.summary_types)
+        cached, known = found if found is not None else (None, None)
+        if cached is not None and known == head_hash(path):
+            return cached
         try:
-            if path.stat().st_mtime_ns < changed_ns:
-                return None  # older than the meeting: rebuild
-            data = read_json_object(path)
-        except (OSError, CorruptFileError):
+            summary = self.summary_of(self._read(meeting_id, Path(path))[1])
+        except CorruptFileError as error:
+            self._problems.append(str(error))
             return None
-        if not data or data.get("id") != meeting_id:
+        except StoreError as error:
+            self._problems.append(f"{path} could not be listed: {error}")
             return None
-        return data
-
-    def write_summary(self, record: dict[str, Any]) -> dict[str, Any]:
-        """Summarise a record and write its summary file."""
-        summary = self.summarize(record)
-        summary["id"] = record["id"]
-        payload = json.dumps(summary, ensure_ascii=False).encode("utf-8")
-        write_atomic(self.summary_path(record["id"]), payload, fsync=self.fsync)
+        if writable and summary != cached and not self.write_summary_file(meeting_id, summary):
+            self._problems.append(f"{summary_path} could not be updated")
         return summary
+
+    def summary_of(self, record: dict[str, Any]) -> dict[str, Any]:
+        """The record's summary for `list()`, its types checked; StoreError if unusable."""
+        meeting_id = record.get("id")
+        try:
+            summary = dict(self.summarize(record))
+        except Exception as error:  # the caller's function meets whatever a file holds
+            raise StoreError(f"it could not be summarised ({type(error).__name__})") from None
+        summary["id"] = meeting_id
+        problem = summary_problem(summary, str(meeting_id), self.summary_types)
+        if problem is not None:
+            raise StoreError(problem)
+        return summary
+
+    def write_summary_file(self, meeting_id: str, summary: dict[str, Any]) -> bool:
+        """Write a meeting's summary file; False if it could not be written."""
+        try:
+            payload = dump_pretty(summary_file(meeting_id, summary))
+            write_atomic(self.summary_path(meeting_id), payload, fsync=self.fsync)
+        except OSError:
+            return False  # only a cache: the next list rebuilds it
+        return True
 
     # -- writing ----------------------------------------------------------------------------
 
     def create(self, record: dict[str, Any]) -> str:
         meeting_id = self._check_id(record.get("id", ""))
         path = self.meeting_path(meeting_id)
-        if path.exists():
+        if self.read_only:
+            raise StoreError(f"cannot create a meeting: {READ_ONLY}")
+        if os.path.lexists(path):
             raise StoreError(f"a meeting with id {meeting_id} exists already")
-        db = TinyDB(path, storage=AtomicJSONStorage, fsync=self.fsync)
-        db.table(TABLE).insert(record)
-        self.write_summary(record)
+        summary = self.summary_of(record)
+        cache = KeepLastDocument(AtomicJSONStorage)
+        db = TinyDB(path, storage=cache, fsync=self.fsync)
+        try:
+            with cache.batch():
+                db.table(META_TABLE).insert(Document({HASH_FIELD: summary_hash(summary)}, 1))
+                db.table(TABLE).insert(Document(record, DOC_ID))
+        except OSError as error:
+            raise StoreError(f"cannot save meeting {meeting_id[:8]}: {_reason(error)}") from None
+        self.write_summary_file(meeting_id, summary)
         return meeting_id
 
-    def delete(self, meeting_id: str) -> None:
-        path = self.meeting_path(meeting_id)
-        if not path.exists():
-            raise MeetingNotFound(f"no meeting {meeting_id}")
+    def _try_lock(self, meeting_id: str) -> MeetingLock | _Refusal:
+        """The meeting's lock, held; or why it cannot be taken."""
+        if self.read_only:
+            return _Refusal(busy=False, detail=READ_ONLY)
         lock = self._lock(meeting_id)
-        if not lock.acquire():
-            holder = lock.holder()
-            who = f" ({holder.describe()})" if holder else ""
+        try:
+            taken = lock.acquire()
+        except OSError as error:
+            return _Refusal(busy=False, detail=_reason(error))
+        if taken:
+            return lock
+        holder = lock.holder()
+        return _Refusal(busy=True, detail=holder.describe() if holder else "another process")
+
+    def _take_lock(self, meeting_id: str, doing: str) -> MeetingLock:
+        """The meeting's lock, held; StoreError saying why if it cannot be taken."""
+        lock = self._try_lock(meeting_id)
+        if isinstance(lock, MeetingLock):
+            return lock
+        short = meeting_id[:8]
+        if lock.busy:
             raise StoreError(
-                f"meeting {meeting_id[:8]} is open in another pmtui{who}; close it there first"
+                f"meeting {short} is open in another pmtui ({lock.detail}); close it there first"
             )
+        raise StoreError(f"cannot {doing} meeting {short}: cannot lock it ({lock.detail})")
+
+    def delete(self, meeting_id: str) -> None:
+        path = self._existing(meeting_id)
+        lock = self._take_lock(meeting_id, "delete")
         try:
             path.unlink()
+        except OSError as error:
+            hint = "; move it aside instead" if path.is_dir() else ""
+            raise StoreError(
+                f"cannot delete meeting {meeting_id[:8]}: {_reason(error)}{hint}"
+            ) from None
+        finally:
+            # The lock file stays (see MeetingLock.release): removing it while another
+            # process has it open could let two processes lock two different files.
+            lock.release()
+        with contextlib.suppress(OSError):
             self.summary_path(meeting_id).unlink(missing_ok=True)
+
+    def quarantine(self, meeting_id: str) -> Path:
+        """Move a (damaged) meeting's file into `damaged/`, never destroying it; its new path."""
+        path = self._existing(meeting_id)
+        lock = self._take_lock(meeting_id, "move aside")
+        try:
+            self.damaged.mkdir(exist_ok=True)
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+            target = self.damaged / f"{meeting_id}.{stamp}.json"
+            repeat = 1
+            while os.path.lexists(target):
+                target = self.damaged / f"{meeting_id}.{stamp}-{repeat}.json"
+                repeat += 1
+            os.rename(path, target)
+        except OSError as error:
+            raise StoreError(
+                f"cannot move meeting {meeting_id[:8]} aside: {_reason(error)}"
+            ) from None
         finally:
             lock.release()
-            lock.path.unlink(missing_ok=True)
+        if self.fsync:
+            fsync_dir(self.damaged)
+            fsync_dir(self.meetings)
+        with contextlib.suppress(OSError):
+            self.summary_path(meeting_id).unlink(missing_ok=True)
+        return target
 
     def open(self, meeting_id: str, *, write: bool = True) -> MeetingHandle:
-        """Open a meeting; read-only, with the reason, if another pmtui is editing it."""
-        path = self.meeting_path(meeting_id)
-        if not path.exists():
-            raise MeetingNotFound(f"no meeting {meeting_id}")
-        lock = self._lock(meeting_id)
+        """Open a meeting; read-only, with the reason, if it cannot be locked for writing."""
+        path = self._existing(meeting_id)
+        lock: MeetingLock | None = None
         message = None
-        if write and not lock.acquire():
-            holder = lock.holder()
-            who = holder.describe() if holder else "another process"
-            message = (
-                f"meeting {meeting_id[:8]} is open for editing in another pmtui "
-                f"({who}); opened read-only"
-            )
+        if write:
+            taken = self._try_lock(meeting_id)
+            if isinstance(taken, MeetingLock):
+                lock = taken
+            elif taken.busy:
+                message = (
+                    f"meeting {meeting_id[:8]} is open for editing in another pmtui "
+                    f"({taken.detail}); opened read-only"
+                )
+            else:
+                message = f"cannot lock meeting {meeting_id[:8]} ({taken.detail}): opened read-only"
         try:
-            document = self._read_document(path)
-        except StoreError:
-            lock.release()
+            db, record, stored = self._read(meeting_id, path)
+        except BaseException:
+            if lock is not None:
+                lock.release()
             raise
-        return MeetingHandle(self, meeting_id, document, lock if lock.held else None, message)
-
-
-class MeetingHandle:
-    """An open meeting. Saving is durable when `save` returns, and safe from any thread."""
-
-    def __init__(
-        self,
-        store: Store,
-        meeting_id: str,
-        document: dict[str, Any],
-        lock: MeetingLock | None,
-        lock_message: str | None,
-    ) -> None:
-        self.store = store
-        self.id = meeting_id
-        # The file's whole TinyDB document as read when opened. While the lock is held
-        # no one else writes the file, so a save replaces the record in this copy and
-        # writes it, rather than reading and parsing the file again first.
-        self._document = document
-        self.record: dict[str, Any] = document[TABLE][str(DOC_ID)]
-        self._lock = lock
-        self.lock_message = lock_message
-        self._mutex = threading.Lock()
-        self._storage = AtomicJSONStorage(store.meeting_path(meeting_id), fsync=store.fsync)
-        self._summary = store.summarize(self.record)
-        self._summary["id"] = meeting_id
-
-    @property
-    def read_only(self) -> bool:
-        return self._lock is None
-
-    @property
-    def bytes_written(self) -> int:
-        return self._storage.bytes_written
-
-    def save(self, record: dict[str, Any]) -> None:
-        if self._lock is None:
-            raise ReadOnlyError(self.lock_message or f"meeting {self.id[:8]} is open read-only")
-        if record.get("id") != self.id:
-            raise StoreError("refusing to save another meeting's record over this one")
-        with self._mutex:
-            document = {**self._document, TABLE: {**self._document[TABLE], str(DOC_ID): record}}
-            self._storage.write(document)
-            self._document = document
-            summary = self.store.summarize(record)
-            summary["id"] = self.id
-            if summary != self._summary or not self._touch_summary():
-                self.store.write_summary(record)
-                self._summary = summary
-            self.record = record
-
-    def _touch_summary(self) -> bool:
-        """Mark the summary still current (newer than the meeting file); False if gone."""
-        try:
-            os.utime(self.store.summary_path(self.id))
-        except FileNotFoundError:
-            return False
-        return True
-
-    def close(self) -> None:
-        if self._lock is not None:
-            self._lock.release()
-            self._lock = None
-
-    def __enter__(self) -> MeetingHandle:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+        found = read_summary_file(self.summary_path(meeting_id), meeting_id, self.summary_types)
+        known = found[1] if found is not None else None
+        return MeetingHandle(self, meeting_id, db, record, stored, known, lock, message)

@@ -258,3 +258,211 @@ def test_default_data_dir_honours_the_environment(
 
     monkeypatch.setenv("PMTUI_DATA", str(tmp_path / "elsewhere"))
     assert default_data_dir() == tmp_path / "elsewhere"
+
+
+def test_a_meeting_file_is_tinydb_pretty_printed_with_sorted_keys(tmp_path: Path) -> None:
+    from tinydb import TinyDB
+    from tinydb.storages import JSONStorage
+
+    store = make_store(tmp_path)
+    meeting_id = store.create(record("Pretty"))
+    with store.open(meeting_id) as handle:
+        handle.save(dict(handle.record, summary="edited"))
+    path = store.meeting_path(meeting_id)
+    text = path.read_text(encoding="utf-8")
+    data = json.loads(text)
+    assert text == json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    db = TinyDB(path, storage=JSONStorage, access_mode="r")
+    assert db.table("meeting").get(doc_id=1) == store.load(meeting_id)
+    assert set(db.tables()) == {"meeting", "_store"}
+    db.close()
+
+
+def test_an_old_compact_file_still_reads_and_is_rewritten_pretty(tmp_path: Path) -> None:
+    store = make_store(tmp_path)
+    old = record("Written by an older pmtui")
+    path = store.meeting_path(old["id"])
+    path.write_text(json.dumps({"meeting": {"1": old}}, separators=(",", ":")))
+    assert store.load(old["id"]) == old
+    assert [row["title"] for row in store.list()] == [old["title"]]
+    with store.open(old["id"]) as handle:
+        handle.save(dict(handle.record, title="saved again"))
+    assert path.read_text(encoding="utf-8").startswith('{\n "_store": {\n  "1": {\n')
+    assert [row["title"] for row in store.list()] == ["saved again"]
+
+
+def test_a_save_does_not_read_the_file_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pmtui.store import storage
+
+    store = make_store(tmp_path)
+    meeting_id = store.create(record("cached"))
+    handle = store.open(meeting_id)
+
+    def no_reading(path: Path) -> None:
+        raise AssertionError(f"{path} read during a save")
+
+    monkeypatch.setattr(storage, "read_json_object", no_reading)
+    for i in range(3):
+        handle.save(dict(handle.record, summary=f"edit {i}", title=f"title {i}"))
+    monkeypatch.undo()
+    handle.close()
+    assert store.load(meeting_id)["title"] == "title 2"
+
+
+def test_a_failed_write_leaves_the_cache_holding_what_the_disk_holds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tinydb import TinyDB
+
+    from pmtui.store import storage
+
+    path = tmp_path / "db.json"
+    cache = storage.KeepLastDocument(storage.AtomicJSONStorage)
+    db = TinyDB(path, storage=cache, fsync=False)
+    db.table("t").insert({"n": 1, "keep": "yes"})
+
+    def disk_full(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(storage, "write_atomic", disk_full)
+    with pytest.raises(OSError):
+        db.table("t").update({"n": 2}, doc_ids=[1])
+    with pytest.raises(OSError), cache.batch():
+        db.table("t").update({"n": 3}, doc_ids=[1])
+        db.table("u").insert({"x": 1})
+    monkeypatch.undo()
+    assert db.table("t").get(doc_id=1) == {"n": 1, "keep": "yes"}
+    assert db.tables() == {"t"}
+    db.table("t").update({"n": 4}, doc_ids=[1])
+    assert json.loads(path.read_text())["t"]["1"] == {"n": 4, "keep": "yes"}
+
+
+def test_a_failed_save_leaves_the_file_and_the_next_save_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pmtui.store import storage
+
+    store = make_store(tmp_path)
+    meeting_id = store.create(record("before"))
+    handle = store.open(meeting_id)
+    real = storage.write_atomic
+    monkeypatch.setattr(
+        storage, "write_atomic", lambda *a, **k: (_ for _ in ()).throw(OSError(28, "full"))
+    )
+    with pytest.raises(OSError):
+        handle.save(dict(handle.record, title="lost", severity="SEV-1"))
+    assert store.load(meeting_id)["title"] == "before"
+    monkeypatch.setattr(storage, "write_atomic", real)
+    handle.save(dict(store.load(meeting_id), summary="kept"))
+    handle.close()
+    saved = store.load(meeting_id)
+    assert (saved["title"], saved["summary"]) == ("before", "kept")
+    assert [(row["title"], row["severity"]) for row in store.list()] == [("before", "")]
+
+
+def test_bytes_per_save_stay_under_twice_the_compact_json(tmp_path: Path) -> None:
+    from tests.conftest import SAMPLES
+
+    store = make_store(tmp_path)
+    for sample in SAMPLES:
+        rec = sf.to_record(sf.read_session_file(sample))
+        compact = len(json.dumps({"meeting": {"1": rec}}, separators=(",", ":")).encode())
+        with store.open(store.create(rec)) as handle:
+            handle.save(dict(rec, summary=rec["summary"] + "."))
+            assert handle.bytes_written <= 2 * compact, sample.name
+
+
+def test_a_summary_built_from_an_older_read_is_not_trusted(tmp_path: Path) -> None:
+    store = make_store(tmp_path)
+    meeting_id = store.create(record("Race"))
+    older = store.load(meeting_id)
+    with store.open(meeting_id) as handle:
+        handle.save(dict(older, severity="SEV-1"))
+    # `pmtui list` in another process read the meeting before that save, and wrote its
+    # summary after it: the summary file is newer than the meeting file, yet stale.
+    store.write_summary_file(meeting_id, store.summary_of(older))
+    future = time.time() + 60
+    os.utime(store.summary_path(meeting_id), (future, future))
+    assert [row["severity"] for row in store.list()] == ["SEV-1"]
+    assert json.loads(store.summary_path(meeting_id).read_text())["summary"]["severity"] == "SEV-1"
+
+
+def test_delete_keeps_the_lock_file_so_two_processes_never_lock_two_files(
+    tmp_path: Path,
+) -> None:
+    import fcntl
+
+    store = make_store(tmp_path)
+    meeting_id = store.create(record("to delete"))
+    lock_path = store.meetings / f"{meeting_id}.lock"
+    with store.open(meeting_id):
+        pass
+    # Another process opened the lock file and is about to flock it when delete runs.
+    late = os.open(lock_path, os.O_RDWR)
+    try:
+        store.delete(meeting_id)
+        assert lock_path.exists()
+        fcntl.flock(late, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        assert MeetingLock(lock_path).is_held_elsewhere()  # the same file, the same lock
+    finally:
+        os.close(late)
+    assert store.ids() == []
+
+
+def test_a_lock_that_cannot_be_made_gives_a_read_only_handle(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from pmtui.store import lock as lock_module
+
+    store = make_store(tmp_path)
+    meeting_id = store.create(record("Locks"))
+    short = meeting_id[:8]
+    lock_path = store.meetings / f"{meeting_id}.lock"
+
+    lock_path.mkdir()
+    handle = store.open(meeting_id)
+    assert handle.read_only
+    assert (
+        handle.lock_message
+        == f"cannot lock meeting {short} (a folder is in the way): opened read-only"
+    )
+    with pytest.raises(StoreError, match=f"^cannot delete meeting {short}: cannot lock it") as info:
+        store.delete(meeting_id)
+    assert "\n" not in str(info.value)
+    lock_path.rmdir()
+
+    def full(*args: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(lock_module.os, "pwrite", full)
+    monkeypatch.setattr(lock_module.os, "write", full)
+    handle = store.open(meeting_id)
+    assert handle.read_only
+    assert (
+        handle.lock_message == f"cannot lock meeting {short} (the disk is full): opened read-only"
+    )
+    with pytest.raises(StoreError, match="the disk is full"):
+        store.delete(meeting_id)
+    monkeypatch.undo()
+
+    real_open = os.open
+
+    def read_only_lock(path: object, flags: int, *args: object) -> int:
+        if str(path).endswith(".lock"):
+            raise OSError(errno.EROFS, "Read-only file system")
+        return real_open(path, flags, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(lock_module.os, "open", read_only_lock)
+    handle = store.open(meeting_id)
+    assert handle.lock_message and "the data folder is read-only" in handle.lock_message
+    with pytest.raises(StoreError, match="read-only"):
+        store.delete(meeting_id)
+    monkeypatch.undo()
+
+    with store.open(meeting_id) as handle:  # nothing was left locked by the failures
+        assert not handle.read_only
+        handle.save(dict(handle.record, summary="locked at last"))
