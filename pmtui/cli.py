@@ -248,16 +248,29 @@ def write_output(text: str, output: str | None) -> None:
 def cmd_delete(args: argparse.Namespace) -> int:
     archive = open_archive(args)
     meeting_id = archive.resolve(args.id)
-    title = archive.record(meeting_id).get("title", "")
+    short = meeting_id[:8]
+    try:
+        title, damage = str(archive.record(meeting_id).get("title", "")), None
+    except ArchiveError as error:
+        # A damaged meeting is moved aside, never destroyed: someone may still mend it.
+        title, damage = "", str(error)
+    if damage is None:
+        question = f"Delete meeting {for_terminal(repr(title))} ({short})? [y/N] "
+    else:
+        print(f"pmtui: {for_terminal(damage)}", file=sys.stderr)
+        question = f"Move the damaged meeting {short} aside (into damaged/)? [y/N] "
     if not args.yes:
         if not sys.stdin.isatty():
             raise CliError("delete needs --yes when not run from a terminal")
-        answer = input(f"Delete meeting {title!r} ({meeting_id[:8]})? [y/N] ")
-        if answer.strip().lower() not in ("y", "yes"):
+        if input(question).strip().lower() not in ("y", "yes"):
             print("Nothing deleted.")
             return 1
+    if damage is not None:
+        moved = archive.move_aside(meeting_id)
+        print(f"Moved damaged meeting {short} aside to {for_terminal(str(moved))}")
+        return 0
     archive.delete(meeting_id)
-    print(f"Deleted {meeting_id[:8]} {for_terminal(str(title))}")
+    print(f"Deleted {short} {for_terminal(title)}")
     return 0
 
 

@@ -509,6 +509,18 @@ def from_record(record: dict[str, Any], *, source: str = "") -> Postmortem:
     return from_document(record, source=source, keep_identity=True)
 
 
+# The types of each field `summarize` writes: a summary file with anything else (a title
+# that is a number, a hand-edited index) is not trusted and is rebuilt from the meeting.
+SUMMARY_TYPES: dict[str, type | tuple[type, ...]] = {
+    "title": str,
+    "severity": str,
+    "status": str,
+    "incident_at": (str, type(None)),
+    "held_at": (str, type(None)),
+    "open_actions": int,
+}
+
+
 def summarize(record: dict[str, Any]) -> dict[str, Any]:
     """The index entry for `pmtui list`, read straight from a record (cheap on every save).
 

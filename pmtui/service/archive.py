@@ -47,7 +47,12 @@ class Archive:
     def __init__(self, settings: Settings, *, fsync: bool = True) -> None:
         self.settings = settings
         with _errors():
-            self._store = Store(settings.data_dir, summarize=sessionfile.summarize, fsync=fsync)
+            self._store = Store(
+                settings.data_dir,
+                summarize=sessionfile.summarize,
+                fsync=fsync,
+                summary_types=sessionfile.SUMMARY_TYPES,
+            )
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -99,6 +104,20 @@ class Archive:
     def delete(self, meeting_id: str) -> None:
         with _errors():
             self._store.delete(meeting_id)
+
+    def is_damaged(self, meeting_id: str) -> bool:
+        """Whether the meeting's file cannot be read as a record."""
+        try:
+            self.load(meeting_id)
+        except ArchiveError:
+            return True
+        return False
+
+    def move_aside(self, meeting_id: str) -> Path:
+        """Move a damaged meeting's file into the `damaged/` folder of the archive, never
+        destroying it; where it went."""
+        with _errors():
+            return self._store.quarantine(meeting_id)
 
     # -- meetings ---------------------------------------------------------------------------
 

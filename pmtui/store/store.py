@@ -65,7 +65,6 @@ __all__ = [
     "ReadOnlyError",
     "Store",
     "StoreError",
-    "default_data_dir",
 ]
 
 Summarize = Callable[[dict[str, Any]], dict[str, Any]]
@@ -87,16 +86,6 @@ class AmbiguousId(StoreError):
 class _Refusal:
     busy: bool  # another live process holds the lock (else it could not be made)
     detail: str
-
-
-def default_data_dir() -> Path:
-    """$PMTUI_DATA, else the user data folder (e.g. ~/.local/share/pmtui)."""
-    env = os.environ.get("PMTUI_DATA")
-    if env:
-        return Path(env).expanduser()
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("pmtui", appauthor=False))
 
 
 def _default_summary(record: dict[str, Any]) -> dict[str, Any]:

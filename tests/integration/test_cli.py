@@ -181,6 +181,16 @@ def test_damaged_meeting_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert path.read_bytes() == b"\x00garbage"
     opened = run("open", bad, data=tmp_path)
     assert opened.returncode == 2 and "Traceback" not in opened.stderr
+    # delete --yes moves it aside, named in the message, and destroys nothing.
+    assert main(["--data", str(tmp_path), "delete", bad[:8], "--yes"]) == 0
+    out = capsys.readouterr().out
+    (moved,) = (tmp_path / "damaged").glob(f"{bad}.*.json")
+    assert f"aside to {moved}" in out
+    assert moved.read_bytes() == b"\x00garbage" and not path.exists()
+    assert main(["--data", str(tmp_path), "list", "--json"]) == 0
+    listed = capsys.readouterr()
+    assert [row["id"] for row in json.loads(listed.out)] == [good]
+    assert "damaged" not in listed.err
 
 
 def test_new_refuses_a_bad_length(tmp_path: Path) -> None:

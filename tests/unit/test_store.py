@@ -251,15 +251,6 @@ def test_a_writer_killed_at_random_moments_never_leaves_a_torn_file(tmp_path: Pa
     assert not list(store.meetings.glob(".*.tmp"))
 
 
-def test_default_data_dir_honours_the_environment(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from pmtui.store.store import default_data_dir
-
-    monkeypatch.setenv("PMTUI_DATA", str(tmp_path / "elsewhere"))
-    assert default_data_dir() == tmp_path / "elsewhere"
-
-
 def test_a_meeting_file_is_tinydb_pretty_printed_with_sorted_keys(tmp_path: Path) -> None:
     from tinydb import TinyDB
     from tinydb.storages import JSONStorage
@@ -363,11 +354,12 @@ def test_a_failed_save_leaves_the_file_and_the_next_save_whole(
 
 
 def test_bytes_per_save_stay_under_twice_the_compact_json(tmp_path: Path) -> None:
+    from pmtui.service.files import read_session_file
     from tests.conftest import SAMPLES
 
     store = make_store(tmp_path)
     for sample in SAMPLES:
-        rec = sf.to_record(sf.read_session_file(sample))
+        rec = sf.to_record(read_session_file(sample))
         compact = len(json.dumps({"meeting": {"1": rec}}, separators=(",", ":")).encode())
         with store.open(store.create(rec)) as handle:
             handle.save(dict(rec, summary=rec["summary"] + "."))

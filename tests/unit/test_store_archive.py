@@ -21,14 +21,7 @@ from pmtui.core.models import Postmortem
 from pmtui.store.index import summary_hash
 from pmtui.store.store import CorruptFileError, Store, StoreError
 
-SUMMARY_TYPES = {
-    "title": str,
-    "severity": str,
-    "status": str,
-    "incident_at": (str, type(None)),
-    "held_at": (str, type(None)),
-    "open_actions": int,
-}
+SUMMARY_TYPES = sf.SUMMARY_TYPES
 
 
 def make_store(root: Path) -> Store:
