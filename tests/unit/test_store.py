@@ -10,13 +10,14 @@ import sys
 import textwrap
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from pmtui.core import sessionfile as sf
-from pmtui.core.models import Postmortem
+from pmtui.core.models import EventKind, Postmortem, TimelineEvent
 from pmtui.store.lock import MeetingLock
 from pmtui.store.store import (
     AmbiguousId,
@@ -256,13 +257,40 @@ def test_a_meeting_file_is_tinydb_pretty_printed_with_sorted_keys(tmp_path: Path
     from tinydb.storages import JSONStorage
 
     store = make_store(tmp_path)
-    meeting_id = store.create(record("Pretty"))
+    pm = Postmortem(title="Pretty")
+    pm.timeline = [
+        TimelineEvent(datetime(2026, 11, 20, 9, i, tzinfo=UTC), f"event {i}", EventKind.EVENT)
+        for i in range(3)
+    ]
+    meeting_id = store.create(sf.to_record(pm))
     with store.open(meeting_id) as handle:
         handle.save(dict(handle.record, summary="edited"))
     path = store.meeting_path(meeting_id)
     text = path.read_text(encoding="utf-8")
-    data = json.loads(text)
-    assert text == json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+    def sorted_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+        keys = [key for key, _ in pairs]
+        assert keys == sorted(keys), keys
+        return dict(pairs)
+
+    json.loads(text, object_pairs_hook=sorted_keys)
+    assert text.endswith("}\n") and text.startswith('{\n "_store": {\n')
+    lines = text.splitlines()
+    # Indented a space a level; each event is one line of its own.
+    events = [line for line in lines if '"kind": ' in line]
+    assert len(events) == len(handle.record["timeline"]) and events
+    assert all(line.startswith("    {") and line.rstrip(",").endswith("}") for line in events)
+    # Editing one event changes one line of the file: it diffs line by line.
+    with store.open(meeting_id) as handle:
+        changed = dict(handle.record)
+        changed["timeline"] = [
+            dict(event, text="rewritten") if i == 1 else event
+            for i, event in enumerate(changed["timeline"])
+        ]
+        handle.save(changed)
+    after = path.read_text(encoding="utf-8").splitlines()
+    differ = [i for i, (a, b) in enumerate(zip(lines, after, strict=True)) if a != b]
+    assert len(differ) == 1 and "rewritten" in after[differ[0]]
     db = TinyDB(path, storage=JSONStorage, access_mode="r")
     assert db.table("meeting").get(doc_id=1) == store.load(meeting_id)
     assert set(db.tables()) == {"meeting", "_store"}
@@ -278,7 +306,7 @@ def test_an_old_compact_file_still_reads_and_is_rewritten_pretty(tmp_path: Path)
     assert [row["title"] for row in store.list()] == [old["title"]]
     with store.open(old["id"]) as handle:
         handle.save(dict(handle.record, title="saved again"))
-    assert path.read_text(encoding="utf-8").startswith('{\n "_store": {\n  "1": {\n')
+    assert path.read_text(encoding="utf-8").startswith('{\n "_store": {\n  "1": {"summary_')
     assert [row["title"] for row in store.list()] == ["saved again"]
 
 
