@@ -261,8 +261,9 @@ def _timeline(reader: _Reader, doc: dict[str, Any], tz: tzinfo) -> list[Timeline
         text = reader.text(obj, "text", f"{path}.text", required=True)
         kind = reader.choice(obj, "kind", f"{path}.kind", EventKind, EventKind.EVENT)
         event_id = reader.ident(obj, path)
+        source = reader.text(obj, "source", f"{path}.source")
         if at is not None:
-            out.append(TimelineEvent(at=at, text=text, kind=kind, id=event_id))
+            out.append(TimelineEvent(at=at, text=text, kind=kind, id=event_id, source=source))
     return out
 
 
@@ -451,7 +452,13 @@ def to_document(pm: Postmortem, *, with_metrics: bool = True) -> dict[str, Any]:
         doc[key] = getattr(pm, key)
     doc["participants"] = [{"name": p.name, "role": p.role} for p in pm.participants]
     doc["timeline"] = [
-        {"id": e.id, "at": timeutil.format_utc(e.at), "text": e.text, "kind": e.kind.value}
+        {
+            "id": e.id,
+            "at": timeutil.format_utc(e.at),
+            "text": e.text,
+            "kind": e.kind.value,
+            **({"source": e.source} if e.source else {}),
+        }
         for e in pm.sorted_timeline()
     ]
     for key in LESSON_FIELDS:
