@@ -76,7 +76,10 @@ def detect(path: Path) -> Kind:
     suffix = path.suffix.lower()
     if suffix in (".csv", ".tsv", ".md", ".markdown", ".txt"):
         return "table"
-    data = parse_json(read_text(path), str(path))
+    try:
+        data = parse_json(read_text(path), str(path))
+    except ImportFormatError as error:
+        raise ImportProblem(str(error)) from None
     if isinstance(data, dict) and ("incident_updates" in data or "incident" in data):
         return "statuspage"
     if (
