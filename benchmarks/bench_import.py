@@ -34,7 +34,43 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CHANNEL = "inc-2091-checkout-errors"
-WORDS = ["checkout", "errors", "p99", "latency", "deploy", "rollback", "canary", "shard", "replica", "failover", "redis", "queue", "backlog", "retries", "timeout", "502", "dashboard", "alert", "pager", "cpu", "memory", "pods", "node", "drain", "traffic", "region", "dns", "certificate", "config", "flag", "cache", "hit", "ratio", "consumers", "lag"]
+WORDS = [
+    "checkout",
+    "errors",
+    "p99",
+    "latency",
+    "deploy",
+    "rollback",
+    "canary",
+    "shard",
+    "replica",
+    "failover",
+    "redis",
+    "queue",
+    "backlog",
+    "retries",
+    "timeout",
+    "502",
+    "dashboard",
+    "alert",
+    "pager",
+    "cpu",
+    "memory",
+    "pods",
+    "node",
+    "drain",
+    "traffic",
+    "region",
+    "dns",
+    "certificate",
+    "config",
+    "flag",
+    "cache",
+    "hit",
+    "ratio",
+    "consumers",
+    "lag",
+]
 
 
 def env() -> dict[str, str]:

@@ -31,6 +31,7 @@ from pmtui.core.importers import (
 )
 from pmtui.core.models import EventKind, Participant, Postmortem, TimelineEvent
 from pmtui.core.timeparse import parse_event_time
+from pmtui.service import exportfiles
 from pmtui.service.errors import ArchiveError
 from pmtui.service.exportfiles import ExportTree, parse_json, read_text
 
@@ -186,6 +187,13 @@ def _slack(path: Path, source: Source, tz_name: str, progress: Progress | None) 
         if tree.has("users.json"):
             users = slack.read_users(tree.json("users.json"), tree.where("users.json"))
         days = _in_window(days, options)
+        # Refused before anything of the channel is read (declared sizes, not reads).
+        if tree.read_so_far + tree.total(days) > exportfiles.MAX_READ_BYTES:
+            raise ImportFormatError(
+                f"#{channel.name} is over {exportfiles.MAX_READ_BYTES // exportfiles.MB} MB "
+                "to read; narrow it with --since and --until",
+                source=str(path),
+            )
         total = len(days)
         if progress is not None:
             progress(f"#{channel.name}", 0, total)

@@ -296,8 +296,8 @@ def test_a_missing_or_unreadable_template(tmp_path: Path) -> None:
         render_markdown(record("x"), str(binary))
 
 
-def test_the_four_templates_are_listed_the_default_first() -> None:
-    assert TEMPLATES == ["minutes", "google", "atlassian", "pagerduty"]
+def test_the_built_in_templates_are_listed_the_default_first() -> None:
+    assert TEMPLATES == ["minutes", "google", "atlassian", "pagerduty", "statuspage"]
     assert all(description and "\n" not in description for _, description in list_templates())
     pm = record("x")
     assert render_markdown(pm, now=NOW) == render_markdown(pm, "minutes", now=NOW)

@@ -360,3 +360,68 @@ def test_plain_timeline_bad_rows(text: str, problem: str) -> None:
 def test_markdown_without_a_table_is_refused() -> None:
     with pytest.raises(ImportFormatError, match=r"n\.md: has no Markdown table"):
         plaintable.read_markdown("# notes\n\njust prose\n", tz=zone("UTC"), day=None, source="n.md")
+
+
+# -- hostile shapes -----------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+KEYS = [
+    "ts",
+    "text",
+    "user",
+    "subtype",
+    "thread_ts",
+    "reactions",
+    "files",
+    "pinned_to",
+    "message",
+    "attachments",
+    "user_profile",
+    "bot_id",
+    "deleted_ts",
+    "username",
+]
+MESSAGE = st.dictionaries(st.sampled_from(KEYS), JSON | st.just("1488303540.000300"), max_size=8)
+PD_ENTRY = st.dictionaries(
+    st.sampled_from(["id", "type", "created_at", "summary", "agent", "channel", "assignees"]),
+    JSON | st.sampled_from(["trigger_log_entry", "annotate_log_entry", "2017-02-28T17:37:00Z"]),
+    max_size=7,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(MESSAGE | JSON, max_size=6))
+def test_any_day_file_imports_or_is_refused_with_one_line(day: list[Any]) -> None:
+    try:
+        slack.read_messages(
+            [("d.json", day)],
+            channel=slack.Channel("C1", "c"),
+            users={},
+            channels=[],
+            options=slack.Options(only="reacted:eyes"),
+        )
+    except ImportFormatError as error:
+        assert str(error).startswith("d.json: ") and "\n" not in str(error)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(PD_ENTRY | JSON, max_size=6), JSON)
+def test_any_log_or_incident_imports_or_is_refused(entries: list[Any], other: Any) -> None:
+    for read, data in (
+        (pagerduty.read_log, {"log_entries": entries}),
+        (statuspage.read_incident, {"incident_updates": entries}),
+        (statuspage.read_incident, other),
+    ):
+        try:
+            read(data, have=set(), source="f.json")
+        except ImportFormatError as error:
+            assert str(error).startswith("f.json: ")

@@ -174,6 +174,11 @@ def kind_name(value: Any) -> str:
     return names.get(type(value), type(value).__name__)
 
 
+def items_of(value: Any) -> list[Any]:
+    """A list a source holds; anything else (a hostile or broken file) is no items."""
+    return value if isinstance(value, list) else []
+
+
 def text_of(value: Any) -> str:
     """Text a source holds as a string; anything else is no text."""
     return value if isinstance(value, str) else ""

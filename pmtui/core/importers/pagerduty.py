@@ -12,7 +12,16 @@ from __future__ import annotations
 from typing import Any
 
 from pmtui.core import timeutil
-from pmtui.core.importers import Batch, Entry, ImportFormatError, clean, kind_name, shown, text_of
+from pmtui.core.importers import (
+    Batch,
+    Entry,
+    ImportFormatError,
+    clean,
+    items_of,
+    kind_name,
+    shown,
+    text_of,
+)
 from pmtui.core.models import EventKind
 
 _EVENTS = {
@@ -108,7 +117,7 @@ def _text(raw: dict[str, Any], kind_of: str, label: str, agent: str) -> str:
         return f"PagerDuty note{who}: {content or clean(text_of(raw.get('summary')))}"
     summary = clean(text_of(raw.get("summary")))
     if not summary:
-        targets = [_name(t) for t in raw.get("assignees") or raw.get("escalated_to") or []]
+        targets = [_name(t) for t in items_of(raw.get("assignees") or raw.get("escalated_to"))]
         summary = f"{label}" + (f" to {', '.join(t for t in targets if t)}" if any(targets) else "")
         if agent:
             summary += f" by {agent}"

@@ -15,7 +15,16 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from pmtui.core.importers import Batch, Entry, ImportFormatError, clean, kind_name, shown, text_of
+from pmtui.core.importers import (
+    Batch,
+    Entry,
+    ImportFormatError,
+    clean,
+    items_of,
+    kind_name,
+    shown,
+    text_of,
+)
 
 # Joins, leaves, topic changes and the like: the channel's housekeeping, not the incident.
 SYSTEM_SUBTYPES = frozenset(
@@ -315,7 +324,7 @@ def _one(
     notes = []
     if message.get("pinned_to"):
         notes.append("📌")
-    for reaction in message.get("reactions") or []:
+    for reaction in items_of(message.get("reactions")):
         if isinstance(reaction, dict) and isinstance(reaction.get("name"), str):
             count = reaction.get("count")
             symbol = EMOJI.get(reaction["name"], f":{reaction['name']}:")
@@ -335,9 +344,7 @@ def _chosen(message: dict[str, Any], only: str) -> bool:
     if only == "pinned":
         return bool(message.get("pinned_to") or message.get("pinned_info"))
     wanted = only.split(":", 1)[1]
-    reactions = message.get("reactions")
-    if not isinstance(reactions, list):
-        return False
+    reactions = items_of(message.get("reactions"))
     return any(isinstance(r, dict) and r.get("name") == wanted for r in reactions)
 
 
@@ -361,12 +368,12 @@ def _text(message: dict[str, Any], markup: Markup, author: str) -> str:
     """`Author: text`, markup made readable, files and attachments named."""
     body = markup(text_of(message.get("text")))
     extra = []
-    for item in message.get("files") or []:
+    for item in items_of(message.get("files")):
         if isinstance(item, dict):
             title = text_of(item.get("title")) or text_of(item.get("name")) or "a file"
             extra.append(f"[file: {clean(title)}]")
     if not body.strip():
-        for attachment in message.get("attachments") or []:
+        for attachment in items_of(message.get("attachments")):
             if isinstance(attachment, dict):
                 found = text_of(attachment.get("fallback")) or text_of(attachment.get("text"))
                 if found:
