@@ -341,6 +341,9 @@ def part_import(messages: int, runs: int) -> None:
             f"median {statistics.median(into) * 1000:6.0f} ms"
         )
         picker(export)
+        picker_screen(export)
+        # The same screen with 100 messages: what Pilot and the screen cost anyway.
+        picker_screen(slack_export(Path(folder) / "small.zip", 100))
 
 
 def picker(export: Path) -> None:
@@ -364,6 +367,60 @@ def picker(export: Path) -> None:
     print(
         f"  picker at {len(batch.entries)} rows: filter median {statistics.median(times):.1f} ms "
         f"(max {max(times):.1f}), select all shown {select:.1f} ms"
+    )
+
+
+def picker_screen(export: Path) -> None:
+    """The picker on screen at 10,000 rows (headless, 120x40): from Enter on the file to
+    the list shown, a search typed to the list redrawn, a key that selects to its redraw."""
+    import asyncio
+
+    from textual.app import App
+    from textual.widgets import Input
+
+    from pmtui.core.clock import FakeClock
+    from pmtui.core.live import LiveMeeting
+    from pmtui.ui.picker import ImportScreen, PickList
+
+    figures: dict[str, float] = {}
+
+    class Host(App[None]):
+        CSS_PATH = str(ROOT / "styles" / "pmtui.tcss")
+
+    async def drive() -> None:
+        app = Host()
+        async with app.run_test(size=(120, 40)) as pilot:
+            live = LiveMeeting.new("bench", 30, FakeClock())
+            t0 = time.perf_counter()
+            screen = ImportScreen(live, str(export), CHANNEL)
+            await app.push_screen(screen)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            figures["read and list"] = (time.perf_counter() - t0) * 1000
+            rows = len(screen.pick.entries)
+            search = screen.query_one("#import-search", Input)
+            times = []
+            for word in ("rollback", "dns cache", "Person 3", ""):
+                t0 = time.perf_counter()
+                search.value = word
+                await pilot.pause()
+                times.append((time.perf_counter() - t0) * 1000)
+            figures["search"] = statistics.median(times)
+            screen.set_focus(screen.query_one(PickList))
+            keys = []
+            for key in ("space", "down", "2", "pagedown", "a", "end"):
+                t0 = time.perf_counter()
+                await pilot.press(key)
+                keys.append((time.perf_counter() - t0) * 1000)
+            figures["key"] = statistics.median(keys)
+            figures["key max"] = max(keys)
+            figures["rows"] = rows
+
+    asyncio.run(drive())
+    print(
+        f"  picker on screen, {figures['rows']:.0f} rows: read and listed "
+        f"{figures['read and list']:.0f} ms; search to redraw median {figures['search']:.0f} ms; "
+        f"a key (select, mark, page) median {figures['key']:.0f} ms, max {figures['key max']:.0f}"
     )
 
 

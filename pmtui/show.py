@@ -151,17 +151,21 @@ class TimelineView:
 
 def _wrap(text: str, width: int) -> list[str]:
     """Words into lines of at most `width` cells; a longer word is cut."""
+    ascii_only = text.isascii()  # then a character is a cell, and len() is enough
+    if len(text) <= width and (ascii_only or cell_len(text) <= width):
+        return [text]
+    size_of = len if ascii_only else cell_len
     lines: list[str] = []
     line, used = "", 0
     for word in text.split(" "):
-        size = cell_len(word)
+        size = size_of(word)
         while size > width:  # a link or a token longer than the column
             if line:
                 lines.append(line)
                 line, used = "", 0
             lines.append(set_cell_size(word, width))
             word = word[len(set_cell_size(word, width).rstrip()) or 1 :]
-            size = cell_len(word)
+            size = size_of(word)
         if line and used + 1 + size > width:
             lines.append(line)
             line, used = word, size

@@ -251,6 +251,18 @@ def _participants(reader: _Reader, doc: dict[str, Any]) -> list[Participant]:
 
 
 _KINDS: dict[Any, EventKind] = {kind.value: kind for kind in EventKind}
+_WRITTEN_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{6})?Z")
+
+
+def _written_time(raw: str) -> datetime | None:
+    """A time in the form pmtui writes (`2017-02-28T17:37:00Z`), read directly: a
+    meeting of 10,000 events opens faster. Anything else goes through `parse_iso`."""
+    if not _WRITTEN_TIME.fullmatch(raw):
+        return None
+    try:
+        return datetime.fromisoformat(raw[:-1]).replace(tzinfo=UTC)
+    except ValueError:
+        return None
 
 
 def _timeline(reader: _Reader, doc: dict[str, Any], tz: tzinfo) -> list[TimelineEvent]:
@@ -260,7 +272,9 @@ def _timeline(reader: _Reader, doc: dict[str, Any], tz: tzinfo) -> list[Timeline
         if not isinstance(raw_at, str):
             reader.fail(f"{path}.at", "is missing" if raw_at is None else "must be text")
             continue
-        at = reader.guarded(f"{path}.at", lambda raw_at=raw_at: timeutil.parse_iso(raw_at, tz))
+        at = _written_time(raw_at) or reader.guarded(
+            f"{path}.at", lambda raw_at=raw_at: timeutil.parse_iso(raw_at, tz)
+        )
         text = reader.text(obj, "text", f"{path}.text", required=True)
         # The kinds as written are looked up directly: a timeline of 10,000 events reads
         # noticeably faster; anything else goes through the general (case-blind) reader.

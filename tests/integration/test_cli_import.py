@@ -96,3 +96,32 @@ def test_a_zip_with_a_climbing_path(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert capsys.readouterr().err == (
         f"pmtui: {evil}: ../../../tmp/owned.json: has a file that points outside the export\n"
     )
+
+
+def test_show_wraps_text_under_its_column_and_drops_control_characters(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    long = "rolled back the config push " * 6
+    doc = {
+        "pmtui": 3,
+        "title": "t",
+        "timeline": [
+            {"at": "2026-11-19T14:32:00Z", "text": "Paged \x1b[31mred\x1b[0m \x07"},
+            {"at": "2026-11-19T14:40:00Z", "text": long},
+        ],
+    }
+    session = tmp_path / "s.json"
+    session.write_text(json.dumps(doc), encoding="utf-8")
+    assert pmtui(tmp_path, "import", str(session)) == 0
+    meeting_id = capsys.readouterr().out.strip()
+    assert pmtui(tmp_path, "show", meeting_id) == 0
+    out = capsys.readouterr().out
+    # Rich may colour the rest (FORCE_COLOR); the event's own escapes never reach the terminal
+    assert "\x07" not in out and "Paged \x1b" not in out
+    assert "Paged [31mred [0m" in out
+    lines = out.splitlines()
+    first = next(i for i, line in enumerate(lines) if "14:40 UTC" in line)
+    column = lines[first].index("rolled")
+    following = lines[first + 1]
+    assert following[:column].strip() == "" and following[column] != " "
+    assert all(len(line) <= 80 for line in lines[first : first + 4])

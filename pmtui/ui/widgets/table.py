@@ -129,7 +129,7 @@ class CellCachedTable(DataTable[Any]):
                 markup = not isinstance(value, Text) and "[" in str(value)
                 if not isinstance(plain, str) or "\n" in plain or markup:
                     break
-                widths.append(cell_len(plain))
+                widths.append(len(plain) if plain.isascii() else cell_len(plain))
             else:
                 for column, width in zip(columns, widths, strict=True):
                     if width > column.content_width:
