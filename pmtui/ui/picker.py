@@ -127,11 +127,11 @@ class PickList(ScrollView, can_focus=True):
         text.append(f"{local:%m-%d %H:%M:%S} ", style="dim")
         kind = pick.kind_of(index)
         if kind is not EventKind.EVENT:
-            text.append(f"{kind.value:<10} ", style=MARK_STYLE[kind])
+            text.append(f"{kind.value:<11} ", style=MARK_STYLE[kind])
         elif entry.suggested is not None:
-            text.append(f"{entry.suggested.value + '?':<10} ", style="italic dim")
+            text.append(f"{entry.suggested.value + '?':<11} ", style="italic dim")
         else:
-            text.append(" " * 11)
+            text.append(" " * 12)
         if entry.thread:
             text.append("↳ ", style="dim")
         text.append(entry.text)
