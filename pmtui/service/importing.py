@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pmtui.core import timeutil
 from pmtui.core.clock import SystemClock
@@ -23,6 +23,7 @@ from pmtui.core.importers import (
     Batch,
     Entry,
     ImportFormatError,
+    merge,
     pagerduty,
     plaintable,
     slack,
@@ -34,6 +35,9 @@ from pmtui.core.timeparse import parse_event_time
 from pmtui.service import exportfiles
 from pmtui.service.errors import ArchiveError
 from pmtui.service.exportfiles import ExportTree, parse_json, read_text
+
+if TYPE_CHECKING:
+    from pmtui.service.archive import Archive
 
 Kind = Literal["slack", "pagerduty", "statuspage", "table"]
 # Called with what is being read, how much of it is done, and the whole (0: unknown).
@@ -239,12 +243,9 @@ def _in_window(days: list[str], options: slack.Options) -> list[str]:
     return out
 
 
-def events_of(
-    entries: list[Entry], kinds: dict[int, EventKind] | None = None
-) -> list[TimelineEvent]:
-    """Timeline events for entries; `kinds` (by position) are the markers a person chose."""
-    chosen = kinds or {}
-    return [entry.event(chosen.get(i)) for i, entry in enumerate(entries)]
+def events_of(entries: list[Entry]) -> list[TimelineEvent]:
+    """Timeline events for entries, each with its source id."""
+    return [entry.event() for entry in entries]
 
 
 def accept_suggestions(entries: list[Entry]) -> list[Entry]:
@@ -253,7 +254,7 @@ def accept_suggestions(entries: list[Entry]) -> list[Entry]:
 
 
 def into_new(
-    archive,
+    archive: Archive,
     source: Source,
     *,
     title: str = "",
@@ -274,19 +275,16 @@ def into_new(
         title=title.strip() or batch.title or f"Imported from {Path(source.path).name}",
         timezone=tz_name,
     )
-    added, known = 0, 0
-    from pmtui.core.importers import merge
-
-    fresh, known = merge([], events_of(entries))
+    fresh, known = merge([], events_of(entries))  # an export can repeat itself
     pm.timeline = fresh
     pm.participants = [Participant(name=n) for n in _unique(batch.participants)]
-    added = len(fresh)
     meeting_id = archive.add(pm)
-    return Outcome(meeting_id, added, known, batch, len(pm.participants), _suggested(batch.entries))
+    people = len(pm.participants)
+    return Outcome(meeting_id, len(fresh), known, batch, people, _suggested(batch.entries))
 
 
 def into_meeting(
-    archive,
+    archive: Archive,
     meeting_id: str,
     source: Source,
     *,

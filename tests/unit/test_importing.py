@@ -231,4 +231,7 @@ def test_limits_are_checked_on_what_is_read(
 ) -> None:
     monkeypatch.setattr(exportfiles, "MAX_READ_BYTES", 3000)
     message = refused(slack_source(zipped(tmp_path / "e.zip")), tmp_path)
-    assert message.endswith("the export is over 0 MB to read")
+    # refused on the declared sizes of the channel's files, before any of them is read
+    assert message.endswith(
+        "#inc-s3-outage is over 0 MB to read; narrow it with --since and --until"
+    )
