@@ -8,9 +8,10 @@ Heavy modules (Rich, Textual) are imported inside the commands that need them, s
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,8 @@ from pmtui.service.files import write_text_atomic
 from pmtui.service.settings import Settings
 
 if TYPE_CHECKING:
+    from rich.progress import TaskID
+
     from pmtui.service.archive import Archive
     from pmtui.ui.app import Start
 
@@ -59,8 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
         "demo", help="open a sample meeting in a throw-away archive (your meetings are untouched)"
     )
 
-    p = commands.add_parser("import", help="import a session file; prints the new meeting's id")
-    p.add_argument("file", help="a session file (JSON, format version 1)")
+    p = commands.add_parser(
+        "import",
+        help="import a session file, or a Slack / PagerDuty / Statuspage export or a plain "
+        "timeline; prints the meeting's id",
+    )
+    _import_arguments(p)
 
     p = commands.add_parser("list", help="list the meetings in the archive")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -113,6 +120,42 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _import_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", nargs="?", help="a session file (JSON, format version 1 to 3)")
+    sources = p.add_argument_group("the incident's raw material (one of)")
+    sources.add_argument("--slack", metavar="EXPORT", help="a Slack export: the ZIP or its folder")
+    sources.add_argument(
+        "--pagerduty", metavar="FILE", help="a PagerDuty incident's log entries (JSON)"
+    )
+    sources.add_argument("--statuspage", metavar="FILE", help="a Statuspage incident (JSON)")
+    sources.add_argument(
+        "--timeline", metavar="FILE", help="a plain timeline: CSV or a Markdown table"
+    )
+    p.add_argument("--channel", metavar="NAME", help="Slack: the channel to import")
+    p.add_argument("--since", metavar="T", default="", help="Slack: from this time")
+    p.add_argument("--until", metavar="T", default="", help="Slack: up to this time")
+    p.add_argument(
+        "--only", metavar="pinned|reacted:EMOJI", default="", help="Slack: only these messages"
+    )
+    p.add_argument("--with-joins", action="store_true", help="Slack: keep joins, leaves, topics")
+    p.add_argument("--with-bots", action="store_true", help="Slack: keep bot messages")
+    p.add_argument(
+        "--date",
+        metavar="YYYY-MM-DD",
+        default="",
+        help="plain timeline: the date of rows before the first with one",
+    )
+    p.add_argument(
+        "--markers",
+        action="store_true",
+        help="suggest start/detection/mitigation/resolution markers from the words",
+    )
+    p.add_argument("--accept-markers", action="store_true", help="apply the suggested markers")
+    p.add_argument("--into", metavar="ID", help="add to this meeting instead of a new one")
+    p.add_argument("--title", default="", help="a new meeting's title")
+    p.add_argument("--timezone", default="UTC", help="a new meeting's time zone (IANA name)")
+
+
 def settings(args: argparse.Namespace) -> Settings:
     return Settings.load(data=args.data, rules=getattr(args, "rules", None))
 
@@ -141,9 +184,86 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    pm = open_archive(args).import_file(args.file)
-    print(pm.id)
+    from pmtui.service import importing
+
+    chosen = [k for k in ("slack", "pagerduty", "statuspage", "timeline") if getattr(args, k)]
+    if len(chosen) + bool(args.file) != 1:
+        raise CliError(
+            "import one thing: a session FILE, or --slack, --pagerduty, --statuspage or --timeline"
+        )
+    if not chosen:
+        pm = open_archive(args).import_file(args.file)
+        print(pm.id)
+        return 0
+    kind = chosen[0]
+    source = importing.Source(
+        kind="table" if kind == "timeline" else kind,
+        path=Path(getattr(args, kind)),
+        channel=args.channel or "",
+        since=args.since,
+        until=args.until,
+        only=args.only,
+        include_system=args.with_joins,
+        include_bots=args.with_bots,
+        day=args.date,
+        markers=args.markers or args.accept_markers,
+    )
+    archive = open_archive(args)
+    with _progress() as progress:
+        if args.into:
+            outcome = importing.into_meeting(
+                archive,
+                archive.resolve(args.into),
+                source,
+                accept=args.accept_markers,
+                progress=progress,
+            )
+        else:
+            outcome = importing.into_new(
+                archive,
+                source,
+                title=args.title,
+                tz_name=args.timezone,
+                accept=args.accept_markers,
+                progress=progress,
+            )
+    print(outcome.meeting_id)
+    print(f"pmtui: {importing.summary(outcome)}", file=sys.stderr)
+    if outcome.suggestions and not args.accept_markers:
+        for entry in outcome.suggestions:
+            when = f"{entry.at:%Y-%m-%d %H:%M:%S} UTC"
+            print(f"pmtui: suggested {entry.suggested}: {when} {entry.text[:80]}", file=sys.stderr)
+        print(
+            "pmtui: accept them with --accept-markers, or mark events with k on the timeline",
+            file=sys.stderr,
+        )
     return 0
+
+
+@contextlib.contextmanager
+def _progress() -> Iterator[Callable[[str, int, int], None]]:
+    """A Rich progress bar on stderr while an import reads its files."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    console = Console(stderr=True)
+    bar = Progress(
+        TextColumn("reading {task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    )
+    tasks: dict[str, TaskID] = {}
+
+    def update(what: str, done: int, total: int) -> None:
+        if what not in tasks:
+            tasks[what] = bar.add_task(what, total=total or None)
+        bar.update(tasks[what], completed=done, total=total or None)
+
+    with bar:
+        yield update
 
 
 def _report_problems(archive: Archive) -> None:

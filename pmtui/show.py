@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from typing import Any
 
-from rich import box
 from rich.cells import cell_len, set_cell_size
-from rich.console import Console, Group, RenderableType
+from rich.color import ColorSystem
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.panel import Panel
+from rich.segment import Segment
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
@@ -20,9 +23,13 @@ from pmtui.core.whys import CAUSE_LABELS
 
 
 def print_renderable(renderable: RenderableType, *, wrap: bool = True) -> None:
-    Console(highlight=False).print(
-        renderable, no_wrap=not wrap, overflow="ellipsis" if not wrap else None
-    )
+    console = Console(highlight=False)
+    parts = renderable.renderables if isinstance(renderable, Group) else [renderable]
+    for part in parts:
+        if isinstance(part, TimelineView):
+            part.write(console)
+        else:
+            console.print(part, no_wrap=not wrap, overflow="ellipsis" if not wrap else None)
 
 
 def _day(iso: str | None) -> str:
@@ -96,6 +103,88 @@ def _items(body: Text) -> Text:
     return text
 
 
+_COLOR_SYSTEMS = {
+    "standard": ColorSystem.STANDARD,
+    "256": ColorSystem.EIGHT_BIT,
+    "truecolor": ColorSystem.TRUECOLOR,
+    "windows": ColorSystem.WINDOWS,
+}
+
+
+class TimelineView:
+    """The timeline as three aligned columns, the event's text wrapped under its column.
+
+    Laid out by hand for the width it is given: a rich Table of 10,000 events took 15 s
+    to measure; this takes a fraction of a second."""
+
+    def __init__(self, pm: Postmortem, tz: tzinfo) -> None:
+        # One line each, control characters shown escaped: the text is written to the
+        # terminal as it is, past Rich.
+        self.rows = [
+            (timeutil.utc_and_local(e.at, tz), e.kind.value, _one(" ".join(e.text.split())))
+            for e in pm.sorted_timeline()
+        ]
+
+    def lines(self, width: int) -> list[tuple[str, Style]]:
+        """The lines to print at `width`, each with its style."""
+        header = ("time", "kind", "event")
+        at_w = max(cell_len(r[0]) for r in [header, *self.rows])
+        kind_w = max(len(r[1]) for r in [header, *self.rows])
+        text_w = max(12, width - at_w - kind_w - 6)
+        plain = Style()
+        out = [
+            ("Timeline", Style(italic=True)),
+            (f"  {'time'.ljust(at_w)}  {'kind'.ljust(kind_w)}  event", Style(bold=True)),
+            ("─" * min(width, at_w + kind_w + text_w + 6), Style(dim=True)),
+        ]
+        indent = " " * (at_w + kind_w + 6)
+        for at, kind, body in self.rows:
+            wrapped = _wrap(body, text_w)
+            out.append((f"  {at.ljust(at_w)}  {kind.ljust(kind_w)}  {wrapped[0]}", plain))
+            out.extend((f"{indent}{line}", plain) for line in wrapped[1:])
+        return out
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for line, style in self.lines(options.max_width):
+            yield Segment(line, style)
+            yield Segment.line()
+
+    def write(self, console: Console) -> None:
+        """Print straight to the console's file: Rich would split and crop every one of
+        the lines again, which for 10,000 events is most of a second."""
+        system = _COLOR_SYSTEMS.get(console.color_system or "")
+        out = []
+        for line, style in self.lines(console.width):
+            out.append(style.render(line, color_system=system) if system else line)
+        console.file.write("\n".join(out) + "\n")
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Words into lines of at most `width` cells; a longer word is cut."""
+    ascii_only = text.isascii()  # then a character is a cell, and len() is enough
+    if len(text) <= width and (ascii_only or cell_len(text) <= width):
+        return [text]
+    size_of = len if ascii_only else cell_len
+    lines: list[str] = []
+    line, used = "", 0
+    for word in text.split(" "):
+        size = size_of(word)
+        while size > width:  # a link or a token longer than the column
+            if line:
+                lines.append(line)
+                line, used = "", 0
+            lines.append(set_cell_size(word, width))
+            word = word[len(set_cell_size(word, width).rstrip()) or 1 :]
+            size = size_of(word)
+        if line and used + 1 + size > width:
+            lines.append(line)
+            line, used = word, size
+        else:
+            line, used = (f"{line} {word}", used + 1 + size) if line else (word, size)
+    lines.append(line)
+    return lines
+
+
 def record_view(pm: Postmortem) -> RenderableType:
     """The whole record, in the order a reader of the minutes expects."""
     tz = timeutil.zone(pm.timezone)
@@ -124,15 +213,7 @@ def record_view(pm: Postmortem) -> RenderableType:
     for label in ("summary", "impact", "trigger", "detection", "resolution"):
         parts.append(_field(label.capitalize(), getattr(pm, label)))
 
-    timeline = Table(box=box.SIMPLE_HEAD, title="Timeline", title_justify="left")
-    timeline.add_column("time", no_wrap=True)
-    timeline.add_column("kind", no_wrap=True)
-    timeline.add_column("event", overflow="fold")
-    for event in pm.sorted_timeline():
-        timeline.add_row(
-            timeutil.utc_and_local(event.at, tz), event.kind.value, Text(_many(event.text))
-        )
-    parts.append(timeline)
+    parts.append(TimelineView(pm, tz))
 
     lines = " · ".join(f"{label.lower()} {value}" for label, value in metric_lines(pm))
     parts.append(Text.assemble(("Metrics  ", "bold"), lines))

@@ -6,7 +6,7 @@ is one undo step (snapshots of the record, so undo is exact whatever the edit wa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -203,6 +203,30 @@ class LiveMeeting:
             pm.timeline = [*pm.sorted_timeline(), event]
             pm.timeline = pm.sorted_timeline()
         return self.pm.timeline.index(event)
+
+    def add_imported(
+        self, events: list[TimelineEvent], participants: Sequence[str] = (), label: str = "import"
+    ) -> tuple[int, int]:
+        """Merge imported events into the timeline by time, and the people who spoke into
+        the participants, as one undo step; returns (events added, events already there).
+
+        Already there: an event with the same source id, or the same time and text."""
+        from pmtui.core.importers import merge
+
+        fresh, known = merge(self.pm.timeline, events)
+        names = {" ".join(p.name.split()).casefold() for p in self.pm.participants}
+        people = []
+        for name in participants:
+            key = " ".join(name.split()).casefold()
+            if key and key not in names:
+                names.add(key)
+                people.append(Participant(name=" ".join(name.split())))
+        if not fresh and not people:
+            return 0, known
+        with self.edit(label) as pm:
+            pm.timeline = sorted([*pm.timeline, *fresh], key=lambda e: e.at)
+            pm.participants = [*pm.participants, *people]
+        return len(fresh), known
 
     def update_event(self, event_id: str, at: datetime, text: str, kind: EventKind) -> int:
         """Change an event (it keeps its id); returns its place in time order now."""

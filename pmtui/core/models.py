@@ -83,6 +83,9 @@ class TimelineEvent:
     text: str
     kind: EventKind = EventKind.EVENT
     id: str = field(default_factory=item_id)
+    # Where an imported event came from ("slack:<ts>", "pagerduty:<entry id>",
+    # "statuspage:<update id>"), so importing again never adds it twice; "" if typed.
+    source: str = ""
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ BUILT_IN = {
     "google": "Google SRE book example: Summary, Impact, Root Causes ... Timeline",
     "atlassian": "Atlassian incident postmortem: Leadup, Fault ... Corrective actions",
     "pagerduty": "PagerDuty postmortem: Overview ... Responders, Messaging",
+    "statuspage": "For Statuspage's postmortem field (use with --public): impact, cause, fixes",
 }
 DEFAULT = "minutes"
 SUFFIX = ".md.j2"

@@ -137,7 +137,10 @@ class MeetingScreen(Screen[None]):
             self.notify(reason, title="Read-only", severity="warning", timeout=8)
         self.set_interval(TICK_S, self.tick)
         self.app.settle_cursor(self)  # type: ignore[attr-defined]
-        self.tick()
+        # The coach reads every text of the record: for a timeline of 10,000 events that
+        # is most of a second, so it reads after the first frame rather than before.
+        self.tick(coach=False)
+        self.call_after_refresh(self._coach)
         self.call_after_refresh(self._focus_stage)
         self.call_after_refresh(self._mount_other_stages)
 
@@ -154,9 +157,10 @@ class MeetingScreen(Screen[None]):
             for pane in self._panes():
                 pane.show_findings(self.findings)
 
-    def tick(self) -> None:
+    def tick(self, coach: bool = True) -> None:
         now = self._now()
-        self._coach()
+        if coach:
+            self._coach()
         self._handle_events(self.live.engine.poll(now))
         view = self.live.engine.view(now)
         if self.query_one(ContentSwitcher).current != view.stage.key:

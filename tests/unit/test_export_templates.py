@@ -76,6 +76,7 @@ SECTIONS = {
         "Action Items",
         "Messaging",
     ],
+    "statuspage": ["Summary", "Impact", "Timeline", "Root cause", "What we are doing about it"],
 }
 # Sections for the team only, left out of the public version; and their public summaries.
 INTERNAL = {"Participants", "Where we got lucky", "Five Whys", "Responders", "Internal"}
@@ -87,6 +88,7 @@ LESSONS = {
     "google": ["What went well", "What went wrong", "Where we got lucky"],
     "atlassian": ["What went well", "What could have gone better", "Where we got lucky"],
     "pagerduty": ["What went well", "What didn't go so well", "Internal", "External"],
+    "statuspage": [],
 }
 
 

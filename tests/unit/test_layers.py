@@ -147,7 +147,7 @@ PATH_METHODS = {
     "is_dir",
     "exists",
 }
-MODULES_OF_FILES = {"os", "shutil", "tempfile", "io"}
+MODULES_OF_FILES = {"os", "shutil", "tempfile"}
 PACKAGED_DATA = {("core/coach.py", "_builtin_rules")}
 
 

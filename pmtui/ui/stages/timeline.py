@@ -43,11 +43,16 @@ class EventTable(CellCachedTable):
         Binding("shift+up", "move(-1)", "Move up", show=False, id="timeline.move_up"),
         Binding("shift+down", "move(1)", "Move down", show=False, id="timeline.move_down"),
         Binding("a", "add", "Add", id="timeline.add"),
+        Binding("i", "import", "Import", id="timeline.import"),
     ]
 
     @dataclass
     class AddRequested(Message):
         pass
+
+    @dataclass
+    class ImportRequested(Message):
+        """Open the import picker (Slack, PagerDuty, Statuspage, a plain timeline)."""
 
     @dataclass
     class EditRequested(Message):
@@ -95,6 +100,9 @@ class EventTable(CellCachedTable):
 
     def action_add(self) -> None:
         self.post_message(self.AddRequested())
+
+    def action_import(self) -> None:
+        self.post_message(self.ImportRequested())
 
 
 class TimelinePane(StagePane):
@@ -164,8 +172,7 @@ class TimelinePane(StagePane):
         while same < min(len(shown), len(rows)) and shown[same] == rows[same]:
             same += 1
         if len(rows) >= len(shown) and same == len(shown):
-            for i in range(same, len(rows)):
-                table.add_row(*rows[i], key=str(i))
+            table.add_rows_at_once(rows[same:], [str(i) for i in range(same, len(rows))])
         elif len(rows) == len(shown):
             columns = ("time", "kind", "text")
             for i in range(same, len(rows)):
@@ -175,8 +182,7 @@ class TimelinePane(StagePane):
         else:
             cursor = table.cursor_row
             table.clear()
-            for i, row in enumerate(rows):
-                table.add_row(*row, key=str(i))
+            table.add_rows_at_once(rows, [str(i) for i in range(len(rows))])
             if rows:
                 table.move_cursor(row=min(cursor, len(rows) - 1))
         self._shown = rows
@@ -187,10 +193,10 @@ class TimelinePane(StagePane):
         if with_date:
             return timeutil.utc_and_local(at, tz)
         utc = at.astimezone(UTC)
-        text = f"{utc:%H:%M} UTC"
+        text = f"{utc.hour:02d}:{utc.minute:02d} UTC"  # not strftime: 10,000 rows add up
         if not timeutil.is_utc(tz):
             local = at.astimezone(tz)
-            text += f" · {local:%H:%M} {local.tzname()}"
+            text += f" · {local.hour:02d}:{local.minute:02d} {local.tzname()}"
         return text
 
     def _show_metrics(self) -> None:
@@ -291,6 +297,25 @@ class TimelinePane(StagePane):
     @on(EventTable.AddRequested)
     def add(self) -> None:
         self.focus_now(self.query_one("#event-time", Input))
+
+    @on(EventTable.ImportRequested)
+    def open_import(self) -> None:
+        if self.read_only:
+            self.notify("This meeting is open read-only.", severity="warning")
+            return
+        from pmtui.ui.picker import Imported, ImportScreen
+
+        def done(result: Imported | None) -> None:
+            if not result:
+                return
+            outcome = self.apply(self.live.add_imported, result.events, result.people)
+            if outcome is None:
+                return
+            added, known = outcome
+            there = f", {known} already there" if known else ""
+            self.notify(f"{added} event(s) imported{there} (Ctrl+Z undoes)")
+
+        self.app.push_screen(ImportScreen(self.live), done)
 
     @on(EventTable.EditRequested)
     def edit(self, request: EventTable.EditRequested) -> None:
