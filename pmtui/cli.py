@@ -306,11 +306,13 @@ def cmd_open(args: argparse.Namespace) -> int:
 
 
 def cmd_follow(args: argparse.Namespace) -> int:
+    from pmtui.service.follow import yield_to_the_facilitator
     from pmtui.ui.app import Start
 
     archive = open_archive(args)
     meeting_id = archive.resolve(args.id)
     archive.load(meeting_id)  # a damaged record is a message here, before the screen
+    yield_to_the_facilitator()
     return run_tui(
         args, archive, Start(meeting_id=meeting_id, follow=True, presenter=args.presenter)
     )

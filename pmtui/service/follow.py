@@ -10,6 +10,8 @@ could win it for an instant and make the facilitator open read-only).
 
 from __future__ import annotations
 
+import contextlib
+import os
 import socket
 import threading
 from collections.abc import Callable
@@ -28,6 +30,7 @@ from pmtui.store.lock import MeetingLock, pid_alive
 # facilitator's process is alive (a crash changes no file).
 POLL_S = 0.1
 LIVENESS_S = 1.0
+FOLLOWER_NICE = 10
 
 WAITING = "waiting"  # nobody runs the meeting (yet)
 EDITING = "editing"  # a facilitator holds the meeting
@@ -56,6 +59,15 @@ class Snapshot:
     meeting: LiveMeeting | None  # None until the record could be read once
     facilitator: Facilitator
     problem: str | None  # the last read failed (the meeting shown is the one before)
+
+
+def yield_to_the_facilitator(niceness: int = FOLLOWER_NICE) -> None:
+    """Run this process at a lower CPU priority. Followers often share a machine with the
+    facilitator (`pmtui serve` runs one per browser tab): each save makes every follower
+    read and redraw the meeting, and that work must wait for the facilitator's, never
+    delay it. Called by `pmtui follow` for its own process only."""
+    with contextlib.suppress(OSError, AttributeError):  # AttributeError: no os.nice
+        os.nice(niceness)
 
 
 def lock_file(meeting_file: Path) -> Path:

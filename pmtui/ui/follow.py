@@ -171,7 +171,6 @@ class FollowScreen(Screen[None]):
         self.findings: list[Finding] = []
         self._coach = Coach()
         self._start_presenter = presenter
-        self.painted: list[tuple[int, float]] = []  # (snapshot seq, when), for benchmarks
 
     def compose(self) -> ComposeResult:
         yield FollowHeader(id="follow-header")
@@ -222,13 +221,6 @@ class FollowScreen(Screen[None]):
             self._current_pane().refresh_record()
             self._current_pane().stale = False
         self.tick()
-        seq = snapshot.seq
-        self.call_after_refresh(lambda: self._painted(seq))
-
-    def _painted(self, seq: int) -> None:
-        import time
-
-        self.painted.append((seq, time.time()))
 
     def _view(self) -> MeetingView:
         return self.live.engine.view(self.live.clock.now())
