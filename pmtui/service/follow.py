@@ -90,7 +90,7 @@ def facilitator_of(lock_path: Path, seen_editing: bool) -> Facilitator:
         return Facilitator(EDITING, f"facilitator: {holder.describe()}")
     return Facilitator(
         ENDED,
-        f"the facilitator's pmtui (pid {holder.pid}) ended without closing the meeting",
+        f"the facilitator's pmtui (pid {holder.pid}) ended without closing",
     )
 
 

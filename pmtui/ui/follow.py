@@ -120,7 +120,7 @@ class FollowHeader(Vertical):
         text = Text()
         if facilitator.state == ENDED:
             text.append(f"⚠ {facilitator.message}", style="bold reverse red")
-            text.append(" · showing the last saved state", style="bold red")
+            text.append(" · last saved state shown", style="bold red")
         elif facilitator.present:
             text.append(f"● {facilitator.message}", style="green")
         else:

@@ -151,7 +151,7 @@ async def test_the_facilitators_crash_is_reported_and_the_last_state_kept(tmp_pa
         await look(pilot, session, watcher)
         status = text_of(screen, "#follow-status")
         assert f"pid {child.pid}) ended without closing" in status
-        assert "showing the last saved state" in status
+        assert "last saved state shown" in status
         assert "GitLab" in text_of(screen, "#follow-title")
 
 
