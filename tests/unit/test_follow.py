@@ -212,3 +212,30 @@ def test_serve_binds_loopback_by_default_and_knows_what_is_not() -> None:
     assert url("::1", 8000) == "http://[::1]:8000"
     command = follow_command("abc", Path("/data dir"))
     assert command.endswith("--data '/data dir' follow abc")
+
+
+def test_serve_warns_beyond_loopback_and_refuses_a_bad_port(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pmtui import cli
+
+    _archive, meeting_id = sample(tmp_path)
+    argv = ["--data", str(tmp_path), "serve", meeting_id[:8], "--host", "0.0.0.0", "--port", "0"]
+    assert cli.main(argv) == cli.EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "anyone who can reach port 0 there can read this meeting" in err
+    assert "pmtui: 0 is not a port number" in err
+
+
+def test_serve_without_textual_serve_says_how_to_get_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pmtui import cli
+
+    monkeypatch.setitem(sys.modules, "textual_serve.server", None)  # import fails
+    _archive, meeting_id = sample(tmp_path)
+    assert cli.main(["--data", str(tmp_path), "serve", meeting_id]) == cli.EXIT_USAGE
+    captured = capsys.readouterr()
+    assert "http://127.0.0.1:8000" in captured.out
+    assert "pip install 'pmtui[serve]'" in captured.err
+    assert "warning" not in captured.err  # loopback: nothing to warn about
