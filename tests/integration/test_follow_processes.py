@@ -34,7 +34,9 @@ def tmux(*args: str) -> str:
     ).stdout
 
 
-def wait_for(what: Callable[[], bool], timeout: float = 15.0) -> bool:
+def wait_for(what: Callable[[], bool], timeout: float = 30.0) -> bool:
+    """Generous: the follower runs at a lower CPU priority, and a machine busy with other
+    work can keep it waiting for seconds."""
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         if what():
@@ -95,5 +97,9 @@ def test_a_follower_in_another_process_follows_and_sees_the_crash(
     lock = tmp_path / "meetings" / f"{meeting_id}.lock"
     pid = json.loads(lock.read_text())["pid"]
     os.kill(pid, signal.SIGKILL)
-    assert wait_for(lambda: "ended without closing" in screen(follower)), screen(follower)
+    ok = wait_for(lambda: "ended without closing" in screen(follower))
+    if not ok:  # say whether the process was still there (a zombie, a reused pid)
+        ps = ["ps", "-o", "pid,ppid,stat,ni,cmd", "-p", str(pid)]
+        state = subprocess.run(ps, capture_output=True, text=True, timeout=10).stdout
+        pytest.fail(f"no crash reported for pid {pid}:\n{state}\n{screen(follower)}")
     assert "Seen in the other terminal" in screen(follower)
