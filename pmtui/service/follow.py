@@ -70,6 +70,18 @@ def yield_to_the_facilitator(niceness: int = FOLLOWER_NICE) -> None:
         os.nice(niceness)
 
 
+def running(pid: int) -> bool:
+    """The process is alive: `pid_alive`, and on Linux not a zombie (a killed process whose
+    parent has not reaped it yet still answers signals)."""
+    if not pid_alive(pid):
+        return False
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True  # no /proc here, or the process just went: pid_alive said alive
+    return stat.rpartition(")")[2].split()[:1] != ["Z"]
+
+
 def lock_file(meeting_file: Path) -> Path:
     """The lock file the store keeps beside a meeting's file."""
     return meeting_file.with_suffix(".lock")
@@ -86,7 +98,7 @@ def facilitator_of(lock_path: Path, seen_editing: bool) -> Facilitator:
         return Facilitator(WAITING, "waiting for the facilitator to open the meeting")
     if holder.host != socket.gethostname():
         return Facilitator(EDITING, f"facilitator: {holder.describe()}")
-    if pid_alive(holder.pid):
+    if running(holder.pid):
         return Facilitator(EDITING, f"facilitator: {holder.describe()}")
     return Facilitator(
         ENDED,

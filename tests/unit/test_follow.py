@@ -4,9 +4,11 @@ and the follow session (never the lock; the facilitator's liveness from the stam
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -239,3 +241,19 @@ def test_serve_without_textual_serve_says_how_to_get_it(
     assert "http://127.0.0.1:8000" in captured.out
     assert "pip install 'pmtui[serve]'" in captured.err
     assert "warning" not in captured.err  # loopback: nothing to warn about
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="zombies are read from /proc")
+def test_a_zombie_is_not_a_running_facilitator() -> None:
+    from pmtui.service.follow import running
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    deadline = time.monotonic() + 10
+    # Not reaped yet: a zombie, which still answers signal 0.
+    while Path(f"/proc/{child.pid}/stat").exists() and time.monotonic() < deadline:
+        if Path(f"/proc/{child.pid}/stat").read_text().rpartition(")")[2].split()[0] == "Z":
+            break
+        time.sleep(0.01)
+    assert not running(child.pid)
+    child.wait()
+    assert running(os.getpid())
