@@ -9,7 +9,7 @@ editing keys is reachable; the screen's keys only choose what to look at.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -31,6 +31,9 @@ from pmtui.ui.meeting import pane_class
 from pmtui.ui.stages.base import StagePane
 from pmtui.ui.widgets.footer import QuietFooter
 from pmtui.ui.widgets.line import Line
+
+if TYPE_CHECKING:
+    from pmtui.ui.presenter import PresenterScreen
 
 TICK_S = 0.5
 
@@ -87,9 +90,7 @@ class FollowHeader(Vertical):
                 yield Line(id="follow-countdown-label")
         yield Line(id="follow-status")
 
-    def show(
-        self, live: LiveMeeting, view: MeetingView, findings: int, looking: str | None
-    ) -> None:
+    def show(self, live: LiveMeeting, view: MeetingView, findings: int) -> None:
         pm = live.pm
         title = Text()
         title.append(" FOLLOWING ", style="bold reverse cyan")
@@ -251,7 +252,7 @@ class FollowScreen(Screen[None]):
         if self.looking is not None and self.looking != view.stage.key:
             agenda = self.live.engine.agenda
             looking = agenda.stages[agenda.index_of(self.looking)].title
-        header.show(self.live, view, len(self.findings), looking)
+        header.show(self.live, view, len(self.findings))
         header.show_status(self.snapshot, looking)
         presenter = self._presenter()
         if presenter is not None:
@@ -282,7 +283,7 @@ class FollowScreen(Screen[None]):
             target = max(scrollable, key=lambda w: w.max_scroll_y)
             target.scroll_relative(y=lines, animate=False)
 
-    def _presenter(self):  # type: ignore[no-untyped-def]
+    def _presenter(self) -> PresenterScreen | None:
         from pmtui.ui.presenter import PresenterScreen
 
         top = self.app.screen_stack[-1] if self.is_attached else None
