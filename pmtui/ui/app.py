@@ -118,6 +118,13 @@ class PmtuiApp(App[None]):
                 self.show_home()
             return False
         self._show_meeting(session)
+        if session.read_only:
+            self.notify(
+                f"This copy does not change as the facilitator edits: "
+                f"`pmtui follow {meeting_id[:8]}` shows the meeting live.",
+                title="Follow instead",
+                timeout=10,
+            )
         return True
 
     def follow_meeting(self, meeting_id: str, *, presenter: bool = False) -> bool:

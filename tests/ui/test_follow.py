@@ -197,3 +197,19 @@ async def test_the_facilitator_saves_the_clock_when_it_changes(tmp_path: Path) -
             await settle(pilot)
             assert check(store.load(meeting_id)["meeting"]["clock"]), key
         await app.action_quit()
+
+
+async def test_a_read_only_copy_points_to_follow(tmp_path: Path) -> None:
+    clock = FakeClock(T0.timestamp())
+    store = new_store(tmp_path)
+    meeting_id = sample_meeting(store)
+    facilitator = archive_for(store).open_session(meeting_id, clock)
+    try:
+        app = app_for(store, clock, Start(meeting_id=meeting_id))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            messages = [n.message for n in app._notifications]
+            assert any(f"pmtui follow {meeting_id[:8]}" in m for m in messages), messages
+            await app.action_quit()
+    finally:
+        facilitator.close()
