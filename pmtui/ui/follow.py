@@ -38,8 +38,11 @@ if TYPE_CHECKING:
 TICK_S = 0.5
 
 
-def follower_line(view: MeetingView) -> Text:
-    """The meeting clock and run state, without the facilitator's keys."""
+def follower_line(view: MeetingView, *, running_meeting: bool = True) -> Text:
+    """The meeting clock and run state, without the facilitator's keys.
+
+    `running_meeting`: someone runs the meeting; when nobody does, a clock that is not
+    running is stopped rather than paused."""
     elapsed = clock_face(view.meeting_elapsed_s)
     budget = clock_face(view.meeting_budget_s)
     text = Text.assemble(("Meeting ", "dim"), (f"{elapsed} / {budget}", "bold"))
@@ -55,6 +58,8 @@ def follower_line(view: MeetingView) -> Text:
         text.append(" · meeting finished", style="bold")
     elif not view.started:
         text.append(" · not started", style="yellow")
+    elif not view.running and not running_meeting:
+        text.append(" · ■ clock stopped", style="bold yellow")
     elif not view.running:
         text.append(" · ❚❚ paused", style="bold yellow")
     return text
@@ -90,7 +95,7 @@ class FollowHeader(Vertical):
                 yield Line(id="follow-countdown-label")
         yield Line(id="follow-status")
 
-    def show(self, live: LiveMeeting, view: MeetingView, findings: int) -> None:
+    def show(self, live: LiveMeeting, view: MeetingView, findings: int, present: bool) -> None:
         pm = live.pm
         title = Text()
         title.append(" FOLLOWING ", style="bold reverse cyan")
@@ -101,7 +106,7 @@ class FollowHeader(Vertical):
         self.query_one("#follow-title", Line).show(title, layout=False)
         stages = self.query_one("#follow-stages", Line)
         stages.show(stage_strip(view, stages.size.width or 200), layout=False)
-        line = follower_line(view)
+        line = follower_line(view, running_meeting=present)
         if saved := saved_at(live):
             line.append(f"   {saved}", style="dim")
         if findings:
@@ -252,7 +257,7 @@ class FollowScreen(Screen[None]):
         if self.looking is not None and self.looking != view.stage.key:
             agenda = self.live.engine.agenda
             looking = agenda.stages[agenda.index_of(self.looking)].title
-        header.show(self.live, view, len(self.findings))
+        header.show(self.live, view, len(self.findings), self.snapshot.facilitator.present)
         header.show_status(self.snapshot, looking)
         presenter = self._presenter()
         if presenter is not None:

@@ -174,7 +174,7 @@ class PresenterScreen(Screen[None]):
         elif not view.running:
             style = "bold grey50"
         self.query_one(BigClock).show(face, style)
-        meeting = follower_line(view)
+        meeting = follower_line(view, running_meeting=snapshot.facilitator.present)
         meeting.append(f"   {label}", style="dim")
         self.query_one("#presenter-meeting", Static).update(meeting)
         content = self.query_one("#presenter-content", Static)

@@ -141,18 +141,35 @@ async def test_a_follower_started_first_does_not_block_the_facilitator(tmp_path:
 
 async def test_the_facilitators_crash_is_reported_and_the_last_state_kept(tmp_path: Path) -> None:
     clock = FakeClock(T0.timestamp())
-    app, _archive, _id, session, watcher = follower(tmp_path, clock)
+    app, archive, meeting_id, session, watcher = follower(tmp_path, clock)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await follow_screen(pilot, session)
-        child = subprocess.Popen([sys.executable, "-c", "pass"])
-        child.wait()
-        stamp = {"pid": child.pid, "host": socket.gethostname(), "since": "2026-12-01T09:00:00"}
-        session.lock_path.write_text(json.dumps(stamp))
-        await look(pilot, session, watcher)
-        status = text_of(screen, "#follow-status")
-        assert f"pid {child.pid}) ended without closing" in status
-        assert "last saved state shown" in status
-        assert "GitLab" in text_of(screen, "#follow-title")
+        facilitator = archive.open_session(meeting_id, clock)
+        try:
+            facilitator.live.control("start")
+            facilitator.save()
+            facilitator.flush()
+            await look(pilot, session, watcher)
+            clock.advance(30)
+            screen.tick()
+            assert "Meeting 00:30 / 30:00" in text_of(screen, "#follow-meeting")
+            # The facilitator's process dies holding the meeting: its stamp stays behind.
+            child = subprocess.Popen([sys.executable, "-c", "pass"])
+            child.wait()
+            stamp = {"pid": child.pid, "host": socket.gethostname(), "since": "2026-12-01T09:00"}
+            session.lock_path.write_text(json.dumps(stamp))
+            await look(pilot, session, watcher)
+            clock.advance(30)
+            screen.tick()
+            meeting_line = text_of(screen, "#follow-meeting")
+            # The clock stops where it was last saved, and says so.
+            assert "clock stopped" in meeting_line and "Meeting 00:00 / 30:00" in meeting_line
+            status = text_of(screen, "#follow-status")
+            assert f"pid {child.pid}) ended without closing" in status
+            assert "last saved state shown" in status
+            assert "GitLab" in text_of(screen, "#follow-title")
+        finally:
+            facilitator.close()
 
 
 async def test_the_presenter_fills_a_big_screen(tmp_path: Path) -> None:
