@@ -58,6 +58,26 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("open", help="open a meeting to run or continue it")
     p.add_argument("id", help="meeting id (a unique prefix is enough)")
 
+    p = commands.add_parser(
+        "follow", help="follow a meeting someone else runs: live, read-only, in this terminal"
+    )
+    p.add_argument("id", help="meeting id (a unique prefix is enough)")
+    p.add_argument(
+        "--presenter", action="store_true", help="start on the presenter screen (for a room)"
+    )
+
+    p = commands.add_parser(
+        "serve", help="publish a meeting's follow view to web browsers (needs textual-serve)"
+    )
+    p.add_argument("id", help="meeting id (a unique prefix is enough)")
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this machine only)",
+    )
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    p.add_argument("--presenter", action="store_true", help="browsers open on the presenter screen")
+
     commands.add_parser(
         "demo", help="open a sample meeting in a throw-away archive (your meetings are untouched)"
     )
@@ -450,6 +470,44 @@ def cmd_open(args: argparse.Namespace) -> int:
     return run_tui(args, archive, Start(meeting_id=meeting_id))
 
 
+def cmd_follow(args: argparse.Namespace) -> int:
+    from pmtui.service.follow import yield_to_the_facilitator
+    from pmtui.ui.app import Start
+
+    archive = open_archive(args)
+    meeting_id = archive.resolve(args.id)
+    archive.load(meeting_id)  # a damaged record is a message here, before the screen
+    yield_to_the_facilitator()
+    return run_tui(
+        args, archive, Start(meeting_id=meeting_id, follow=True, presenter=args.presenter)
+    )
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from pmtui.service import serve
+
+    archive = open_archive(args)
+    meeting_id = archive.resolve(args.id)
+    pm = archive.load(meeting_id)
+    if not serve.is_loopback(args.host):
+        print(
+            f"pmtui: warning: listening on {args.host}: anyone who can reach port "
+            f"{args.port} there can read this meeting",
+            file=sys.stderr,
+        )
+    print(f"Following {pm.title!r} at {serve.url(args.host, args.port)} (Ctrl+C stops)")
+    sys.stdout.flush()
+    serve.serve(
+        meeting_id,
+        archive.settings.data_dir,
+        pm.title,
+        host=args.host,
+        port=args.port,
+        presenter=args.presenter,
+    )
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     """A sample meeting in a temporary archive, removed afterwards."""
     from pmtui.service.archive import demo_archive
@@ -485,6 +543,8 @@ COMMANDS = {
     "new": cmd_new,
     "open": cmd_open,
     "demo": cmd_demo,
+    "follow": cmd_follow,
+    "serve": cmd_serve,
     "import": cmd_import,
     "list": cmd_list,
     "show": cmd_show,

@@ -380,3 +380,21 @@ def _numbers(data: dict[str, Any], key: str, n: int) -> list[float]:
     ):
         raise ValueError(f"meeting state {key} must be {n} numbers >= 0")
     return values
+
+
+def as_saved_running(data: Any, agenda: Agenda | None) -> MeetingEngine:
+    """A follower's view of a saved meeting: restored as it was when saved, and, if its
+    clock was running then, still running from that moment (`saved_at`), so `view(now)`
+    extrapolates the facilitator's clock instead of freezing it at the last save.
+
+    Version-1 states and states without `saved_at` restore paused, as `from_dict` does."""
+    engine = MeetingEngine.from_dict(data, agenda)
+    saved_at = data.get("saved_at")
+    if (
+        data.get("was_running") is True
+        and isinstance(saved_at, int | float)
+        and not isinstance(saved_at, bool)
+        and not engine.finished
+    ):
+        engine._segment_start = float(saved_at)
+    return engine

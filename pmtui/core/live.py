@@ -16,7 +16,7 @@ from pmtui.core import sessionfile
 from pmtui.core import whys as whytree
 from pmtui.core.agenda import Agenda, scaled
 from pmtui.core.clock import Clock
-from pmtui.core.engine import MeetingEngine
+from pmtui.core.engine import MeetingEngine, as_saved_running
 from pmtui.core.models import (
     ActionItem,
     Cause,
@@ -67,13 +67,19 @@ class LiveMeeting:
         return cls(pm, MeetingEngine(scaled(minutes)), clock)
 
     @classmethod
-    def from_record(cls, record: dict[str, Any], clock: Clock, *, minutes: int = 30) -> LiveMeeting:
-        """Reopen a stored meeting; its clock resumes paused where it was."""
+    def from_record(
+        cls, record: dict[str, Any], clock: Clock, *, minutes: int = 30, following: bool = False
+    ) -> LiveMeeting:
+        """Reopen a stored meeting; its clock resumes paused where it was.
+
+        `following`: as a follower sees it, the clock still running if it was when saved
+        (see `engine.as_saved_running`)."""
         pm = sessionfile.from_record(record, source=f"meeting {record.get('id', '?')}")
         state = pm.meeting.clock
+        restore = as_saved_running if following else MeetingEngine.from_dict
         if state:
             try:
-                engine = MeetingEngine.from_dict(state, _agenda(pm.meeting.agenda))
+                engine = restore(state, _agenda(pm.meeting.agenda))
             except ValueError as error:
                 raise sessionfile.SessionFileError(
                     f"saved meeting clock is damaged ({error})", path="meeting.clock"

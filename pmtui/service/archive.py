@@ -13,7 +13,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pmtui.core import sessionfile
 from pmtui.core.clock import Clock
@@ -25,6 +25,9 @@ from pmtui.service.files import read_session_file
 from pmtui.service.session import MeetingSession
 from pmtui.service.settings import Settings
 from pmtui.store.store import Store, StoreError
+
+if TYPE_CHECKING:
+    from pmtui.service.follow import FollowSession
 
 DEMO_SAMPLE = "gitlab-2017-database-outage.json"
 
@@ -137,6 +140,17 @@ class Archive:
         return MeetingSession(
             live, handle, export_dir=self.settings.export_dir, coach_rules=coach_rules
         )
+
+    def follow(self, meeting_id: str, clock: Clock, **options: Any) -> FollowSession:
+        """Follow a meeting someone else runs: read-only, never taking its lock. Call
+        `start(listener)` on the session to read it and watch it (see service.follow)."""
+        from pmtui.service.follow import FollowSession
+
+        with _errors():
+            path = self._store.meeting_path(meeting_id)
+        if not path.exists():
+            raise ArchiveError(f"no meeting {meeting_id}")
+        return FollowSession(lambda: self.record(meeting_id), path, clock, **options)
 
 
 @contextlib.contextmanager

@@ -41,6 +41,8 @@ class Start:
     meeting_id: str | None = None
     new_title: str | None = None
     minutes: int = 30
+    follow: bool = False  # follow `meeting_id` read-only instead of running it
+    presenter: bool = False  # following, start on the presenter screen
 
 
 class PmtuiApp(App[None]):
@@ -73,7 +75,9 @@ class PmtuiApp(App[None]):
             self.set_keymap(keymap)
 
     def on_mount(self) -> None:
-        if self.start.meeting_id:
+        if self.start.meeting_id and self.start.follow:
+            self.follow_meeting(self.start.meeting_id, presenter=self.start.presenter)
+        elif self.start.meeting_id:
             if not self.open_meeting(self.start.meeting_id, home_on_failure=True):
                 return
         elif self.start.new_title is not None:
@@ -114,6 +118,27 @@ class PmtuiApp(App[None]):
                 self.show_home()
             return False
         self._show_meeting(session)
+        if session.read_only:
+            self.notify(
+                f"This copy does not change as the facilitator edits: "
+                f"`pmtui follow {meeting_id[:8]}` shows the meeting live.",
+                title="Follow instead",
+                timeout=10,
+            )
+        return True
+
+    def follow_meeting(self, meeting_id: str, *, presenter: bool = False) -> bool:
+        """Follow a meeting someone else runs: live, read-only, never taking its lock."""
+        from pmtui.ui.follow import FollowScreen
+
+        try:
+            session = self.archive.follow(meeting_id, self.clock)
+            first = session.open()
+        except ArchiveError as error:
+            self.notify(str(error), title="Cannot follow", severity="error", timeout=10)
+            self.show_home()
+            return False
+        self.push_screen(FollowScreen(session, first, presenter=presenter))
         return True
 
     def new_meeting(self, title: str, minutes: int) -> None:

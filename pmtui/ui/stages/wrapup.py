@@ -173,7 +173,8 @@ class WrapUpPane(StagePane):
 
     @on(Select.Changed, "#field-status")
     def status_changed(self, event: Select.Changed) -> None:
-        if isinstance(event.value, Status):
+        # The Select reports the value a redraw set too: only a different one is an edit.
+        if isinstance(event.value, Status) and event.value != self.live.pm.status:
             self.apply(self.live.set_choice, "status", event.value)
 
     def on_descendant_blur(self) -> None:
