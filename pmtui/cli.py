@@ -462,12 +462,16 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_open(args: argparse.Namespace) -> int:
+    from pmtui.core.clock import SystemClock
     from pmtui.ui.app import Start
 
     archive = open_archive(args)
     meeting_id = archive.resolve(args.id)
-    archive.load(meeting_id)  # a damaged record is a message here, before the screen
-    return run_tui(args, archive, Start(meeting_id=meeting_id))
+    # Opened here, before the screen: a damaged record is one line and exit status 2, and
+    # the record is read once (a meeting of 10,000 events takes a while to read).
+    rules, _ = archive.settings.coach_rules()  # a problem with them is told by run_tui
+    session = archive.open_session(meeting_id, SystemClock(), coach_rules=rules)
+    return run_tui(args, archive, Start(meeting_id=meeting_id, session=session))
 
 
 def cmd_follow(args: argparse.Namespace) -> int:

@@ -43,6 +43,8 @@ class Start:
     minutes: int = 30
     follow: bool = False  # follow `meeting_id` read-only instead of running it
     presenter: bool = False  # following, start on the presenter screen
+    # A meeting the caller has opened already (pmtui open: its record is read once).
+    session: MeetingSession | None = None
 
 
 class PmtuiApp(App[None]):
@@ -75,7 +77,9 @@ class PmtuiApp(App[None]):
             self.set_keymap(keymap)
 
     def on_mount(self) -> None:
-        if self.start.meeting_id and self.start.follow:
+        if self.start.session is not None:
+            self._show_meeting(self.start.session)
+        elif self.start.meeting_id and self.start.follow:
             self.follow_meeting(self.start.meeting_id, presenter=self.start.presenter)
         elif self.start.meeting_id:
             if not self.open_meeting(self.start.meeting_id, home_on_failure=True):
