@@ -25,9 +25,19 @@ def zone(name: str) -> zoneinfo.ZoneInfo:
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        # Zone names are typed as people say them: `europe/london` is Europe/London.
+        exact = _zone_names().get(name.strip().lower()) if isinstance(name, str) else None
+        if exact is not None:
+            return zoneinfo.ZoneInfo(exact)
         raise TimeError(
             f"{quoted(name)} is not a known IANA time zone (e.g. Europe/Berlin)"
         ) from None
+
+
+@functools.cache
+def _zone_names() -> dict[str, str]:
+    """Every IANA zone name by its lower-case spelling (read once, on a first miss)."""
+    return {name.lower(): name for name in zoneinfo.available_timezones()}
 
 
 def localize(naive: datetime, tz: tzinfo) -> datetime:
