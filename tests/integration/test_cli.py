@@ -202,7 +202,7 @@ def test_check_gates_on_findings(tmp_path: Path, capsys: pytest.CaptureFixture[s
     flagged = capsys.readouterr().out.strip()
     assert main(["--data", str(tmp_path), "check", flagged]) == 1
     out = capsys.readouterr().out
-    assert 'trigger: "Human error"' in out and 'trigger: "forgot"' in out
+    assert 'Trigger: "Human error"' in out and 'Trigger: "forgot"' in out
     assert "2 finding(s)" in out
     rules = tmp_path / "rules.json"
     rules.write_text("{broken")
