@@ -74,6 +74,8 @@ class LiveMeeting:
         if state:
             try:
                 engine = MeetingEngine.from_dict(state, _agenda(pm.meeting.agenda))
+                # A meeting from before a stage existed (the set-up) gets it now.
+                engine = engine.regrouped(engine.agenda.with_standard_stages())
             except ValueError as error:
                 raise sessionfile.SessionFileError(
                     f"saved meeting clock is damaged ({error})", path="meeting.clock"
@@ -91,7 +93,12 @@ class LiveMeeting:
         self.pm.meeting.clock = self.engine.to_dict(now)
         self.pm.meeting.agenda = [
             StageRecord(
-                stage=s.key, title=s.title, planned_s=int(s.timebox_s), spent_s=int(s.spent_s)
+                stage=s.key,
+                title=s.title,
+                planned_s=int(s.timebox_s),
+                spent_s=int(s.spent_s),
+                extension_s=int(s.extension_s),
+                skipped=s.skipped,
             )
             for s in view.spent
         ]

@@ -151,8 +151,10 @@ class StageRecord:
 
     stage: str
     title: str
-    planned_s: int
+    planned_s: int  # 0: an untimed stage (the set-up)
     spent_s: int = 0
+    extension_s: int = 0  # minutes added during the meeting (F3)
+    skipped: bool = False
 
 
 @dataclass

@@ -399,7 +399,7 @@ def _meeting(reader: _Reader, raw: Any, tz: tzinfo, *, keep_identity: bool) -> M
         if (entry := reader.mapping(stage, path)) is None:
             continue
         numbers = []
-        for key in ("planned_s", "spent_s"):
+        for key in ("planned_s", "spent_s", "extension_s"):
             value = entry.get(key, 0)
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 reader.fail(f"{path}.{key}", "must be a whole number of seconds")
@@ -411,6 +411,8 @@ def _meeting(reader: _Reader, raw: Any, tz: tzinfo, *, keep_identity: bool) -> M
                 title=reader.text(entry, "title", f"{path}.title"),
                 planned_s=numbers[0],
                 spent_s=numbers[1],
+                extension_s=numbers[2],
+                skipped=entry.get("skipped") is True,
             )
         )
     clock = obj.get("clock")
@@ -479,13 +481,24 @@ def to_document(pm: Postmortem, *, with_metrics: bool = True) -> dict[str, Any]:
     doc["meeting"] = {
         "held_at": timeutil.format_utc(pm.meeting.held_at) if pm.meeting.held_at else None,
         "facilitator": pm.meeting.facilitator,
-        "agenda": [
-            {"stage": s.stage, "title": s.title, "planned_s": s.planned_s, "spent_s": s.spent_s}
-            for s in pm.meeting.agenda
-        ],
+        "agenda": [_stage_document(s) for s in pm.meeting.agenda],
     }
     if with_metrics:
         doc["metrics"] = metrics.compute(pm).as_dict()
+    return doc
+
+
+def _stage_document(s: StageRecord) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "stage": s.stage,
+        "title": s.title,
+        "planned_s": s.planned_s,
+        "spent_s": s.spent_s,
+    }
+    if s.extension_s:  # optional: left out when 0, as files before it had none
+        doc["extension_s"] = s.extension_s
+    if s.skipped:
+        doc["skipped"] = True
     return doc
 
 

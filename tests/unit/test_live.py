@@ -114,6 +114,8 @@ def test_participants_and_fields(live: LiveMeeting) -> None:
 def test_record_keeps_clock_and_time_spent_and_reopens_paused() -> None:
     clock = FakeClock(T0.timestamp())
     live = LiveMeeting.new("Outage", 15, clock)
+    assert live.engine.view(clock.now()).stage.key == "setup"
+    live.control("next")  # past the set-up, before the clock starts
     live.control("start")
     clock.advance(125)
     live.control("next")
@@ -265,12 +267,13 @@ def test_ids_are_fresh_for_new_items_and_survive_undo_and_redo(live: LiveMeeting
 def test_the_agenda_is_stored_once_and_old_records_with_their_own_still_open() -> None:
     clock = FakeClock(T0.timestamp())
     live = LiveMeeting.new("Outage", 15, clock)
+    live.control("next")  # past the (untimed) set-up
     live.control("start")
     live.engine.set_timebox("lessons", 240, clock.now())
     clock.advance(90)
     record = live.record()
     assert "agenda" not in record["meeting"]["clock"]
-    assert record["meeting"]["agenda"][1]["planned_s"] == 240
+    assert record["meeting"]["agenda"][2]["planned_s"] == 240
     reopened = LiveMeeting.from_record(record, clock)
     assert reopened.engine.agenda == live.engine.agenda
 
