@@ -54,6 +54,7 @@ class LiveMeeting:
         self.engine = engine
         self.clock = clock
         self.version = 0
+        self.drafts_version = 0  # bumped by set_draft (drafts are saved on the screen's beat)
         self._undo: list[tuple[str, Postmortem]] = []
         self._redo: list[tuple[str, Postmortem]] = []
         # Called after every change of the record (an edit, an undo, a redo), before
@@ -187,6 +188,31 @@ class LiveMeeting:
             return False
         with self.edit(f"set {name}") as pm:
             setattr(pm, name, value)
+        return True
+
+    def set_facilitator(self, name: str) -> bool:
+        """Who runs the meeting, for the minutes. A fact of the meeting, like its clock:
+        saved at once, not an undo step."""
+        name = name.strip()
+        if self.pm.meeting.facilitator == name:
+            return False
+        self.pm.meeting.facilitator = name
+        self._changed()
+        return True
+
+    def set_draft(self, key: str, text: str) -> bool:
+        """Keep text typed into an entry line but not added yet (empty: none). Not an
+        undo step and not announced: the meeting screen saves drafts on its own beat,
+        so typing a letter does not write the whole record. True when it changed."""
+        if not sessionfile.DRAFT_KEY.match(key):
+            raise EditError(f"{key!r} is not an entry line")
+        if self.pm.drafts.get(key, "") == text:
+            return False
+        if text:
+            self.pm.drafts[key] = text
+        else:
+            self.pm.drafts.pop(key, None)
+        self.drafts_version += 1
         return True
 
     def set_participants(self, people: list[Participant]) -> bool:

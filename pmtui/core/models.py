@@ -190,6 +190,9 @@ class Postmortem:
     whys: list[WhyChain] = field(default_factory=list)
     action_items: list[ActionItem] = field(default_factory=list)
     meeting: MeetingFacts = field(default_factory=MeetingFacts)
+    # Text typed into an entry line but not added yet, by entry line: kept with the
+    # record so a killed terminal loses nothing; never part of undo or of the minutes.
+    drafts: dict[str, str] = field(default_factory=dict)
     created_at: datetime = field(default_factory=utcnow)
     updated_at: datetime = field(default_factory=utcnow)
 

@@ -203,6 +203,7 @@ def from_document(doc: Any, *, source: str = "", keep_identity: bool = False) ->
     pm.meeting = _meeting(reader, doc.get("meeting"), tz, keep_identity=keep_identity)
     if keep_identity:
         _identity(reader, doc, pm)
+    pm.drafts = _drafts(reader, doc.get("drafts"))
 
     if reader.problems:
         path, problem = reader.problems[0]
@@ -424,6 +425,27 @@ def _meeting(reader: _Reader, raw: Any, tz: tzinfo, *, keep_identity: bool) -> M
     return facts
 
 
+DRAFT_KEY = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+MAX_DRAFTS = 64
+
+
+def _drafts(reader: _Reader, raw: Any) -> dict[str, str]:
+    """Optional `drafts`: entry line -> text typed there but not yet added."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or len(raw) > MAX_DRAFTS:
+        reader.fail("drafts", f"must be an object of at most {MAX_DRAFTS} texts")
+        return {}
+    drafts = {}
+    for key, text in raw.items():
+        if not DRAFT_KEY.match(key) or not isinstance(text, str):
+            reader.fail(f"drafts.{key}"[:80], "must be text under a short key")
+            continue
+        if text:
+            drafts[key] = text
+    return drafts
+
+
 def _identity(reader: _Reader, doc: dict[str, Any], pm: Postmortem) -> None:
     meeting_id = doc.get("id")
     if not isinstance(meeting_id, str) or not meeting_id:
@@ -515,6 +537,8 @@ def to_record(pm: Postmortem) -> dict[str, Any]:
     record["updated_at"] = timeutil.format_utc(pm.updated_at)
     if pm.meeting.clock is not None:
         record["meeting"]["clock"] = pm.meeting.clock
+    if pm.drafts:  # the archive keeps them; exports (to_document) leave them out
+        record["drafts"] = dict(pm.drafts)
     return record
 
 
