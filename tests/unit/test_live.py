@@ -323,7 +323,7 @@ def test_drafts_are_kept_with_the_record_outside_undo_and_exports() -> None:
 
 def test_bad_drafts_in_a_file_are_named() -> None:
     doc = {"pmtui": 3, "title": "x", "drafts": {"event-text": 3}}
-    with pytest.raises(sessionfile.SessionFileError, match="drafts.event-text"):
+    with pytest.raises(sessionfile.SessionFileError, match=r"drafts\.event-text"):
         sessionfile.from_document(doc)
 
 
