@@ -141,6 +141,11 @@ class LiveMeeting:
         if self.on_change is not None:
             self.on_change()
 
+    def undo_history_clear(self) -> None:
+        """Forget the undo steps so far (a meeting's set-up when it is created)."""
+        self._undo.clear()
+        self._redo.clear()
+
     def undo(self) -> str | None:
         """Take back the last edit; returns what was undone, or None."""
         return self._swap(self._undo, self._redo)
@@ -173,7 +178,7 @@ class LiveMeeting:
             from pmtui.core import timeutil
 
             try:
-                timeutil.zone(value)
+                value = str(timeutil.zone(value))  # as IANA spells it: europe/london
             except timeutil.TimeError as error:
                 raise EditError(str(error)) from None
         if getattr(self.pm, name) == value:
