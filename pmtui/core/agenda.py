@@ -98,6 +98,13 @@ class Agenda:
         return Agenda(stages)
 
 
+def stage_numbers(timed: list[bool]) -> list[int]:
+    """The numbers people see for the stages: an untimed set-up first is stage 0, so the
+    timeline stays stage 1 whether a meeting has a set-up or not."""
+    first = 0 if timed and not timed[0] else 1
+    return [first + i for i in range(len(timed))]
+
+
 def scaled(minutes: int) -> Agenda:
     """The standard stages for a meeting of `minutes`, whole minutes adding up exactly.
 

@@ -20,6 +20,7 @@ from pmtui.core import timeutil
 from pmtui.core.models import EventKind, TimelineEvent
 from pmtui.ui.stages.base import StagePane
 from pmtui.ui.widgets.choice import Choice
+from pmtui.ui.widgets.entry import EntryLine, TypeThrough
 from pmtui.ui.widgets.line import Line
 from pmtui.ui.widgets.table import CellCachedTable
 
@@ -35,14 +36,14 @@ KIND_STYLE = {
 }
 
 
-class EventTable(CellCachedTable):
+class EventTable(TypeThrough, CellCachedTable):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("e", "edit", "Edit", id="timeline.edit"),
-        Binding("d,delete", "delete", "Delete", id="timeline.delete"),
-        Binding("k", "cycle_kind", "Kind", id="timeline.kind"),
+        Binding("ctrl+e", "edit", "Edit", id="timeline.edit"),
+        Binding("delete,ctrl+d", "delete", "Delete", id="timeline.delete"),
+        Binding("ctrl+k", "cycle_kind", "Kind", id="timeline.kind"),
         Binding("shift+up", "move(-1)", "Move up", show=False, id="timeline.move_up"),
         Binding("shift+down", "move(1)", "Move down", show=False, id="timeline.move_down"),
-        Binding("a", "add", "Add", id="timeline.add"),
+        Binding("insert", "add", "Add", show=False, id="timeline.add"),
     ]
 
     @dataclass
@@ -71,6 +72,10 @@ class EventTable(CellCachedTable):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.event_ids: list[str] = []  # the ids of the rows' events, set by the pane
+
+    def entry_for(self, character: str) -> str:
+        # A digit or a sign starts a time; anything else is what happened.
+        return "#event-time" if character.isdigit() or character in "+-" else "#event-text"
 
     def selected_id(self) -> str | None:
         """The id of the event under the cursor, if any."""
@@ -118,9 +123,9 @@ class TimelinePane(StagePane):
         table.add_column("event", key="text")
         yield table
         with Horizontal(id="event-form", classes="entry-form"):
-            yield Input(placeholder="time: 14:32, 2:32pm, +5m", id="event-time")
+            yield EntryLine(placeholder="time: 14:32, 10:36Z, -5m, now", id="event-time")
             yield Choice(list(EventKind), EventKind.EVENT, id="event-kind")
-            yield Input(placeholder="what happened — Enter adds", id="event-text")
+            yield EntryLine(placeholder="what happened — Enter adds", id="event-text")
         yield Line(id="event-hint", classes="hint")
 
     def focus_first(self) -> None:
@@ -234,7 +239,11 @@ class TimelinePane(StagePane):
     def _idle_hint(self) -> Text:
         if (index := self._index(self.editing)) is not None:
             return Text(f"Editing event {index + 1}: Enter saves, Esc cancels", "bold")
-        return Text("Enter adds the event · ↑↓ in the table, e edit, d delete, k kind", "dim")
+        return Text(
+            "Enter adds the event · Tab next field · in the table: Enter edit, Del delete, "
+            "Ctrl+K kind",
+            "dim",
+        )
 
     @on(Input.Submitted, "#event-time")
     def time_entered(self) -> None:

@@ -11,17 +11,36 @@ left to DataTable. Written against the pinned Textual (see pyproject.toml).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
+from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.widgets import DataTable
 
 SegmentLines = list[list[Segment]]
 
 
-class CellCachedTable(DataTable[Any]):
+class RowTable(DataTable[Any]):
+    """A table of rows where Home and End go to the first and last row (DataTable's own
+    Home and End scroll sideways), as in every list of the meeting."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("home", "first_row", "First", show=False),
+        Binding("end", "last_row", "Last", show=False),
+    ]
+
+    def action_first_row(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=0)
+
+    def action_last_row(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=self.row_count - 1)
+
+
+class CellCachedTable(RowTable):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Set first: DataTable's own set-up may already clear the caches.
         self._steady_cells: LRUCache[tuple[Any, ...], tuple[object, SegmentLines]] = LRUCache(10000)
