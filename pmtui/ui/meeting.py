@@ -232,6 +232,13 @@ class MeetingScreen(Screen[None]):
 
         self.app.push_screen(StagePicker(view), chosen)
 
+    def go_to_setup(self) -> None:
+        """The set-up stage (title, zone, people), from anywhere in the meeting."""
+        keys = [s.key for s in self.live.engine.agenda.stages]
+        if "setup" in keys:
+            self._commit_text()
+            self._clock_action("jump", keys.index("setup"))
+
     def action_toggle_bell(self) -> None:
         self.bell_on = not self.bell_on
         self.notify("Bell on" if self.bell_on else "Bell muted", timeout=2)

@@ -204,19 +204,29 @@ async def test_palette_offers_every_meeting_action_and_high_contrast(tmp_path: P
     app = app_for(store, FakeClock(T0.timestamp()), Start(meeting_id=sample_meeting(store)))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        titles = {c.title for c in app.get_system_commands(app.screen)}
+        commands = list(app.get_system_commands(app.screen))
+        titles = {c.title for c in commands}
         for title in (
-            "Start/Pause",
-            "+1 min",
-            "◀ Back",
-            "Next ▶",
-            "Skip",
-            "Go to",
-            "Export",
-            "Undo",
+            "Pause or resume the meeting clock",
+            "Give this stage one more minute",
+            "Back to the previous stage",
+            "Next stage",
+            "Skip this stage",
+            "Go to a stage",
+            "Export the minutes",
+            "Undo the last edit",
+            "Save and quit",
+            "Set the time zone",
+            "Edit participants and roles",
+            "Set the severity, incident id or title",
             "High-contrast theme",
         ):
             assert title in titles
+        assert "Quit" not in titles  # Textual's quit-at-once: ours saves first
+        assert all(c.help for c in commands)  # every command says what it does
+        # What people type finds the command (the palette matches words in the name).
+        for words in ("next stage", "pause", "zone", "participants", "severity", "title"):
+            assert any(words in t.lower() for t in titles), words
         app.action_toggle_contrast()
         assert app.theme == HIGH_CONTRAST.name
         # A stage's own action, run from the palette, acts on that stage's list.
@@ -225,8 +235,8 @@ async def test_palette_offers_every_meeting_action_and_high_contrast(tmp_path: P
         screen = meeting(app)
         screen.set_focus(screen.query_one("#list-went_right", OptionList))
         await pilot.pause()
-        commands = {c.title: c for c in app.get_system_commands(screen)}
-        await commands["Vote +"].callback()  # type: ignore[misc]
+        by_title = {c.title: c for c in app.get_system_commands(screen)}
+        await by_title["Vote for this note"].callback()  # type: ignore[misc]
         await settle(pilot)
         assert screen.live.pm.went_right[0].votes == 1
         await app.action_quit()

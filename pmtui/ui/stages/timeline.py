@@ -27,6 +27,7 @@ from pmtui.ui.widgets.table import CellCachedTable
 if TYPE_CHECKING:
     from pmtui.core.timeparse import ParsedTime
 
+KIND_WIDTH = 10
 KIND_STYLE = {
     EventKind.START: "bold red",
     EventKind.DETECTION: "bold yellow",
@@ -117,11 +118,7 @@ class TimelinePane(StagePane):
 
     def compose(self) -> ComposeResult:
         yield Line(id="timeline-metrics", classes="pane-info")
-        table = EventTable(id="events", cursor_type="row", zebra_stripes=True)
-        table.add_column("time", key="time")
-        table.add_column("kind", key="kind", width=10)
-        table.add_column("event", key="text")
-        yield table
+        yield EventTable(id="events", cursor_type="row", zebra_stripes=True)
         with Horizontal(id="event-form", classes="entry-form"):
             yield EntryLine(placeholder="time: 14:32, 10:36Z, -5m, now", id="event-time")
             yield Choice(list(EventKind), EventKind.EVENT, id="event-kind")
@@ -133,17 +130,49 @@ class TimelinePane(StagePane):
 
     # -- drawing ----------------------------------------------------------------------------
 
+    _layout: tuple[str, int, int] | None = None  # zone, time width, text width of the columns
+
+    def on_resize(self) -> None:
+        self.refresh_record()
+
+    def _columns(self, table: EventTable, tz: tzinfo, rows: list[tuple[str, Text, Text]]) -> None:
+        """Columns for this zone and width: the time column as wide as its widest time,
+        the event column taking the rest, so a long event wraps inside its row instead of
+        running off the screen. Rebuilt when the zone, the width or a time's width changes."""
+        label = "time (UTC)" if timeutil.is_utc(tz) else f"UTC · {_zone_label(tz)}"
+        time_width = max([len(label), *(len(line) for r in rows for line in r[0].split("\n"))])
+        available = self.size.width or 118
+        # Three cells of padding (1 each side) and the scrollbar.
+        text_width = max(20, available - time_width - KIND_WIDTH - 6 - 2)
+        layout = (str(tz), time_width, text_width)
+        if layout == self._layout:
+            return
+        self._layout = layout
+        cursor = table.cursor_row
+        table.clear(columns=True)
+        table.add_column(label, key="time", width=time_width)
+        table.add_column("kind", key="kind", width=KIND_WIDTH)
+        table.add_column("event", key="text", width=text_width)
+        self._shown = []
+        self._restore_cursor = cursor
+
+    _restore_cursor: int | None = None
+
     def refresh_record(self) -> None:
         table = self.query_one(EventTable)
         tz = timeutil.zone(self.live.pm.timezone)
         events = self.live.events()
         show_date = timeline_rules.date_changes(events, tz)
         rows = [self._row(event, tz, show_date[i]) for i, event in enumerate(events)]
+        self._columns(table, tz, rows)
         table.event_ids = [event.id for event in events]
         if len(self._row_cache) > 2 * len(rows) + 64:  # forget deleted and edited events
             alive = {id(event) for event in events}
             self._row_cache = {k: v for k, v in self._row_cache.items() if k[0] in alive}
         self._update_rows(table, rows)
+        if self._restore_cursor is not None and rows:
+            table.move_cursor(row=min(self._restore_cursor, len(rows) - 1))
+        self._restore_cursor = None
         self._show_metrics()
 
     def _row(self, event: TimelineEvent, tz: tzinfo, with_date: bool) -> tuple[str, Text, Text]:
@@ -155,7 +184,9 @@ class TimelinePane(StagePane):
             row = (
                 self._format_time(event.at, tz, with_date=with_date),
                 Text(event.kind.value, style=KIND_STYLE[event.kind]),
-                Text(event.text),  # a plain string would be read as Rich markup
+                # Text: a plain string would be read as Rich markup. Folded, so a long
+                # word (a URL, a log line) wraps too.
+                Text(event.text, overflow="fold"),
             )
             cached = (event, row)
             self._row_cache[key] = cached
@@ -170,7 +201,7 @@ class TimelinePane(StagePane):
             same += 1
         if len(rows) >= len(shown) and same == len(shown):
             for i in range(same, len(rows)):
-                table.add_row(*rows[i], key=str(i))
+                table.add_row(*rows[i], key=str(i), height=None)
         elif len(rows) == len(shown):
             columns = ("time", "kind", "text")
             for i in range(same, len(rows)):
@@ -181,21 +212,26 @@ class TimelinePane(StagePane):
             cursor = table.cursor_row
             table.clear()
             for i, row in enumerate(rows):
-                table.add_row(*row, key=str(i))
+                table.add_row(*row, key=str(i), height=None)
             if rows:
                 table.move_cursor(row=min(cursor, len(rows) - 1))
         self._shown = rows
 
     @staticmethod
     def _format_time(at: datetime, tz: tzinfo, *, with_date: bool) -> str:
-        """`14:32 UTC · 15:32 CET`; dates (UTC, and local where it differs) where they change."""
-        if with_date:
-            return timeutil.utc_and_local(at, tz)
+        """`14:32` (the column says UTC), `14:32 · 15:32 CET` in another zone; the date
+        (UTC, and local where it differs) where it changes."""
         utc = at.astimezone(UTC)
-        text = f"{utc:%H:%M} UTC"
+        text = f"{utc:%H:%M}"
         if not timeutil.is_utc(tz):
             local = at.astimezone(tz)
             text += f" · {local:%H:%M} {local.tzname()}"
+        if with_date:  # on a line of its own above the time, to keep the column narrow
+            local_day = at.astimezone(tz).date()
+            day = f"{utc:%Y-%m-%d}"
+            if local_day != utc.date():
+                day += f" · {local_day:%m-%d}"
+            text = f"{day}\n{text}"
         return text
 
     def _show_metrics(self) -> None:
@@ -338,3 +374,8 @@ class TimelinePane(StagePane):
     @on(DataTable.RowSelected, "#events")
     def row_chosen(self) -> None:
         self.query_one(EventTable).action_edit()
+
+
+def _zone_label(tz: tzinfo) -> str:
+    """`London` for Europe/London: the column header says which local time it shows."""
+    return str(tz).rsplit("/", 1)[-1].replace("_", " ")
