@@ -29,7 +29,7 @@ from pmtui.service.autosave import SaveResult
 from pmtui.service.session import MeetingSession
 from pmtui.ui.header import MeetingHeader
 from pmtui.ui.stages.base import StagePane
-from pmtui.ui.widgets.entry import EntryLine
+from pmtui.ui.widgets.entry import EntryLine, TypeThrough
 from pmtui.ui.widgets.footer import QuietFooter
 
 # Each stage's module is imported when its pane is first built, not at start-up.
@@ -177,7 +177,7 @@ class MeetingScreen(Screen[None]):
         self.query_one(MeetingHeader).show_view(view, self._state_line())
         if view.running and now - self._last_clock_save >= CLOCK_SAVE_EVERY_S:
             self.save()
-        elif self.live.drafts_version != self._drafts_saved:
+        elif self.live.drafts_version != self._drafts_saved and not self.session.closed:
             self.save()  # typed but not added: on disk within a tick
 
     def _handle_events(self, events: list[meeting_engine.Event]) -> None:
@@ -246,12 +246,15 @@ class MeetingScreen(Screen[None]):
     def _focus_stage(self) -> None:
         view = self.live.engine.view(self._now())
         self.query_one(f"#{view.stage.key}", StagePane).focus_first()
-        # Returning to a stage can put the cursor in a field scrolled away: show it.
-        self.call_after_refresh(self._show_focused)
+        # Returning to a stage can put the cursor in a field scrolled away: show it,
+        # once the stage has been laid out again (it was hidden).
+        self.call_after_refresh(self._show_focused, 2)
 
-    def _show_focused(self) -> None:
-        if self.focused is not None:
-            self.focused.scroll_visible(animate=False)
+    def _show_focused(self, refreshes: int = 0) -> None:
+        if refreshes:
+            self.call_after_refresh(self._show_focused, refreshes - 1)
+        elif self.focused is not None:
+            self.focused.scroll_visible(animate=False, immediate=True)
 
     # -- edits and saving -------------------------------------------------------------------
 
@@ -320,8 +323,12 @@ class MeetingScreen(Screen[None]):
             self.focus_next() if step > 0 else self.focus_previous()
             return
         focused = self.focused
+        own = focused.entry_for("a") if isinstance(focused, TypeThrough) else None
+        mine = [w for w in entries if own and w.id == own.lstrip("#")]
         if focused in entries:
             index = (entries.index(focused) + step) % len(entries)
+        elif mine and step > 0:  # from a list, its own entry line
+            index = entries.index(mine[0])
         else:
             # From a list: the entry after it in reading order (or before, going back).
             after = [i for i, w in enumerate(entries) if focused is None or _before(focused, w)]

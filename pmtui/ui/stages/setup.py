@@ -35,7 +35,12 @@ class SetupPane(FieldsPane):
             with Grid(id="setup-lines", classes="field-lines"):
                 for name, label in self.LINE_FIELDS:
                     yield Label(label)
-                    yield Input(id=f"field-{name}", classes="record-field", compact=True)
+                    yield Input(
+                        id=f"field-{name}",
+                        classes="record-field",
+                        compact=True,
+                        select_on_focus=False,
+                    )
             yield Label("Participants and roles — one a line: Name — Role", classes="field-label")
             yield TextArea(
                 id="field-participants",

@@ -43,7 +43,12 @@ class WrapUpPane(FieldsPane):
             with Grid(id="wrapup-lines", classes="field-lines"):
                 for name, label in self.LINE_FIELDS:
                     yield Label(label)
-                    yield Input(id=f"field-{name}", classes="record-field", compact=True)
+                    yield Input(
+                        id=f"field-{name}",
+                        classes="record-field",
+                        compact=True,
+                        select_on_focus=False,
+                    )
                 yield Label("Status")
                 # Built holding the record's status: a box built as "draft" announces
                 # that value once mounted, which read as an edit and saved a published

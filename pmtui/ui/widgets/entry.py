@@ -11,6 +11,7 @@ votes on an item (those keys are Delete, Enter and Ctrl or Shift combinations).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from textual import events
 from textual.message import Message
@@ -19,7 +20,14 @@ from textual.widgets import Input
 
 
 class EntryLine(Input):
-    """An entry line: its text is kept as a draft until it is added."""
+    """An entry line: its text is kept as a draft until it is added.
+
+    Focusing it never selects its text: the next key would replace all of it (a
+    facilitator tabbing in and typing lost what the line held)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("select_on_focus", False)
+        super().__init__(*args, **kwargs)
 
     @dataclass
     class LinesPasted(Message):
