@@ -237,6 +237,38 @@ class PasteChoice(Dialog[str | None]):
             )
 
 
+class ExportDialog(Dialog[str | None]):
+    """F9: which template, and where the minutes go, before they are written."""
+
+    def __init__(self, title: str, folder: str, templates: list[tuple[str, str]]) -> None:
+        super().__init__(f"Export the minutes of “{title}”")
+        self.folder = folder
+        self.templates = templates
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield self.title_label()
+            options = OptionList(
+                *(Text.assemble((name, "bold"), f"  {about}") for name, about in self.templates),
+                id="template-options",
+            )
+            options.highlighted = 0
+            yield options
+            yield Static(
+                Text.assemble(("Written to ", "dim"), (self.folder, "bold"), ("/", "bold")),
+                id="export-destination",
+            )
+            yield Static(
+                "Enter writes with the highlighted template · Esc cancels · the folder is "
+                "PMTUI_EXPORT_DIR (default: exports/ in the data folder)",
+                classes="hint",
+            )
+
+    @on(OptionList.OptionSelected)
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.templates[event.option_index][0])
+
+
 class HelpScreen(Dialog[None]):
     """Every key of the screen below, generated from its bindings so it is never stale."""
 

@@ -14,7 +14,7 @@ from pmtui.core.clock import FakeClock
 from pmtui.service.settings import Settings
 from pmtui.store.store import MeetingHandle
 from pmtui.ui.app import HIGH_CONTRAST, Start
-from pmtui.ui.dialogs import ExportCheck, HelpScreen
+from pmtui.ui.dialogs import ExportCheck, ExportDialog, HelpScreen
 from pmtui.ui.home import HomeScreen
 from tests.ui.helpers import T0, app_for, meeting, new_store, sample_meeting, settle, type_text
 
@@ -108,6 +108,12 @@ async def test_export_from_the_meeting_writes_minutes_and_says_where(
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await pilot.press("f9")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)  # which template, and where they go
+        shown = str(dialog.query_one("#export-destination", Static).render())
+        assert str(isolated_data / "exports") in shown
+        await pilot.press("enter")
         await pilot.pause()
         (written,) = (isolated_data / "exports").glob("postmortem-*.md")
         assert written.read_text(encoding="utf-8").startswith("# GitLab.com database deleted")
@@ -320,6 +326,8 @@ async def test_the_coach_counts_in_the_header_and_speaks_up_before_export(
         await pilot.press("f9")
         await pilot.pause()
         await pilot.press("enter")  # the team's call: written all the same
+        await pilot.pause()
+        await pilot.press("enter")  # the default template
         await pilot.pause()
         assert app.screen is screen
         assert list((isolated_data / "exports").glob("*.md"))
