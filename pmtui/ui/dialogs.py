@@ -87,7 +87,8 @@ class WhyPicker(Dialog[str | None]):
     item yet at the very top. Returns the why's id, "" to unlink, None to cancel."""
 
     def __init__(self, pm: Postmortem, item: ActionItem) -> None:
-        super().__init__(f"Which why does “{item.title}” address?")
+        number = next((i + 1 for i, a in enumerate(pm.action_items) if a.id == item.id), 0)
+        super().__init__(f"Action item {number}, “{item.title}”: which why does it address?")
         self.choices: list[str] = []  # why ids, in the order shown
         self.labels: list[str] = []
         open_causes = {c.id for c in whytree.unaddressed(pm)}

@@ -16,7 +16,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import ActiveBinding, Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
@@ -79,6 +79,28 @@ class MeetingScreen(Screen[None]):
             "shift+tab", "focus_entry(-1)", "Previous field", show=False, id="meeting.prev_field"
         ),
     ]
+
+    _ORDER: ClassVar[dict[str, int]] = {}
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The meeting's own keys first, in BINDINGS order, then the focused widget's: the
+        footer shows them in this order, so Export, Home and Quit never give way to a
+        table's keys (Textual puts the focused widget's first)."""
+        bindings = super().active_bindings
+        if not MeetingScreen._ORDER:
+            MeetingScreen._ORDER = {
+                b.id: i for i, b in enumerate(self.BINDINGS) if isinstance(b, Binding) and b.id
+            }
+        order = MeetingScreen._ORDER
+        mine = sorted(
+            (k for k, active in bindings.items() if active.binding.id in order),
+            key=lambda k: order[bindings[k].binding.id or ""],
+        )
+        first = set(mine)
+        return {k: bindings[k] for k in mine} | {
+            k: v for k, v in bindings.items() if k not in first
+        }
 
     def __init__(self, session: MeetingSession) -> None:
         super().__init__()

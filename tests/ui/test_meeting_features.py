@@ -475,7 +475,9 @@ async def test_branch_mark_and_link_whys_from_the_keyboard(tmp_path: Path) -> No
         await pilot.press("ctrl+l")
         await pilot.pause()
         assert isinstance(app.screen, WhyPicker)
-        assert app.screen.heading == "Which why does “Widen the canary to three regions” address?"
+        assert app.screen.heading == (
+            "Action item 1, “Widen the canary to three regions”: which why does it address?"
+        )
         # The open root cause comes first; the canary answer is further down.
         shown = [whytree.text_of(live.pm, why_id) for why_id in app.screen.choices]
         assert shown[0] == "Linter skipped anchors"

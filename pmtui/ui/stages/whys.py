@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 
 from pmtui.core import whys as whytree
 from pmtui.core.coach import why_field
-from pmtui.core.models import Cause
+from pmtui.core.models import Cause, WhyChain
 from pmtui.ui.stages.base import StagePane
 from pmtui.ui.widgets.entry import EntryLine, TypeThrough
 
@@ -194,13 +194,29 @@ class WhysPane(StagePane):
         self.stale = False
         chain_list = self.query_one(ChainList)
         chain_list.clear_options()
-        chain_list.add_options(
-            Option(Text(f"{i + 1}. {c.problem}  ({len(whytree.rows(c))} whys)"))
-            for i, c in enumerate(chains)
-        )
+        chain_list.add_options(Option(self._chain_entry(i, c)) for i, c in enumerate(chains))
         if self.chain is not None:
             chain_list.highlighted = self.chain
         self._draw_chain()
+
+    def _large(self) -> bool:
+        """A large screen (a room's big display): every chain is shown whole on the left."""
+        return self.size.width >= 160 and self.size.height >= 38
+
+    def _chain_entry(self, i: int, chain: WhyChain) -> Text:
+        rows = whytree.rows(chain)
+        entry = Text(f"{i + 1}. {chain.problem}  ({len(rows)} whys)")
+        if self._large():
+            for row in rows:
+                entry.append(f"\n   {row.indent}{row.level}. ", "dim")
+                entry.append(row.why.text, "dim")
+                if row.why.cause is not Cause.NONE:
+                    entry.append(f"  ◆ {whytree.CAUSE_LABELS[row.why.cause]}", "dim")
+        return entry
+
+    def on_resize(self) -> None:
+        if self.is_mounted:
+            self.refresh_record()
 
     def _draw_chain(self, keep: whytree.Path | None = None) -> None:
         """Redraw the tree; highlight `keep` if given, else the why the answer line answers
@@ -212,7 +228,7 @@ class WhysPane(StagePane):
         if self.chain is None:
             problem.update(
                 Text(
-                    "No chain yet: type a problem on the left, or press w on a 'went wrong' note.",
+                    "No chain yet: type a problem on the left, or Ctrl+W on a 'went wrong' note.",
                     style="dim",
                 )
             )
