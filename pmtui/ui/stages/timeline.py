@@ -114,6 +114,7 @@ class TimelinePane(StagePane):
     def on_mount(self) -> None:
         self._row_cache: dict[tuple[int, str, bool], tuple[TimelineEvent, tuple[str, Text, str]]]
         self._row_cache = {}
+        self._heights: dict[tuple[str, int, int], int] = {}
         self.refresh_record()
 
     def compose(self) -> ComposeResult:
@@ -201,8 +202,10 @@ class TimelinePane(StagePane):
             same += 1
         if len(rows) >= len(shown) and same == len(shown):
             for i in range(same, len(rows)):
-                table.add_row(*rows[i], key=str(i), height=None)
-        elif len(rows) == len(shown):
+                table.add_row(*rows[i], key=str(i), height=self._height(rows[i]))
+        elif len(rows) == len(shown) and all(
+            self._height(shown[i]) == self._height(rows[i]) for i in range(same, len(rows))
+        ):
             columns = ("time", "kind", "text")
             for i in range(same, len(rows)):
                 for column, old, new in zip(columns, shown[i], rows[i], strict=True):
@@ -212,10 +215,25 @@ class TimelinePane(StagePane):
             cursor = table.cursor_row
             table.clear()
             for i, row in enumerate(rows):
-                table.add_row(*row, key=str(i), height=None)
+                table.add_row(*row, key=str(i), height=self._height(row))
             if rows:
                 table.move_cursor(row=min(cursor, len(rows) - 1))
         self._shown = rows
+
+    def _height(self, row: tuple[str, Text, Text]) -> int:
+        """The lines a row takes: its event wrapped at the event column's width, or its
+        time and date. Worked out here, once per text and width, rather than by
+        DataTable's auto height, which measures rows again as the table changes."""
+        width = self._layout[2] if self._layout else 80
+        key = (row[2].plain, width, row[0].count("\n"))
+        height = self._heights.get(key)
+        if height is None:
+            lines = row[2].wrap(self.app.console, width, overflow="fold")
+            height = max(len(lines), row[0].count("\n") + 1)
+            if len(self._heights) > 4096:  # forget old texts and widths
+                self._heights.clear()
+            self._heights[key] = height
+        return height
 
     @staticmethod
     def _format_time(at: datetime, tz: tzinfo, *, with_date: bool) -> str:
