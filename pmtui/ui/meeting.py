@@ -371,6 +371,8 @@ class MeetingScreen(Screen[None]):
         # A large terminal (a room's big screen) gets a countdown twice as tall.
         large = self.size.width >= 150 and self.size.height >= 45
         self.query_one(MeetingHeader).set_class(large, "-large")
+        # A short terminal: one-row entry forms, so tables keep their rows.
+        self.set_class(self.size.height < 30, "-short")
 
     class Saved(Message):
         def __init__(self, result: SaveResult) -> None:

@@ -26,8 +26,9 @@ from pmtui.ui.widgets.entry import EntryLine, TypeThrough
 from pmtui.ui.widgets.table import RowTable
 
 COLUMNS = ("title", "owner", "due", "priority", "type", "ticket", "status")
-# On a narrow screen type and ticket go under the title, so every column stays in view.
-NARROW_COLUMNS = ("title", "owner", "due", "priority", "status")
+# On a narrow screen priority, type and ticket go under the title, so every column stays
+# in view and the title keeps room to wrap.
+NARROW_COLUMNS = ("title", "owner", "due", "status")
 # Widths of the columns but the title, which takes what is left (cell padding included).
 FIXED_WIDTHS = {"owner": 14, "due": 12, "priority": 10, "type": 10, "ticket": 12, "status": 10}
 MIN_TITLE = 20
@@ -172,7 +173,7 @@ class ActionsPane(StagePane):
             if f"action_items[{i}].title" in flagged:
                 title = Text.assemble(("⚑ ", "bold magenta"), title)
             if narrow:
-                title.append(f"\n{item.type.value}", style="dim")
+                title.append(f"\n{item.priority.value} · {item.type.value}", style="dim")
                 if item.ticket:
                     title.append(f" · {item.ticket}", style="dim")
             cells = {
