@@ -98,6 +98,9 @@ async def measure(folder: Path, archive: int, events: int, adds: int) -> list[fl
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, MeetingScreen)
+        if screen.live.engine.view(clock.now()).stage.key != "timeline":
+            await pilot.press("f5")  # past the set-up, to the timeline
+            await pilot.pause()
         table = screen.query_one("#events", DataTable)
         path = folder / "meetings" / f"{meeting_id}.json"
         for i in range(adds):

@@ -52,8 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = commands.add_parser("new", help="start a new postmortem meeting")
-    p.add_argument("--title", default="", help="the incident's title")
+    p.add_argument("--title", help="the incident's title (can be set in the set-up too)")
     p.add_argument("--minutes", type=int, default=30, help="meeting length in minutes (default 30)")
+    p.add_argument("--zone", default="", help="time zone times are typed in (e.g. Europe/London)")
+    p.add_argument("--facilitator", default="", help="who runs the meeting")
+    p.add_argument("--severity", default="", help="the incident's severity (e.g. SEV-2)")
+    p.add_argument("--incident", default="", help="the incident's id (e.g. INC-1234)")
 
     p = commands.add_parser("open", help="open a meeting to run or continue it")
     p.add_argument("id", help="meeting id (a unique prefix is enough)")
@@ -453,11 +457,21 @@ def cmd_new(args: argparse.Namespace) -> int:
         raise CliError(str(error)) from None
     from pmtui.core.clock import SystemClock
 
-    title = args.title.strip() or "Untitled postmortem"
+    if args.title is not None and not args.title.strip():
+        raise CliError("--title cannot be empty (leave it out to set the title in the set-up)")
+    title = args.title.strip() if args.title else "Untitled postmortem"
     archive = open_archive(args)
-    # Created before the screen opens, so a full disk or a read-only folder is one line
-    # here rather than a notice on a screen that then has nothing to show.
-    meeting_id = archive.create(title, args.minutes, SystemClock())
+    # Created before the screen opens, so a full disk or a read-only folder (or an
+    # unknown zone) is one line here rather than a notice on a screen.
+    meeting_id = archive.create(
+        title,
+        args.minutes,
+        SystemClock(),
+        zone=args.zone,
+        facilitator=args.facilitator,
+        severity=args.severity,
+        incident=args.incident,
+    )
     return run_tui(args, archive, Start(meeting_id=meeting_id))
 
 

@@ -1,4 +1,11 @@
-"""The meeting's agenda: its stages in order, each with a timebox."""
+"""The meeting's agenda: its stages in order, each with a timebox.
+
+A stage with a timebox of 0 is untimed: the set-up before the timeline (title, zone,
+people) has no countdown and its time does not count against the meeting's. Records
+keep their agenda; one written before a standard stage existed gets it added where it
+belongs when it is opened (`with_standard_stages`), so stages can be added in later
+versions without breaking old meetings.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +15,10 @@ from typing import Any
 MIN_TIMEBOX_S = 30
 MIN_MINUTES, MAX_MINUTES = 5, 180
 
-# key, title, weight: timeline and the discussion stages get most of the time.
+# key, title, weight: timeline and the discussion stages get most of the time; weight 0
+# is an untimed stage.
 STAGES: tuple[tuple[str, str, int], ...] = (
+    ("setup", "Set-up", 0),
     ("timeline", "Timeline review", 6),
     ("lessons", "What went right / wrong / lucky", 6),
     ("whys", "Five Whys", 7),
@@ -24,6 +33,10 @@ class Stage:
     key: str
     title: str
     timebox_s: int
+
+    @property
+    def timed(self) -> bool:
+        return self.timebox_s > 0
 
 
 @dataclass
@@ -59,10 +72,37 @@ class Agenda:
             key, title, box = item.get("stage"), item.get("title"), item.get("timebox_s")
             if not isinstance(key, str) or not key or not isinstance(title, str):
                 raise ValueError(f"agenda[{i}] needs a stage key and a title")
-            if isinstance(box, bool) or not isinstance(box, int) or box < MIN_TIMEBOX_S:
-                raise ValueError(f"agenda[{i}].timebox_s must be a whole number >= 30")
+            if (
+                isinstance(box, bool)
+                or not isinstance(box, int)
+                or (box < MIN_TIMEBOX_S and box != 0)
+            ):
+                raise ValueError(
+                    f"agenda[{i}].timebox_s must be 0 (untimed) or a whole number >= 30"
+                )
             stages.append(Stage(key, title, box))
         return cls(stages)
+
+    def with_standard_stages(self) -> Agenda:
+        """This agenda with any standard stage it lacks added after the standard stage
+        before it (an untimed one untimed, a timed one with a minute per weight)."""
+        stages = list(self.stages)
+        keys = [s.key for s in stages]
+        for n, (key, title, weight) in enumerate(STAGES):
+            if key in keys:
+                continue
+            before = [k for k, _, _ in STAGES[:n] if k in keys]
+            at = keys.index(before[-1]) + 1 if before else 0
+            stages.insert(at, Stage(key, title, 60 * weight))
+            keys.insert(at, key)
+        return Agenda(stages)
+
+
+def stage_numbers(timed: list[bool]) -> list[int]:
+    """The numbers people see for the stages: an untimed set-up first is stage 0, so the
+    timeline stays stage 1 whether a meeting has a set-up or not."""
+    first = 0 if timed and not timed[0] else 1
+    return [first + i for i in range(len(timed))]
 
 
 def scaled(minutes: int) -> Agenda:
@@ -74,16 +114,16 @@ def scaled(minutes: int) -> Agenda:
         raise ValueError("the meeting length is a whole number of minutes")
     if not MIN_MINUTES <= minutes <= MAX_MINUTES:
         raise ValueError(f"a meeting lasts {MIN_MINUTES} to {MAX_MINUTES} minutes, not {minutes}")
-    weights = [w for _, _, w in STAGES]
-    spare = minutes - len(STAGES)  # one minute each is given up front
+    timed = [(key, title, w) for key, title, w in STAGES if w]
+    weights = [w for _, _, w in timed]
+    spare = minutes - len(timed)  # one minute each is given up front
     shares = [spare * w / sum(weights) for w in weights]
     whole = [int(s) for s in shares]
     by_remainder = sorted(range(len(shares)), key=lambda i: shares[i] - whole[i], reverse=True)
     for i in by_remainder[: spare - sum(whole)]:
         whole[i] += 1
-    return Agenda(
-        [Stage(key, title, (1 + n) * 60) for (key, title, _), n in zip(STAGES, whole, strict=True)]
-    )
+    minutes_of = {key: 1 + n for (key, _, _), n in zip(timed, whole, strict=True)}
+    return Agenda([Stage(key, title, minutes_of.get(key, 0) * 60) for key, title, _ in STAGES])
 
 
 def preset(minutes: int) -> Agenda:

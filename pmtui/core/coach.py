@@ -50,7 +50,8 @@ class Finding:
     end: int
 
     def describe(self) -> str:
-        return f'{self.field}: "{self.words}": {self.suggestion}'
+        """One line, naming the place as the meeting screen does ("What went wrong, note 3")."""
+        return f'{place(self.field)}: "{self.words}": {self.suggestion}'
 
 
 def parse_rules(data: Any, source: str) -> list[Rule]:
@@ -195,10 +196,11 @@ def check(
     """
     rules = load_rules() if rules is None else rules
     names = _name_pattern(pm)
-    findings = []
+    findings: list[Finding] = []
     for field, text, names_count in _texts(pm):
         if not text:
             continue
+        seen: set[tuple[str, str]] = set()  # the same words twice in one text: one finding
         hits = memo.get(text) if memo is not None else None
         masked = None
         if hits is None:
@@ -207,11 +209,14 @@ def check(
             if memo is not None:
                 memo[text] = hits
         for rule_id, suggestion, start, end in hits:
-            findings.append(Finding(field, rule_id, text[start:end], suggestion, start, end))
+            if _first(seen, rule_id, text[start:end]):
+                findings.append(Finding(field, rule_id, text[start:end], suggestion, start, end))
         if names_count and names is not None:
             if masked is None:
                 masked = _mask(text)
             for match in names.finditer(masked):
+                if not _first(seen, "name", match.group(0)):
+                    continue
                 findings.append(
                     Finding(
                         field,
@@ -223,3 +228,12 @@ def check(
                     )
                 )
     return findings
+
+
+def _first(seen: set[tuple[str, str]], rule: str, words: str) -> bool:
+    """True the first time a rule finds these words in one text."""
+    key = (rule, words.casefold())
+    if key in seen:
+        return False
+    seen.add(key)
+    return True

@@ -13,9 +13,11 @@ from typing import Any
 from pmtui.core.agenda import Agenda, Stage
 
 # Version 2 leaves the agenda out: the record keeps it once (`meeting.agenda`) and the
-# engine is restored from both. Version 1 carried its own copy and still loads.
-STATE_VERSION = 2
-READS_STATE = (1, 2)
+# engine is restored from both. Version 1 carried its own copy and still loads. Version 3
+# adds the stage keys the lists are in, so a state restores onto an agenda that has
+# gained stages since (see `MeetingEngine.regrouped`).
+STATE_VERSION = 3
+READS_STATE = (1, 2, 3)
 LAST_MINUTE_S = 60
 
 
@@ -144,12 +146,16 @@ class MeetingEngine:
     def _budget(self, i: int) -> int:
         return self.agenda.stages[i].timebox_s + self._extension[i]
 
+    def _timed(self, i: int) -> bool:
+        return self.agenda.stages[i].timed
+
     def view(self, now: float) -> MeetingView:
         spent = self._spent_now(now)
         i = self.index
         stage_elapsed = spent[i]
         budget = self._budget(i)
-        elapsed = sum(spent)
+        # Time in an untimed stage (the set-up) is not the meeting's.
+        elapsed = sum(s for j, s in enumerate(spent) if self._timed(j))
         meeting_budget = self.agenda.total_s + sum(self._extension)
         if self.finished:
             projected = elapsed
@@ -157,9 +163,9 @@ class MeetingEngine:
             projected = elapsed + sum(
                 max(0.0, self._budget(j) - spent[j])
                 for j in range(i, len(spent))
-                if not self._skipped[j] or j == i
+                if (not self._skipped[j] or j == i) and self._timed(j)
             )
-        left = budget - stage_elapsed
+        left = budget - stage_elapsed if self._timed(i) else 0.0
         return MeetingView(
             stage=self.agenda.stages[i],
             index=i,
@@ -224,7 +230,7 @@ class MeetingEngine:
 
     def poll(self, now: float) -> list[Event]:
         """Called by the UI's timer: reports an overrun once per stage visit."""
-        if not self.running or self._overran[self.index]:
+        if not self.running or self._overran[self.index] or not self._timed(self.index):
             return []
         over = self._spent_now(now)[self.index] - self._budget(self.index)
         if over <= 0:
@@ -235,6 +241,8 @@ class MeetingEngine:
     def extend(self, now: float, seconds: int = 60) -> list[Event]:
         if seconds <= 0:
             raise ValueError("extend by a positive number of seconds")
+        if not self._timed(self.index):
+            return []  # an untimed stage has no timebox to extend
         self._extension[self.index] += int(seconds)
         if self._spent_now(now)[self.index] <= self._budget(self.index):
             self._overran[self.index] = False  # a later overrun is news again
@@ -309,6 +317,7 @@ class MeetingEngine:
         saved beside it (see `from_dict`)."""
         return {
             "version": STATE_VERSION,
+            "stages": [s.key for s in self.agenda.stages],
             "index": self.index,
             "started": self.started,
             "finished": self.finished,
@@ -335,6 +344,9 @@ class MeetingEngine:
             agenda = Agenda.from_list(data.get("agenda"))
         elif agenda is None:
             raise ValueError("meeting state needs the meeting's agenda")
+        keys = data.get("stages")
+        if version == 3 and keys != [s.key for s in agenda.stages]:
+            raise ValueError("meeting state is for other stages than the agenda")
         engine = cls(agenda)
         n = len(engine.agenda.stages)
         index = data.get("index")
@@ -348,6 +360,25 @@ class MeetingEngine:
         engine._skipped = _flags(data, "skipped", n)
         engine._visited = _flags(data, "visited", n)
         engine._overran = _flags(data, "overran", n)
+        return engine
+
+    def regrouped(self, agenda: Agenda) -> MeetingEngine:
+        """This meeting's state on another agenda of the same stages and more (stages
+        added in a later version): each stage keeps its own time, marks and place."""
+        engine = MeetingEngine(agenda)
+        keys = [s.key for s in agenda.stages]
+        for j, stage in enumerate(self.agenda.stages):
+            if stage.key not in keys:
+                raise ValueError(f"stage {stage.key!r} is not in the new agenda")
+            k = keys.index(stage.key)
+            engine._spent[k] = self._spent[j]
+            engine._extension[k] = self._extension[j]
+            engine._skipped[k] = self._skipped[j]
+            engine._visited[k] = self._visited[j]
+            engine._overran[k] = self._overran[j]
+        engine.index = keys.index(self.agenda.stages[self.index].key)
+        engine.started, engine.finished = self.started, self.finished
+        engine._segment_start = self._segment_start
         return engine
 
 

@@ -54,6 +54,7 @@ class LiveMeeting:
         self.engine = engine
         self.clock = clock
         self.version = 0
+        self.drafts_version = 0  # bumped by set_draft (drafts are saved on the screen's beat)
         self._undo: list[tuple[str, Postmortem]] = []
         self._redo: list[tuple[str, Postmortem]] = []
         # Called after every change of the record (an edit, an undo, a redo), before
@@ -80,6 +81,8 @@ class LiveMeeting:
         if state:
             try:
                 engine = restore(state, _agenda(pm.meeting.agenda))
+                # A meeting from before a stage existed (the set-up) gets it now.
+                engine = engine.regrouped(engine.agenda.with_standard_stages())
             except ValueError as error:
                 raise sessionfile.SessionFileError(
                     f"saved meeting clock is damaged ({error})", path="meeting.clock"
@@ -97,7 +100,12 @@ class LiveMeeting:
         self.pm.meeting.clock = self.engine.to_dict(now)
         self.pm.meeting.agenda = [
             StageRecord(
-                stage=s.key, title=s.title, planned_s=int(s.timebox_s), spent_s=int(s.spent_s)
+                stage=s.key,
+                title=s.title,
+                planned_s=int(s.timebox_s),
+                spent_s=int(s.spent_s),
+                extension_s=int(s.extension_s),
+                skipped=s.skipped,
             )
             for s in view.spent
         ]
@@ -139,6 +147,11 @@ class LiveMeeting:
         if self.on_change is not None:
             self.on_change()
 
+    def undo_history_clear(self) -> None:
+        """Forget the undo steps so far (a meeting's set-up when it is created)."""
+        self._undo.clear()
+        self._redo.clear()
+
     def undo(self) -> str | None:
         """Take back the last edit; returns what was undone, or None."""
         return self._swap(self._undo, self._redo)
@@ -171,7 +184,7 @@ class LiveMeeting:
             from pmtui.core import timeutil
 
             try:
-                value = timeutil.zone(value).key
+                value = timeutil.zone(value).key  # as IANA spells it: europe/london
             except timeutil.TimeError as error:
                 raise EditError(str(error)) from None
         if getattr(self.pm, name) == value:
@@ -186,6 +199,31 @@ class LiveMeeting:
             return False
         with self.edit(f"set {name}") as pm:
             setattr(pm, name, value)
+        return True
+
+    def set_facilitator(self, name: str) -> bool:
+        """Who runs the meeting, for the minutes. A fact of the meeting, like its clock:
+        saved at once, not an undo step."""
+        name = name.strip()
+        if self.pm.meeting.facilitator == name:
+            return False
+        self.pm.meeting.facilitator = name
+        self._changed()
+        return True
+
+    def set_draft(self, key: str, text: str) -> bool:
+        """Keep text typed into an entry line but not added yet (empty: none). Not an
+        undo step and not announced: the meeting screen saves drafts on its own beat,
+        so typing a letter does not write the whole record. True when it changed."""
+        if not sessionfile.DRAFT_KEY.match(key):
+            raise EditError(f"{key!r} is not an entry line")
+        if self.pm.drafts.get(key, "") == text:
+            return False
+        if text:
+            self.pm.drafts[key] = text
+        else:
+            self.pm.drafts.pop(key, None)
+        self.drafts_version += 1
         return True
 
     def set_participants(self, people: list[Participant]) -> bool:

@@ -154,8 +154,10 @@ class StageRecord:
 
     stage: str
     title: str
-    planned_s: int
+    planned_s: int  # 0: an untimed stage (the set-up)
     spent_s: int = 0
+    extension_s: int = 0  # minutes added during the meeting (F3)
+    skipped: bool = False
 
 
 @dataclass
@@ -191,6 +193,9 @@ class Postmortem:
     whys: list[WhyChain] = field(default_factory=list)
     action_items: list[ActionItem] = field(default_factory=list)
     meeting: MeetingFacts = field(default_factory=MeetingFacts)
+    # Text typed into an entry line but not added yet, by entry line: kept with the
+    # record so a killed terminal loses nothing; never part of undo or of the minutes.
+    drafts: dict[str, str] = field(default_factory=dict)
     created_at: datetime = field(default_factory=utcnow)
     updated_at: datetime = field(default_factory=utcnow)
 

@@ -203,6 +203,7 @@ def from_document(doc: Any, *, source: str = "", keep_identity: bool = False) ->
     pm.meeting = _meeting(reader, doc.get("meeting"), tz, keep_identity=keep_identity)
     if keep_identity:
         _identity(reader, doc, pm)
+    pm.drafts = _drafts(reader, doc.get("drafts"))
 
     if reader.problems:
         path, problem = reader.problems[0]
@@ -422,7 +423,7 @@ def _meeting(reader: _Reader, raw: Any, tz: tzinfo, *, keep_identity: bool) -> M
         if (entry := reader.mapping(stage, path)) is None:
             continue
         numbers = []
-        for key in ("planned_s", "spent_s"):
+        for key in ("planned_s", "spent_s", "extension_s"):
             value = entry.get(key, 0)
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 reader.fail(f"{path}.{key}", "must be a whole number of seconds")
@@ -434,6 +435,8 @@ def _meeting(reader: _Reader, raw: Any, tz: tzinfo, *, keep_identity: bool) -> M
                 title=reader.text(entry, "title", f"{path}.title"),
                 planned_s=numbers[0],
                 spent_s=numbers[1],
+                extension_s=numbers[2],
+                skipped=entry.get("skipped") is True,
             )
         )
     clock = obj.get("clock")
@@ -443,6 +446,27 @@ def _meeting(reader: _Reader, raw: Any, tz: tzinfo, *, keep_identity: bool) -> M
         else:
             reader.fail("meeting.clock", "must be an object")
     return facts
+
+
+DRAFT_KEY = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+MAX_DRAFTS = 64
+
+
+def _drafts(reader: _Reader, raw: Any) -> dict[str, str]:
+    """Optional `drafts`: entry line -> text typed there but not yet added."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or len(raw) > MAX_DRAFTS:
+        reader.fail("drafts", f"must be an object of at most {MAX_DRAFTS} texts")
+        return {}
+    drafts = {}
+    for key, text in raw.items():
+        if not DRAFT_KEY.match(key) or not isinstance(text, str):
+            reader.fail(f"drafts.{key}"[:80], "must be text under a short key")
+            continue
+        if text:
+            drafts[key] = text
+    return drafts
 
 
 def _identity(reader: _Reader, doc: dict[str, Any], pm: Postmortem) -> None:
@@ -499,10 +523,7 @@ def to_document(pm: Postmortem, *, with_metrics: bool = True) -> dict[str, Any]:
     doc["meeting"] = {
         "held_at": timeutil.format_utc(pm.meeting.held_at) if pm.meeting.held_at else None,
         "facilitator": pm.meeting.facilitator,
-        "agenda": [
-            {"stage": s.stage, "title": s.title, "planned_s": s.planned_s, "spent_s": s.spent_s}
-            for s in pm.meeting.agenda
-        ],
+        "agenda": [_stage_document(s) for s in pm.meeting.agenda],
     }
     if with_metrics:
         doc["metrics"] = metrics.compute(pm).as_dict()
@@ -529,6 +550,20 @@ def _event_document(e: TimelineEvent) -> dict[str, Any]:
     return written
 
 
+def _stage_document(s: StageRecord) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "stage": s.stage,
+        "title": s.title,
+        "planned_s": s.planned_s,
+        "spent_s": s.spent_s,
+    }
+    if s.extension_s:  # optional: left out when 0, as files before it had none
+        doc["extension_s"] = s.extension_s
+    if s.skipped:
+        doc["skipped"] = True
+    return doc
+
+
 def _has_items(pm: Postmortem) -> bool:
     """Whether the record holds anything with an id (so it needs version 3)."""
     lists = (pm.timeline, pm.went_right, pm.went_wrong, pm.got_lucky, pm.whys, pm.action_items)
@@ -542,6 +577,8 @@ def to_record(pm: Postmortem) -> dict[str, Any]:
     record["updated_at"] = timeutil.format_utc(pm.updated_at)
     if pm.meeting.clock is not None:
         record["meeting"]["clock"] = pm.meeting.clock
+    if pm.drafts:  # the archive keeps them; exports (to_document) leave them out
+        record["drafts"] = dict(pm.drafts)
     return record
 
 

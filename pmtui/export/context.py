@@ -74,10 +74,16 @@ class Stage:
     title: str
     planned_s: int
     spent_s: int
+    extension_s: int = 0  # minutes added during the meeting (F3)
+    skipped: bool = False
 
     @property
     def planned(self) -> str:
-        return timeutil.clock_face(self.planned_s)
+        """`03:00`, or `03:00 + 01:00` when the meeting gave the stage more time."""
+        shown = timeutil.clock_face(self.planned_s)
+        if self.extension_s:
+            shown += f" + {timeutil.clock_face(self.extension_s)}"
+        return shown
 
     @property
     def spent(self) -> str:
@@ -85,7 +91,7 @@ class Stage:
 
     @property
     def over_s(self) -> int:
-        return self.spent_s - self.planned_s
+        return self.spent_s - self.planned_s - self.extension_s
 
 
 @dataclass(frozen=True)
@@ -222,8 +228,14 @@ def build(pm: Postmortem, now: datetime, *, public: bool = False) -> dict[str, A
         Metric("resolve", "Time to resolve", m.time_to_resolve_s),
         Metric("impact", "Impact duration (start to resolution)", m.time_to_resolve_s),
     ]
-    agenda = [Stage(s.title, s.planned_s, s.spent_s) for s in pm.meeting.agenda]
+    # Untimed stages (the set-up) are not part of the meeting's timed agenda.
+    agenda = [
+        Stage(s.title, s.planned_s, s.spent_s, s.extension_s, s.skipped)
+        for s in pm.meeting.agenda
+        if s.planned_s
+    ]
     planned = sum(s.planned_s for s in agenda)
+    extended = sum(s.extension_s for s in agenda)
     spent = sum(s.spent_s for s in agenda)
 
     # Names and ids lose zero-width characters: a reader sees them, a search does not.
@@ -291,7 +303,7 @@ def build(pm: Postmortem, now: datetime, *, public: bool = False) -> dict[str, A
         "agenda": agenda,
         "agenda_planned": planned,
         "agenda_spent": spent,
-        "agenda_total": Stage("Total", planned, spent),
+        "agenda_total": Stage("Total", planned, spent, extended),
         "went_right": notes("went_right"),
         "went_wrong": notes("went_wrong"),
         "got_lucky": notes("got_lucky"),

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from pmtui.core import sessionfile
 from pmtui.core.clock import Clock
 from pmtui.core.coach import Rule
-from pmtui.core.live import LiveMeeting
+from pmtui.core.live import EditError, LiveMeeting
 from pmtui.core.models import Postmortem
 from pmtui.service.errors import ArchiveError
 from pmtui.service.files import read_session_file
@@ -98,10 +98,35 @@ class Archive:
         self.add(pm)
         return pm
 
-    def create(self, title: str, minutes: int, clock: Clock) -> str:
-        """A new, empty meeting of `minutes`; its id."""
+    def create(
+        self,
+        title: str,
+        minutes: int,
+        clock: Clock,
+        *,
+        zone: str = "",
+        facilitator: str = "",
+        severity: str = "",
+        incident: str = "",
+    ) -> str:
+        """A new, empty meeting of `minutes`, with what is known up front; its id.
+
+        An empty title or an unknown zone is an ArchiveError, and nothing is created."""
         with _errors():
             live = LiveMeeting.new(title, minutes, clock)
+            try:
+                live.set_field("title", title)
+                for name, value in (
+                    ("timezone", zone),
+                    ("severity", severity),
+                    ("incident_id", incident),
+                ):
+                    if value.strip():
+                        live.set_field(name, value.strip())
+            except EditError as error:
+                raise ArchiveError(str(error)) from None
+            live.set_facilitator(facilitator)
+            live.undo_history_clear()
             return self._store.create(live.record())
 
     def delete(self, meeting_id: str) -> None:

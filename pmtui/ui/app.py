@@ -179,20 +179,36 @@ class PmtuiApp(App[None]):
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        from pmtui.ui.commands import NAMES, SETUP_COMMANDS
+        from pmtui.ui.meeting import MeetingScreen
+
+        for command in super().get_system_commands(screen):
+            # Textual's Quit exits at once; ours saves first (Ctrl+Q), named below.
+            if command.title.lower() != "quit":
+                yield command
         yield SystemCommand(
             "High-contrast theme",
             "Switch to or from the high-contrast theme for screen-sharing",
             self.action_toggle_contrast,
         )
+        if not isinstance(screen, MeetingScreen):
+            yield SystemCommand("Quit", "Quit pmtui (Ctrl+Q)", self.action_quit)
+            return
+        seen: set[str] = set()
         for _key, active in screen.active_bindings.items():
             binding = active.binding
-            if binding.id and binding.description:
-                yield SystemCommand(
-                    binding.description,
-                    f"{binding.id} · key {self.get_key_display(binding)}",
-                    _runner(active.node, binding.action),
-                )
+            if not binding.id or not binding.description or binding.id in seen:
+                continue
+            seen.add(binding.id)
+            name, help_line = NAMES.get(binding.id, (binding.description, ""))
+            key = self.get_key_display(binding)
+            yield SystemCommand(
+                name,
+                f"{help_line} · {key}" if help_line else key,
+                _runner(active.node, binding.action),
+            )
+        for name, help_line in SETUP_COMMANDS:
+            yield SystemCommand(name, f"{help_line} · F7 0", screen.go_to_setup)
 
     def action_toggle_contrast(self) -> None:
         self.theme = "textual-dark" if self.theme == HIGH_CONTRAST.name else HIGH_CONTRAST.name

@@ -17,6 +17,7 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from pmtui.core import whys as whytree
+from pmtui.core.agenda import stage_numbers
 from pmtui.core.coach import Finding, place
 from pmtui.core.engine import MeetingView
 from pmtui.core.models import ActionItem, Postmortem
@@ -54,18 +55,27 @@ class StagePicker(Dialog[int | None]):
         with Vertical(classes="dialog"):
             yield self.title_label()
             options = OptionList(id="stage-options")
-            for i, stage in enumerate(self.view.spent):
+            for number, stage in zip(self.numbers, self.view.spent, strict=True):
                 spent = clock_face(stage.spent_s)
-                planned = clock_face(stage.timebox_s + stage.extension_s)
-                options.add_option(Option(f"{i + 1}  {stage.title}   {spent} of {planned}"))
+                if stage.timebox_s:
+                    planned = clock_face(stage.timebox_s + stage.extension_s)
+                    options.add_option(Option(f"{number}  {stage.title}   {spent} of {planned}"))
+                else:
+                    options.add_option(Option(f"{number}  {stage.title}   untimed"))
             options.highlighted = self.view.index
             yield options
-            yield Static("Enter or 1–5 · Esc cancels", classes="hint")
+            yield Static(
+                f"Enter or {self.numbers[0]}–{self.numbers[-1]} · Esc cancels", classes="hint"
+            )
+
+    @property
+    def numbers(self) -> list[int]:
+        return stage_numbers([s.timebox_s > 0 for s in self.view.spent])
 
     def on_key(self, event: events.Key) -> None:
-        if event.key.isdigit() and 1 <= int(event.key) <= len(self.view.spent):
+        if event.key.isdigit() and int(event.key) in self.numbers:
             event.stop()
-            self.dismiss(int(event.key) - 1)
+            self.dismiss(self.numbers.index(int(event.key)))
 
     @on(OptionList.OptionSelected)
     def chosen(self, event: OptionList.OptionSelected) -> None:
@@ -77,7 +87,8 @@ class WhyPicker(Dialog[str | None]):
     item yet at the very top. Returns the why's id, "" to unlink, None to cancel."""
 
     def __init__(self, pm: Postmortem, item: ActionItem) -> None:
-        super().__init__(f"Which why does “{item.title}” address?")
+        number = next((i + 1 for i, a in enumerate(pm.action_items) if a.id == item.id), 0)
+        super().__init__(f"Action item {number}, “{item.title}”: which why does it address?")
         self.choices: list[str] = []  # why ids, in the order shown
         self.labels: list[str] = []
         open_causes = {c.id for c in whytree.unaddressed(pm)}
@@ -147,15 +158,9 @@ class ExportCheck(Dialog[bool]):
 
     def compose(self) -> ComposeResult:
         count = len(self.findings)
-        listing = Table.grid(padding=(0, 1))
-        listing.add_column(style="bold yellow", no_wrap=True)
-        listing.add_column()
-        for finding in self.findings[: self.SHOWN]:
-            said = Text.assemble((place(finding.field), "bold"), f", “{finding.words}”\n")
-            said.append(finding.suggestion + "\n", style="dim")
-            listing.add_row("⚑", said)
+        listing = findings_table(self.findings[: self.SHOWN])
         if count > self.SHOWN:
-            listing.add_row("", f"… and {count - self.SHOWN} more (pmtui check lists them all)")
+            listing.add_row("", f"… and {count - self.SHOWN} more (Ctrl+F lists them all)")
         # The title and the keys stay in view; a long list scrolls between them.
         with Vertical(classes="dialog wide"):
             yield self.title_label()
@@ -164,6 +169,105 @@ class ExportCheck(Dialog[bool]):
             yield Static(
                 "Enter writes the minutes as they are · Esc goes back to reword", classes="hint"
             )
+
+
+def findings_table(findings: list[Finding]) -> Table:
+    """Each finding: where, the words, and what to ask instead."""
+    listing = Table.grid(padding=(0, 1))
+    listing.add_column(style="bold yellow", no_wrap=True)
+    listing.add_column()
+    for finding in findings:
+        said = Text.assemble((place(finding.field), "bold"), f", “{finding.words}”\n")
+        said.append(finding.suggestion + "\n", style="dim")
+        listing.add_row("⚑", said)
+    return listing
+
+
+class FindingsList(Dialog[None]):
+    """Everything the coach would reword, in the meeting (Ctrl+F), as `pmtui check` says it."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        count = len(findings)
+        super().__init__(
+            f"The coach: {count} phrase{'s' if count != 1 else ''} to reword"
+            if count
+            else "The coach: nothing to reword"
+        )
+        self.findings = findings
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield self.title_label()
+            with VerticalScroll(id="export-findings"):
+                yield Static(findings_table(self.findings))
+            yield Static("↑↓ PgUp PgDn scroll · Esc closes", classes="hint")
+
+
+class PasteChoice(Dialog[str | None]):
+    """Several lines pasted into an entry line: one item each, or one item."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("1,enter", "dismiss('each')", "One per line"),
+        Binding("2", "dismiss('one')", "One item"),
+    ]
+
+    def __init__(self, lines: list[str], item: str) -> None:
+        super().__init__(f"{len(lines)} lines pasted: add them as…")
+        self.lines = lines
+        self.item = item
+
+    def compose(self) -> ComposeResult:
+        shown = Text()
+        for line in self.lines[:6]:
+            shown.append(f"  {line}\n", style="dim")
+        if len(self.lines) > 6:
+            shown.append(f"  … {len(self.lines) - 6} more\n", style="dim")
+        with Vertical(classes="dialog wide"):
+            yield self.title_label()
+            yield Static(shown)
+            yield Static(
+                Text.assemble(
+                    ("1 / Enter", "bold"),
+                    f"  {len(self.lines)} items, one {self.item} per line\n",
+                    ("2", "bold"),
+                    "          one item, the lines joined\n",
+                    ("Esc", "bold"),
+                    "        paste nothing",
+                )
+            )
+
+
+class ExportDialog(Dialog[str | None]):
+    """F9: which template, and where the minutes go, before they are written."""
+
+    def __init__(self, title: str, folder: str, templates: list[tuple[str, str]]) -> None:
+        super().__init__(f"Export the minutes of “{title}”")
+        self.folder = folder
+        self.templates = templates
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield self.title_label()
+            options = OptionList(
+                *(Text.assemble((name, "bold"), f"  {about}") for name, about in self.templates),
+                id="template-options",
+            )
+            options.highlighted = 0
+            yield options
+            yield Static(
+                Text.assemble(("Written to ", "dim"), (self.folder, "bold"), ("/", "bold")),
+                id="export-destination",
+            )
+            yield Static(
+                "Enter writes with the highlighted template · Esc cancels · the folder is "
+                "PMTUI_EXPORT_DIR (default: exports/ in the data folder)",
+                classes="hint",
+            )
+
+    @on(OptionList.OptionSelected)
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.templates[event.option_index][0])
 
 
 class HelpScreen(Dialog[None]):

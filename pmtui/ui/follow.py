@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Digits
 
+from pmtui.core.agenda import stage_numbers
 from pmtui.core.coach import Coach, Finding
 from pmtui.core.engine import MeetingView
 from pmtui.core.live import LiveMeeting
@@ -148,8 +149,8 @@ class FollowScreen(Screen[None]):
         Binding("left,[", "look(-1)", "◀ Stage", priority=True, id="follow.previous"),
         Binding("right,]", "look(1)", "Stage ▶", priority=True, id="follow.next"),
         *[
-            Binding(str(n), f"look_at({n - 1})", f"Stage {n}", show=False, priority=True)
-            for n in range(1, 10)
+            Binding(str(n), f"look_number({n})", f"Stage {n}", show=False, priority=True)
+            for n in range(10)
         ],
         Binding("up", "scroll(-1)", "Scroll up", show=False, priority=True),
         Binding("down", "scroll(1)", "Scroll down", show=False, priority=True),
@@ -273,6 +274,13 @@ class FollowScreen(Screen[None]):
         keys = [s.key for s in self.live.engine.agenda.stages]
         index = (keys.index(self.shown_stage()) + step) % len(keys)
         self.action_look_at(index)
+
+    def action_look_number(self, number: int) -> None:
+        """The stage people call `number` (the set-up, where there is one, is 0)."""
+        timed = [s.timed for s in self.live.engine.agenda.stages]
+        numbers = stage_numbers(timed)
+        if number in numbers:
+            self.action_look_at(numbers.index(number))
 
     def action_look_at(self, index: int) -> None:
         keys = [s.key for s in self.live.engine.agenda.stages]

@@ -1,4 +1,11 @@
-"""The part of the meeting screen that is always visible: title, stage, clocks, save state."""
+"""The part of the meeting screen that is always visible: title, stage, clocks, save state.
+
+Four lines beside the countdown, each with one thing, so each stays readable at 80x24:
+the title, the stages, the meeting clock, and the save state with the coach's count.
+A paused or finished meeting changes the whole header's colour, not only a word. On a
+large terminal (class `-large`, set by the meeting screen) the countdown is drawn in a
+font twice as tall.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +14,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Digits
 
+from pmtui.core.agenda import stage_numbers
 from pmtui.core.engine import MeetingView
 from pmtui.core.timeutil import clock_face, human_duration
 from pmtui.ui.widgets.line import Line
 
 SHORT_TITLES = {
+    "setup": "Set-up",
     "timeline": "Timeline",
     "lessons": "Right·Wrong·Lucky",
     "whys": "Five Whys",
@@ -32,11 +41,13 @@ def stage_strip(view: MeetingView, width: int = 200) -> Text:
 
 def _strip(view: MeetingView, *, compact: bool) -> Text:
     text = Text()
+    numbers = stage_numbers([s.timebox_s > 0 for s in view.spent])
     for i, stage in enumerate(view.spent):
         if i:
             text.append(" › ", style="dim")
         name = SHORT_TITLES.get(stage.key, stage.title)
-        label = f" {i + 1} " if compact and i != view.index else f" {i + 1} {name} "
+        n = numbers[i]
+        label = f" {n} " if compact and i != view.index else f" {n} {name} "
         if i == view.index:
             text.append(label, style="bold reverse")
         elif stage.skipped:
@@ -61,12 +72,36 @@ def meeting_line(view: MeetingView) -> Text:
     elif view.started:
         text.append(" · on plan", style="green")
     if view.finished:
-        text.append(" · meeting finished", style="bold")
+        text.append(" · finished (F4 reopens)", style="bold")
     elif not view.started:
         text.append(" · not started (F2 starts)", style="yellow")
     elif not view.running:
         text.append(" · ❚❚ paused (F2 resumes)", style="bold yellow")
     return text
+
+
+# A countdown font three rows taller than Textual's Digits, for the far end of a room.
+_BIG = {
+    "0": ("█▀▀█", "█  █", "█  █", "█  █", "█▄▄█"),
+    "1": (" ▄█ ", "  █ ", "  █ ", "  █ ", " ▄█▄"),
+    "2": ("█▀▀█", "   █", "█▀▀▀", "█   ", "█▄▄▄"),
+    "3": ("█▀▀█", "   █", " ▀▀█", "   █", "█▄▄█"),
+    "4": ("█  █", "█  █", "▀▀▀█", "   █", "   █"),
+    "5": ("█▀▀▀", "█   ", "▀▀▀█", "   █", "▄▄▄█"),
+    "6": ("█▀▀▀", "█   ", "█▀▀█", "█  █", "█▄▄█"),
+    "7": ("▀▀▀█", "   █", "  █ ", " █  ", " █  "),
+    "8": ("█▀▀█", "█  █", "█▀▀█", "█  █", "█▄▄█"),
+    "9": ("█▀▀█", "█  █", "▀▀▀█", "   █", "▄▄▄█"),
+    ":": ("  ", "▀ ", "  ", "▀ ", "  "),
+    "+": ("   ", " █ ", "▀█▀", " ▀ ", "   "),
+    "-": ("   ", "   ", "▀▀▀", "   ", "   "),
+}
+
+
+def big_clock(face: str) -> str:
+    """`12:34` in a five-row block font."""
+    glyphs = [_BIG.get(c, _BIG["-"]) for c in face]
+    return "\n".join(" ".join(g[row] for g in glyphs) for row in range(5))
 
 
 class MeetingHeader(Horizontal):
@@ -77,8 +112,10 @@ class MeetingHeader(Horizontal):
             yield Line(id="header-title")
             yield Line(id="header-stages")
             yield Line(id="header-meeting")
+            yield Line(id="header-state")
         with Vertical(id="header-clock"):
             yield Digits("00:00", id="countdown")
+            yield Line(id="countdown-big")
             yield Line(id="countdown-label")
 
     def show_title(self, title: str, incident_id: str, read_only: str | None) -> None:
@@ -93,20 +130,29 @@ class MeetingHeader(Horizontal):
     def show_view(self, view: MeetingView, save_state: Text) -> None:
         stages = self.query_one("#header-stages", Line)
         stages.show(stage_strip(view, stages.size.width or 200), layout=False)
-        line = meeting_line(view)
-        line.append("   ")
-        line.append_text(save_state)
-        self.query_one("#header-meeting", Line).show(line, layout=False)
+        self.query_one("#header-meeting", Line).show(meeting_line(view), layout=False)
+        self.query_one("#header-state", Line).show(save_state, layout=False)
         digits = self.query_one("#countdown", Digits)
-        if view.overrun_s > 0:
-            shown = "+" + clock_face(view.overrun_s)
-            label = f"over · {view.stage.title}"
+        if view.finished:
+            shown, label = clock_face(view.meeting_elapsed_s), "meeting finished"
+        elif not view.stage.timed:
+            shown, label = clock_face(view.meeting_budget_s), "untimed · planned"
+        elif view.overrun_s > 0:
+            shown, label = "+" + clock_face(view.overrun_s), "over"
         else:
-            shown = clock_face(view.stage_left_s)
-            label = f"left · {view.stage.title}"
+            shown, label = clock_face(view.stage_left_s), "left"
+        if view.started and not view.running and not view.finished:
+            label = "❚❚ PAUSED · F2"
+        elif not view.started:
+            label = "not started · F2"
         if digits.value != shown:
             digits.update(shown)
-        digits.set_class(view.overrun_s > 0, "-overrun")
-        digits.set_class(view.in_last_minute and view.overrun_s <= 0, "-last-minute")
-        digits.set_class(not view.running, "-paused")
+            self.query_one("#countdown-big", Line).show(big_clock(shown), layout=False)
+        overrun = view.overrun_s > 0 and not view.finished
+        for clock in (digits, self.query_one("#countdown-big", Line)):
+            clock.set_class(overrun, "-overrun")
+            clock.set_class(view.in_last_minute and not overrun, "-last-minute")
+            clock.set_class(not view.running, "-paused")
+        self.set_class(view.started and not view.running and not view.finished, "-paused")
+        self.set_class(view.finished, "-finished")
         self.query_one("#countdown-label", Line).show(label, layout=False)

@@ -16,10 +16,11 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import ActiveBinding, Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher
+from textual.widget import Widget
+from textual.widgets import ContentSwitcher, Input
 
 from pmtui.core import engine as meeting_engine
 from pmtui.core.coach import Finding
@@ -28,10 +29,12 @@ from pmtui.service.autosave import SaveResult
 from pmtui.service.session import MeetingSession
 from pmtui.ui.header import MeetingHeader
 from pmtui.ui.stages.base import StagePane
+from pmtui.ui.widgets.entry import EntryLine, TypeThrough
 from pmtui.ui.widgets.footer import QuietFooter
 
 # Each stage's module is imported when its pane is first built, not at start-up.
 PANES = {
+    "setup": ("pmtui.ui.stages.setup", "SetupPane"),
     "timeline": ("pmtui.ui.stages.timeline", "TimelinePane"),
     "lessons": ("pmtui.ui.stages.lessons", "LessonsPane"),
     "whys": ("pmtui.ui.stages.whys", "WhysPane"),
@@ -53,20 +56,51 @@ CLOCK_SAVE_EVERY_S = 5.0
 class MeetingScreen(Screen[None]):
     """Runs one meeting. Meeting controls are priority keys, so they work while typing."""
 
+    # Footer order: export, home and quit first (always visible, even at 80 columns),
+    # then the clock, then the keys of the focused table or list. Back, skip and bell are
+    # in F1 and the palette rather than the footer, to leave room for the stage's keys.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f2", "toggle_clock", "Start/Pause", priority=True, id="meeting.pause"),
-        Binding("f3", "extend", "+1 min", priority=True, id="meeting.extend"),
-        Binding("f4", "back", "◀ Back", priority=True, id="meeting.back"),
-        Binding("f5", "next", "Next ▶", priority=True, id="meeting.next"),
-        Binding("f6", "skip", "Skip", priority=True, id="meeting.skip"),
-        Binding("f7", "jump", "Go to", priority=True, id="meeting.jump"),
-        Binding("f8", "toggle_bell", "Bell", priority=True, id="meeting.bell"),
         Binding("f9", "export", "Export", priority=True, id="meeting.export"),
         Binding("f10", "leave", "Home", priority=True, id="meeting.leave"),
-        Binding("ctrl+z", "undo", "Undo", id="meeting.undo"),
+        Binding("ctrl+q", "app.quit", "Quit", priority=True, id="meeting.quit"),
+        Binding("f2", "toggle_clock", "Start/Pause", priority=True, id="meeting.pause"),
+        Binding("f5", "next", "Next ▶", priority=True, id="meeting.next"),
+        Binding("f3", "extend", "+1 min", priority=True, id="meeting.extend"),
+        Binding("f7", "jump", "Go to", priority=True, id="meeting.jump"),
+        Binding("f4", "back", "◀ Back", show=False, priority=True, id="meeting.back"),
+        Binding("f6", "skip", "Skip", show=False, priority=True, id="meeting.skip"),
+        Binding("f8", "toggle_bell", "Bell", show=False, priority=True, id="meeting.bell"),
+        Binding("ctrl+z", "undo", "Undo", show=False, id="meeting.undo"),
         Binding("ctrl+y", "redo", "Redo", show=False, id="meeting.redo"),
-        Binding("f1,question_mark", "help", "Help", id="meeting.help"),
+        Binding("ctrl+f", "findings", "Coach", show=False, id="meeting.findings"),
+        Binding("f1", "help", "Help", id="meeting.help"),
+        Binding("tab", "focus_entry(1)", "Next field", show=False, id="meeting.next_field"),
+        Binding(
+            "shift+tab", "focus_entry(-1)", "Previous field", show=False, id="meeting.prev_field"
+        ),
     ]
+
+    _ORDER: ClassVar[dict[str, int]] = {}
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The meeting's own keys first, in BINDINGS order, then the focused widget's: the
+        footer shows them in this order, so Export, Home and Quit never give way to a
+        table's keys (Textual puts the focused widget's first)."""
+        bindings = super().active_bindings
+        if not MeetingScreen._ORDER:
+            MeetingScreen._ORDER = {
+                b.id: i for i, b in enumerate(self.BINDINGS) if isinstance(b, Binding) and b.id
+            }
+        order = MeetingScreen._ORDER
+        mine = sorted(
+            (k for k, active in bindings.items() if active.binding.id in order),
+            key=lambda k: order[bindings[k].binding.id or ""],
+        )
+        first = set(mine)
+        return {k: bindings[k] for k in mine} | {
+            k: v for k, v in bindings.items() if k not in first
+        }
 
     def __init__(self, session: MeetingSession) -> None:
         super().__init__()
@@ -79,6 +113,7 @@ class MeetingScreen(Screen[None]):
         # Panes are built in the background and on demand; one at a time, so the two
         # never build the same stage twice.
         self._building = asyncio.Lock()
+        self._drafts_saved = self.live.drafts_version
         self._close_task: asyncio.Future[bool] | None = None
         session.on_saved(self._report_from_thread)
 
@@ -168,6 +203,8 @@ class MeetingScreen(Screen[None]):
         self.query_one(MeetingHeader).show_view(view, self._state_line())
         if view.running and now - self._last_clock_save >= CLOCK_SAVE_EVERY_S:
             self.save()
+        elif self.live.drafts_version != self._drafts_saved and not self.session.closed:
+            self.save()  # typed but not added: on disk within a tick
 
     def _handle_events(self, events: list[meeting_engine.Event]) -> None:
         for event in events:
@@ -221,6 +258,13 @@ class MeetingScreen(Screen[None]):
 
         self.app.push_screen(StagePicker(view), chosen)
 
+    def go_to_setup(self) -> None:
+        """The set-up stage (title, zone, people), from anywhere in the meeting."""
+        keys = [s.key for s in self.live.engine.agenda.stages]
+        if "setup" in keys:
+            self._commit_text()
+            self._clock_action("jump", keys.index("setup"))
+
     def action_toggle_bell(self) -> None:
         self.bell_on = not self.bell_on
         self.notify("Bell on" if self.bell_on else "Bell muted", timeout=2)
@@ -228,6 +272,15 @@ class MeetingScreen(Screen[None]):
     def _focus_stage(self) -> None:
         view = self.live.engine.view(self._now())
         self.query_one(f"#{view.stage.key}", StagePane).focus_first()
+        # Returning to a stage can put the cursor in a field scrolled away: show it,
+        # once the stage has been laid out again (it was hidden).
+        self.call_after_refresh(self._show_focused, 2)
+
+    def _show_focused(self, refreshes: int = 0) -> None:
+        if refreshes:
+            self.call_after_refresh(self._show_focused, refreshes - 1)
+        elif self.focused is not None:
+            self.focused.scroll_visible(animate=False, immediate=True)
 
     # -- edits and saving -------------------------------------------------------------------
 
@@ -246,7 +299,84 @@ class MeetingScreen(Screen[None]):
     def save(self) -> None:
         """Hand the current record to the background writer."""
         self._last_clock_save = self._now()
+        self._drafts_saved = self.live.drafts_version
         self.session.save()
+
+    # -- drafts, pastes, and the places one types in ------------------------------------------
+
+    @on(Input.Changed)
+    def keep_draft(self, event: Input.Changed) -> None:
+        """Text in an entry line is kept with the record until it is added."""
+        if isinstance(event.input, EntryLine) and event.input.id and not self.read_only:
+            self.live.set_draft(event.input.id, event.value)
+
+    @on(EntryLine.LinesPasted)
+    def lines_pasted(self, event: EntryLine.LinesPasted) -> None:
+        from pmtui.ui.dialogs import PasteChoice
+
+        entry, lines = event.entry, event.lines
+        pane = next((a for a in entry.ancestors if isinstance(a, StagePane)), None)
+        if pane is None or not pane.can_add_lines(entry):
+            entry.insert_text_at_cursor(" ".join(lines))
+            self.notify(f"{len(lines)} lines pasted as one line", timeout=4)
+            return
+
+        def chosen(choice: str | None) -> None:
+            if choice == "each" and pane is not None:
+                pane.add_lines(entry, lines)
+            elif choice == "one":
+                entry.insert_text_at_cursor(" ".join(lines))
+            self.set_focus(entry)
+
+        self.app.push_screen(PasteChoice(lines, pane.item_name(entry)), chosen)
+
+    def _entries(self) -> list[Widget]:
+        """The places one types in on the current stage, in reading order."""
+        switcher = self.query_one(ContentSwitcher)
+        pane = switcher.visible_content
+        if pane is None:
+            return []
+        return [
+            w
+            for w in pane.query("Input, TextArea, Select, Choice")
+            if w.focusable and w.display and not w.disabled
+        ]
+
+    def action_focus_entry(self, step: int) -> None:
+        """Tab and Shift+Tab: the next place to type, never a list whose keys act."""
+        entries = self._entries()
+        if not entries:
+            self.focus_next() if step > 0 else self.focus_previous()
+            return
+        focused = self.focused
+        own = focused.entry_for("a") if isinstance(focused, TypeThrough) else None
+        mine = [w for w in entries if own and w.id == own.lstrip("#")]
+        if focused in entries:
+            index = (entries.index(focused) + step) % len(entries)
+        elif mine and step > 0:  # from a list, its own entry line
+            index = entries.index(mine[0])
+        else:
+            # From a list: the entry after it in reading order (or before, going back).
+            after = [i for i, w in enumerate(entries) if focused is None or _before(focused, w)]
+            if step > 0:
+                index = after[0] if after else 0
+            else:
+                index = (after[0] - 1) % len(entries) if after else len(entries) - 1
+        target = entries[index]
+        self.set_focus(target)
+        target.scroll_visible(animate=False)
+
+    def action_findings(self) -> None:
+        from pmtui.ui.dialogs import FindingsList
+
+        self.app.push_screen(FindingsList(self.findings))
+
+    def on_resize(self) -> None:
+        # A large terminal (a room's big screen) gets a countdown twice as tall.
+        large = self.size.width >= 150 and self.size.height >= 45
+        self.query_one(MeetingHeader).set_class(large, "-large")
+        # A short terminal: one-row entry forms, so tables keep their rows.
+        self.set_class(self.size.height < 30, "-short")
 
     class Saved(Message):
         def __init__(self, result: SaveResult) -> None:
@@ -364,3 +494,9 @@ class MeetingScreen(Screen[None]):
 
         self._commit_text()
         export_minutes(self)
+
+
+def _before(a: Widget, b: Widget) -> bool:
+    """Whether `a` comes before `b` on screen, reading top to bottom, left to right."""
+    ra, rb = a.region, b.region
+    return (ra.y, ra.x) < (rb.y, rb.x)

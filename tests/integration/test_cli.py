@@ -212,7 +212,7 @@ def test_check_gates_on_findings(tmp_path: Path, capsys: pytest.CaptureFixture[s
     flagged = capsys.readouterr().out.strip()
     assert main(["--data", str(tmp_path), "check", flagged]) == 1
     out = capsys.readouterr().out
-    assert 'trigger: "Human error"' in out and 'trigger: "forgot"' in out
+    assert 'Trigger: "Human error"' in out and 'Trigger: "forgot"' in out
     assert "2 finding(s)" in out
     rules = tmp_path / "rules.json"
     rules.write_text("{broken")
@@ -231,3 +231,44 @@ def test_new_on_a_full_disk_is_one_line_and_opens_nothing(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "No space left on device" in err
     assert "Traceback" not in err
+
+
+def test_new_records_zone_facilitator_severity_and_incident(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pmtui.cli as cli
+
+    opened: list[object] = []
+    monkeypatch.setattr(cli, "run_tui", lambda args, archive, start=None: opened.append(start) or 0)
+    args = ["--data", str(tmp_path), "new", "--title", "CDN outage", "--zone", "europe/london"]
+    args += ["--facilitator", "Ada", "--severity", "SEV-1", "--incident", "INC-42"]
+    assert main(args) == 0
+    assert main(["--data", str(tmp_path), "list", "--json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert main(["--data", str(tmp_path), "export", row["id"], "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert (doc["title"], doc["timezone"], doc["severity"], doc["incident_id"]) == (
+        "CDN outage",
+        "Europe/London",
+        "SEV-1",
+        "INC-42",
+    )
+    assert doc["meeting"]["facilitator"] == "Ada"
+
+
+@pytest.mark.parametrize(
+    ("flags", "says"),
+    [
+        (["--title", ""], "--title cannot be empty"),
+        (["--title", "   "], "--title cannot be empty"),
+        (["--title", "x", "--zone", "Mars/Olympus"], "not a known IANA time zone"),
+    ],
+)
+def test_new_refuses_what_it_cannot_record(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], flags: list[str], says: str
+) -> None:
+    assert main(["--data", str(tmp_path), "new", *flags]) == 2
+    err = capsys.readouterr().err
+    assert says in err and err.count("\n") == 1
+    assert main(["--data", str(tmp_path), "list", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []  # nothing created

@@ -137,6 +137,7 @@ def test_the_meeting_and_a_new_event_appear_in_the_browser(browser, served) -> N
     assert archive.load(meeting_id).title in page_text()
     session = archive.open_session(meeting_id, SystemClock())
     try:
+        session.live.control("next")  # onto the timeline (the follower shows that stage)
         session.live.add_event(
             datetime(2017, 2, 1, 21, 0, tzinfo=UTC),
             "Added while the browser watched",

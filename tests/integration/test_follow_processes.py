@@ -86,6 +86,8 @@ def test_a_follower_in_another_process_follows_and_sees_the_crash(
     assert "READ-ONLY" not in screen(facilitator)  # the follower did not take the lock
     assert wait_for(lambda: "facilitator: pid" in screen(follower)), screen(follower)
 
+    tmux("send-keys", "-t", facilitator, "F5")  # past the set-up, onto the timeline
+    time.sleep(0.3)
     tmux("send-keys", "-t", facilitator, "F2")
     for key in ("+", "1", "m", "Enter"):
         tmux("send-keys", "-t", facilitator, key)

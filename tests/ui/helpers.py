@@ -11,7 +11,10 @@ from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from pmtui.core import sessionfile
+from pmtui.core.agenda import scaled
 from pmtui.core.clock import FakeClock
+from pmtui.core.engine import MeetingEngine
+from pmtui.core.live import LiveMeeting
 from pmtui.service.archive import Archive
 from pmtui.service.files import read_session_file
 from pmtui.service.settings import Settings
@@ -38,8 +41,19 @@ def app_for(store: Store, clock: FakeClock, start: Start | None = None, **option
     return make_app(archive_for(store), clock, start=start, cursor_blink=False, **options)
 
 
-def sample_meeting(store: Store) -> str:
-    return store.create(sessionfile.to_record(read_session_file(SAMPLE)))
+def sample_meeting(store: Store, *, at_setup: bool = False) -> str:
+    """The GitLab sample in the store, on its timeline (past the set-up) unless asked."""
+    pm = read_session_file(SAMPLE)
+    live = LiveMeeting(pm, MeetingEngine(scaled(30)), FakeClock(T0.timestamp()))
+    if not at_setup:
+        live.control("next")
+    return store.create(live.record())
+
+
+async def past_setup(pilot: Pilot[None]) -> None:
+    """From a new meeting's set-up to its timeline (F5, before the clock starts)."""
+    await pilot.press("f5")
+    await pilot.pause()
 
 
 async def type_text(pilot: Pilot[None], text: str) -> None:

@@ -205,8 +205,9 @@ async def test_the_facilitator_saves_the_clock_when_it_changes(tmp_path: Path) -
         await settle(pilot)
         for key, check in (
             ("f2", lambda s: s["was_running"]),
-            ("f3", lambda s: s["extension_s"][0] == 60),
-            ("f5", lambda s: s["index"] == 1),
+            # The sample opens on the timeline, stage 1 (the set-up before it is 0).
+            ("f3", lambda s: s["extension_s"][1] == 60),
+            ("f5", lambda s: s["index"] == 2),
             ("f2", lambda s: not s["was_running"]),
         ):
             clock.advance(1)

@@ -27,7 +27,7 @@ async def test_pick_search_mark_and_add_as_one_undo_step(tmp_path: Path) -> None
         live = screen.live
         before = len(live.pm.timeline)
         screen.set_focus(screen.query_one(EventTable))
-        await pilot.press("i")
+        await pilot.press("ctrl+o")
         await pilot.pause()
         picker = app.screen
         assert isinstance(picker, ImportScreen)
@@ -68,7 +68,7 @@ async def test_escape_adds_nothing_and_a_bad_path_is_a_message(tmp_path: Path) -
         screen = meeting(app)
         before = len(screen.live.pm.timeline)
         screen.set_focus(screen.query_one(EventTable))
-        await pilot.press("i")
+        await pilot.press("ctrl+o")
         await pilot.pause()
         picker = app.screen
         await type_text(pilot, str(tmp_path / "nothing.json"))

@@ -14,7 +14,7 @@ from pmtui.core.clock import FakeClock
 from pmtui.service.settings import Settings
 from pmtui.store.store import MeetingHandle
 from pmtui.ui.app import HIGH_CONTRAST, Start
-from pmtui.ui.dialogs import ExportCheck, HelpScreen
+from pmtui.ui.dialogs import ExportCheck, ExportDialog, HelpScreen
 from pmtui.ui.home import HomeScreen
 from tests.ui.helpers import T0, app_for, meeting, new_store, sample_meeting, settle, type_text
 
@@ -108,6 +108,12 @@ async def test_export_from_the_meeting_writes_minutes_and_says_where(
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await pilot.press("f9")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)  # which template, and where they go
+        shown = str(dialog.query_one("#export-destination", Static).render())
+        assert str(isolated_data / "exports") in shown
+        await pilot.press("enter")
         await pilot.pause()
         (written,) = (isolated_data / "exports").glob("postmortem-*.md")
         assert written.read_text(encoding="utf-8").startswith("# GitLab.com database deleted")
@@ -204,19 +210,29 @@ async def test_palette_offers_every_meeting_action_and_high_contrast(tmp_path: P
     app = app_for(store, FakeClock(T0.timestamp()), Start(meeting_id=sample_meeting(store)))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        titles = {c.title for c in app.get_system_commands(app.screen)}
+        commands = list(app.get_system_commands(app.screen))
+        titles = {c.title for c in commands}
         for title in (
-            "Start/Pause",
-            "+1 min",
-            "◀ Back",
-            "Next ▶",
-            "Skip",
-            "Go to",
-            "Export",
-            "Undo",
+            "Pause or resume the meeting clock",
+            "Give this stage one more minute",
+            "Back to the previous stage",
+            "Next stage",
+            "Skip this stage",
+            "Go to a stage",
+            "Export the minutes",
+            "Undo the last edit",
+            "Save and quit",
+            "Set the time zone",
+            "Edit participants and roles",
+            "Set the severity, incident id or title",
             "High-contrast theme",
         ):
             assert title in titles
+        assert "Quit" not in titles  # Textual's quit-at-once: ours saves first
+        assert all(c.help for c in commands)  # every command says what it does
+        # What people type finds the command (the palette matches words in the name).
+        for words in ("next stage", "pause", "zone", "participants", "severity", "title"):
+            assert any(words in t.lower() for t in titles), words
         app.action_toggle_contrast()
         assert app.theme == HIGH_CONTRAST.name
         # A stage's own action, run from the palette, acts on that stage's list.
@@ -225,8 +241,8 @@ async def test_palette_offers_every_meeting_action_and_high_contrast(tmp_path: P
         screen = meeting(app)
         screen.set_focus(screen.query_one("#list-went_right", OptionList))
         await pilot.pause()
-        commands = {c.title: c for c in app.get_system_commands(screen)}
-        await commands["Vote +"].callback()  # type: ignore[misc]
+        by_title = {c.title: c for c in app.get_system_commands(screen)}
+        await by_title["Vote for this note"].callback()  # type: ignore[misc]
         await settle(pilot)
         assert screen.live.pm.went_right[0].votes == 1
         await app.action_quit()
@@ -285,13 +301,13 @@ async def test_the_coach_counts_in_the_header_and_speaks_up_before_export(
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         screen = meeting(app)
-        await pilot.press("f5")
+        await pilot.press("f5", "f5")  # past the set-up and the timeline
         await pilot.pause()
         await type_text(pilot, "It was human error")
         await pilot.press("enter")
         screen.tick()
         await pilot.pause()
-        assert "⚑ 1 to reword" in str(screen.query_one("#header-meeting").render())
+        assert "⚑ 1 to reword" in str(screen.query_one("#header-state").render())
         await pilot.press("f9")
         await pilot.pause()
         check = app.screen
@@ -310,6 +326,8 @@ async def test_the_coach_counts_in_the_header_and_speaks_up_before_export(
         await pilot.press("f9")
         await pilot.pause()
         await pilot.press("enter")  # the team's call: written all the same
+        await pilot.pause()
+        await pilot.press("enter")  # the default template
         await pilot.pause()
         assert app.screen is screen
         assert list((isolated_data / "exports").glob("*.md"))
@@ -334,7 +352,7 @@ async def test_dot_voting_on_notes(tmp_path: Path) -> None:
         notes.focus()
         await pilot.pause()
         notes.highlighted = 1  # type: ignore[attr-defined]
-        await pilot.press("plus", "plus", "minus", "plus", "s")
+        await pilot.press("ctrl+up", "ctrl+up", "ctrl+down", "ctrl+up", "ctrl+s")
         await settle(pilot)
         notes = screen.live.pm.went_wrong
         assert [(n.text, n.votes) for n in notes] == [
@@ -368,7 +386,7 @@ async def test_a_vote_shows_on_the_one_note_voted_for(tmp_path: Path) -> None:
         notes.focus()
         await pilot.pause()
         notes.highlighted = 1
-        await pilot.press("plus")
+        await pilot.press("ctrl+up")
         await settle(pilot)
         shown = [str(notes.get_option_at_index(i).prompt) for i in range(2)]
         assert shown == ["• Alerts were noisy", "• Alerts were noisy  ●1"]
@@ -436,13 +454,13 @@ async def test_branch_mark_and_link_whys_from_the_keyboard(tmp_path: Path) -> No
         await settle(pilot)
         # In the tree: up to why 2, b for another answer to why 1, type it.
         app.screen.set_focus(app.screen.query_one("#answers"))
-        await pilot.press("b")
+        await pilot.press("ctrl+n")
         await type_text(pilot, "Linter skipped anchors")
         await pilot.press("enter")
         await settle(pilot)
         # Mark it a root cause.
         app.screen.set_focus(app.screen.query_one("#answers"))
-        await pilot.press("r")
+        await pilot.press("ctrl+r")
         await settle(pilot)
         # Stage 4: add an action item, link it to the canary why.
         await pilot.press("f7", "4")
@@ -454,10 +472,12 @@ async def test_branch_mark_and_link_whys_from_the_keyboard(tmp_path: Path) -> No
         assert warnings == "⚠ item 1: no owner, no due date"
         live = meeting(app).live
         app.screen.set_focus(app.screen.query_one("#actions-table"))
-        await pilot.press("l")
+        await pilot.press("ctrl+l")
         await pilot.pause()
         assert isinstance(app.screen, WhyPicker)
-        assert app.screen.heading == "Which why does “Widen the canary to three regions” address?"
+        assert app.screen.heading == (
+            "Action item 1, “Widen the canary to three regions”: which why does it address?"
+        )
         # The open root cause comes first; the canary answer is further down.
         shown = [whytree.text_of(live.pm, why_id) for why_id in app.screen.choices]
         assert shown[0] == "Linter skipped anchors"
@@ -466,7 +486,7 @@ async def test_branch_mark_and_link_whys_from_the_keyboard(tmp_path: Path) -> No
         await settle(pilot)
         # Editing the item in the form keeps its link.
         app.screen.set_focus(app.screen.query_one("#actions-table"))
-        await pilot.press("e", "end")
+        await pilot.press("ctrl+e", "end")
         await type_text(pilot, " now")
         await pilot.press("enter")
         await settle(pilot)
@@ -546,23 +566,23 @@ async def test_keys_on_lists_and_tables_act_on_the_item_by_its_id(tmp_path: Path
         screen.set_focus(screen.query_one("#events", DataTable))
         await pilot.pause()
         first = live.events()[0]
-        await pilot.press("k")
+        await pilot.press("ctrl+k")
         await settle(pilot)
         assert live.events()[0].id == first.id and live.events()[0].kind != first.kind
         await pilot.press("d", "ctrl+z")
         await settle(pilot)
         assert live.events()[0].id == first.id
 
-        # Lessons: ] moves the note, with its id and votes, to the next column.
+        # Lessons: Ctrl+→ moves the note, with its id and votes, to the next column.
         await pilot.press("f7", "2")
         await settle(pilot)
         note = live.pm.went_right[0]
         screen.set_focus(screen.query_one("#list-went_right", OptionList))
         await pilot.pause()
-        await pilot.press("plus", "right_square_bracket")
+        await pilot.press("ctrl+up", "ctrl+right")
         await settle(pilot)
         assert live.pm.went_wrong[-1].id == note.id and live.pm.went_wrong[-1].votes == 1
-        await pilot.press("e", "end", "!", "enter")
+        await pilot.press("ctrl+e", "end", "!", "enter")
         await settle(pilot)
         assert live.pm.went_wrong[-1].text == note.text + "!"
         assert live.pm.went_wrong[-1].id == note.id
@@ -573,12 +593,12 @@ async def test_keys_on_lists_and_tables_act_on_the_item_by_its_id(tmp_path: Path
         item = live.pm.action_items[0]
         screen.set_focus(screen.query_one("#actions-table", DataTable))
         await pilot.pause()
-        await pilot.press("x")
+        await pilot.press("ctrl+x")
         await settle(pilot)
         assert live.pm.action_items[0].id == item.id
         assert live.pm.action_items[0].status != item.status
         assert ActionStatus.DONE in (item.status, live.pm.action_items[0].status)
-        await pilot.press("d")
+        await pilot.press("delete")
         await settle(pilot)
         assert item.id not in [a.id for a in live.pm.action_items]
         await pilot.press("ctrl+z")
@@ -591,7 +611,7 @@ async def test_keys_on_lists_and_tables_act_on_the_item_by_its_id(tmp_path: Path
         chains = [c.id for c in live.pm.whys]
         screen.set_focus(screen.query_one("#chains", OptionList))
         await pilot.pause()
-        await pilot.press("d")
+        await pilot.press("delete")
         await settle(pilot)
         assert len(live.pm.whys) == len(chains) - 1
         await pilot.press("ctrl+z")

@@ -13,7 +13,16 @@ from pmtui.core import whys as whytree
 from pmtui.core.clock import FakeClock
 from pmtui.core.models import ActionStatus, EventKind, Priority, Status
 from pmtui.ui.app import Start
-from tests.ui.helpers import T0, app_for, meeting, new_store, sample_meeting, settle, type_text
+from tests.ui.helpers import (
+    T0,
+    app_for,
+    meeting,
+    new_store,
+    past_setup,
+    sample_meeting,
+    settle,
+    type_text,
+)
 
 
 async def test_a_whole_meeting_by_keystrokes(tmp_path: Path) -> None:
@@ -23,6 +32,13 @@ async def test_a_whole_meeting_by_keystrokes(tmp_path: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         screen = meeting(app)
+        # 0. Set-up (untimed): what the minutes need, before any time is typed.
+        assert app.focused is not None and app.focused.id == "field-title"
+        await pilot.press("tab", "tab")  # incident id, severity
+        await type_text(pilot, "SEV-2")
+        await pilot.press("tab", "tab")  # time zone, facilitator
+        await type_text(pilot, "Ada")
+        await pilot.press("f5")  # on to the timeline
         await pilot.press("f2")  # start the clock
         assert screen.live.engine.view(clock.now()).running
 
@@ -40,16 +56,16 @@ async def test_a_whole_meeting_by_keystrokes(tmp_path: Path) -> None:
         await pilot.press("enter")
         await type_text(pilot, "Deploy rolled back")
         await pilot.press("enter")
-        # Kinds are set from the table: k cycles the highlighted event's kind.
+        # Kinds are set from the table: Ctrl+K cycles the highlighted event's kind.
         table = screen.query_one("#events", DataTable)
         table.focus()
         await pilot.pause()
         table.move_cursor(row=0)
-        await pilot.press("k")  # event -> start
+        await pilot.press("ctrl+k")  # event -> start
         table.move_cursor(row=1)
-        await pilot.press("k", "k")  # event -> start -> detection
+        await pilot.press("ctrl+k", "ctrl+k")  # event -> start -> detection
         table.move_cursor(row=2)
-        await pilot.press("k", "k", "k")  # -> mitigation
+        await pilot.press("ctrl+k", "ctrl+k", "ctrl+k")  # -> mitigation
         clock.advance(200)
         screen.tick()
         await pilot.press("f5")
@@ -66,7 +82,7 @@ async def test_a_whole_meeting_by_keystrokes(tmp_path: Path) -> None:
         await pilot.press("enter")
         screen.query_one("#list-went_wrong").focus()
         await pilot.pause()
-        await pilot.press("w")  # start a Five Whys chain from this note
+        await pilot.press("ctrl+w")  # start a Five Whys chain from this note
         screen.query_one("#input-got_lucky", Input).focus()
         await pilot.pause()
         await type_text(pilot, "Low traffic on a Sunday")
@@ -100,9 +116,9 @@ async def test_a_whole_meeting_by_keystrokes(tmp_path: Path) -> None:
         # 5. Wrap-up: free text, saved half a second after the last key.
         assert app.focused is not None and app.focused.id == "field-summary"
         await type_text(pilot, "A bad build reached all regions; rollback fixed it.")
-        screen.query_one("#field-severity", Input).focus()
+        screen.query_one("#field-owner", Input).focus()
         await pilot.pause()
-        await type_text(pilot, "SEV-2")
+        await type_text(pilot, "Ana")
         await pilot.press("enter")
         await pilot.pause(0.7)
         clock.advance(30)
@@ -114,6 +130,7 @@ async def test_a_whole_meeting_by_keystrokes(tmp_path: Path) -> None:
 
     pm = sessionfile.from_record(store.load(meeting_id))
     assert pm.title == "Checkout errors after deploy"
+    assert (pm.severity, pm.meeting.facilitator, pm.owner) == ("SEV-2", "Ada", "Ana")
     assert [(e.at, e.kind, e.text) for e in pm.sorted_timeline()] == [
         (
             datetime(2026, 11, 20, 9, 15, tzinfo=UTC),
@@ -146,7 +163,14 @@ async def test_a_whole_meeting_by_keystrokes(tmp_path: Path) -> None:
     assert pm.severity == "SEV-2"
     assert pm.status is Status.DRAFT
     spent = {s.stage: s.spent_s for s in pm.meeting.agenda}
-    assert spent == {"timeline": 200, "lessons": 150, "whys": 100, "actions": 60, "wrapup": 30}
+    assert spent == {
+        "setup": 0,
+        "timeline": 200,
+        "lessons": 150,
+        "whys": 100,
+        "actions": 60,
+        "wrapup": 30,
+    }
     assert pm.meeting.held_at == T0
     assert store.list()[0]["open_actions"] == 1
 
@@ -158,6 +182,7 @@ async def test_reopening_resumes_paused_where_it_was(tmp_path: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         screen = meeting(app)
+        await past_setup(pilot)
         await pilot.press("f2")
         clock.advance(90)
         await pilot.press("f5")
@@ -199,7 +224,7 @@ async def test_back_undoes_an_accidental_next_and_undo_restores_a_deleted_event(
         table = screen.query_one("#events", DataTable)
         table.focus()
         await pilot.pause()
-        await pilot.press("d")
+        await pilot.press("delete")
         assert len(screen.live.pm.timeline) == events - 1
         await pilot.press("ctrl+z")
         assert len(screen.live.pm.timeline) == events
@@ -243,9 +268,10 @@ async def test_racing_to_a_stage_while_the_others_are_built(tmp_path: Path) -> N
         await pilot.press("f5", "f5", "f5", "f4")
         await pilot.pause()
         screen = meeting(app)
-        assert screen.live.engine.view(clock.now()).stage.key == "whys"
+        assert screen.live.engine.view(clock.now()).stage.key == "lessons"
         keys = [pane.id for pane in screen.query(".stage-pane")]
-        assert sorted(keys) == sorted(["timeline", "lessons", "whys", "actions", "wrapup"])
+        stages = ["setup", "timeline", "lessons", "whys", "actions", "wrapup"]
+        assert sorted(keys) == sorted(stages)
         await app.action_quit()
 
 

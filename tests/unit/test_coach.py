@@ -173,3 +173,60 @@ def test_the_coach_of_a_meeting_finds_what_check_finds_as_the_record_changes() -
         "counterfactual",
         "careless",
     }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fault isolation took the bad POP out of rotation.",
+        "Our fault tolerance covered one region, not two.",
+        "Fault injection in staging never exercised this path.",
+        "The fault-tolerant design held; the fault domain was one rack.",
+    ],
+)
+def test_engineering_terms_with_fault_are_not_blame(text: str) -> None:
+    assert [f for f in findings_in(text) if f.rule == "fault"] == []
+
+
+def test_blame_with_fault_is_still_found() -> None:
+    assert [f.words for f in findings_in("It was his fault, and the fault lies with ops.")] == [
+        "his fault",
+        "fault",
+    ]
+
+
+def test_not_following_the_runbook_is_flagged_as_blame_not_only_for_the_name() -> None:
+    pm = Postmortem(
+        title="x",
+        participants=[Participant("Bob Lee", "on-call")],
+        whys=[
+            WhyChain(
+                "Why was the config pushed everywhere?", linear(["Bob didn't follow the runbook"])
+            )
+        ],
+    )
+    rules = {f.rule for f in coach.check(pm)}
+    assert rules == {"name", "did-not-follow"}
+
+
+def test_one_why_with_a_name_twice_is_one_finding() -> None:
+    pm = Postmortem(
+        title="x",
+        participants=[Participant("Bob Lee", "on-call")],
+        whys=[WhyChain("p", linear(["Bob paged Bob's manager before Bob"]))],
+    )
+    found = coach.check(pm)
+    assert [(f.field, f.rule, f.words) for f in found] == [("whys[0].answers[0]", "name", "Bob")]
+
+
+def test_a_finding_is_described_by_its_place_as_the_screen_says_it() -> None:
+    pm = Postmortem(title="x", went_wrong=[], summary="")
+    pm.went_wrong = coach_notes("ok", "ok", "a simple mistake")
+    (finding,) = coach.check(pm)
+    assert finding.describe().startswith('What went wrong, note 3: "mistake": ')
+
+
+def coach_notes(*texts: str) -> list:  # type: ignore[type-arg]
+    from pmtui.core.models import Note
+
+    return [Note(text) for text in texts]

@@ -26,15 +26,17 @@ from pmtui.core.engine import (
 def test_presets_add_up_exactly(minutes: int) -> None:
     agenda = preset(minutes)
     assert agenda.total_s == minutes * 60
-    assert [s.key for s in agenda.stages] == ["timeline", "lessons", "whys", "actions", "wrapup"]
-    assert all(s.timebox_s >= 60 for s in agenda.stages)
+    keys = [s.key for s in agenda.stages]
+    assert keys == ["setup", "timeline", "lessons", "whys", "actions", "wrapup"]
+    assert agenda.stages[0].timebox_s == 0  # the set-up is untimed
+    assert all(s.timebox_s >= 60 for s in agenda.stages[1:])
 
 
 @given(st.integers(min_value=5, max_value=180))
 def test_scaled_agenda_sums_to_the_meeting_length(minutes: int) -> None:
     agenda = scaled(minutes)
     assert agenda.total_s == minutes * 60
-    assert all(s.timebox_s % 60 == 0 and s.timebox_s >= 60 for s in agenda.stages)
+    assert all(s.timebox_s % 60 == 0 and s.timebox_s >= 60 for s in agenda.stages if s.timed)
 
 
 @pytest.mark.parametrize("bad", [4, 181, 0, -5])
@@ -43,9 +45,14 @@ def test_scaled_refuses_out_of_range(bad: int) -> None:
         scaled(bad)
 
 
+def timed(agenda: Agenda) -> Agenda:
+    """The timed stages only (as a record from before the set-up stage keeps them)."""
+    return Agenda([s for s in agenda.stages if s.timed])
+
+
 def started(minutes: int = 30) -> tuple[MeetingEngine, FakeClock]:
     clock = FakeClock()
-    engine = MeetingEngine(scaled(minutes))
+    engine = MeetingEngine(timed(scaled(minutes)))
     engine.start(clock.now())
     return engine, clock
 
@@ -124,7 +131,7 @@ def test_skip_jump_and_finish() -> None:
 
 def test_moving_before_the_start_accrues_no_time() -> None:
     clock = FakeClock()
-    engine = MeetingEngine(scaled(20))
+    engine = MeetingEngine(timed(scaled(20)))
     engine.next(clock.now())
     clock.advance(300)
     view = engine.view(clock.now())
@@ -155,7 +162,7 @@ def test_no_drift_over_a_thirty_minute_meeting() -> None:
     """Polled at jittery, irregular intervals, the clock shown equals the wall clock."""
     rng = random.Random(7)
     clock = FakeClock(1_800_000_000.0)
-    engine = MeetingEngine(preset(30))
+    engine = MeetingEngine(timed(preset(30)))
     begin = clock.now()
     engine.start(begin)
     paused_total = 0.0
@@ -220,8 +227,49 @@ def test_state_needs_an_agenda_that_fits_it() -> None:
     state = engine.to_dict(clock.now())
     with pytest.raises(ValueError, match="needs the meeting's agenda"):
         MeetingEngine.from_dict(state)
-    with pytest.raises(ValueError, match="must be 2"):
+    with pytest.raises(ValueError, match="other stages than the agenda"):
         MeetingEngine.from_dict(state, Agenda(engine.agenda.stages[:2]))
+    with pytest.raises(ValueError, match="must be 2"):
+        MeetingEngine.from_dict(state | {"version": 2}, Agenda(engine.agenda.stages[:2]))
+
+
+def test_the_set_up_is_untimed_and_its_time_is_not_the_meeting_s() -> None:
+    clock = FakeClock()
+    engine = MeetingEngine(preset(15))
+    assert engine.view(clock.now()).stage.key == "setup"
+    engine.start(clock.now())
+    clock.advance(600)
+    assert engine.poll(clock.now()) == []  # no overrun, no bell
+    assert engine.extend(clock.now()) == []  # nothing to extend
+    view = engine.view(clock.now())
+    assert (view.stage_left_s, view.overrun_s, view.in_last_minute) == (0, 0, False)
+    assert view.meeting_elapsed_s == 0 and view.schedule_delta_s == 0
+    engine.next(clock.now())
+    clock.advance(60)
+    view = engine.view(clock.now())
+    assert view.stage.key == "timeline" and view.meeting_elapsed_s == 60
+    assert view.spent[0].spent_s == 600  # kept, for the record
+
+
+def test_an_old_meeting_gains_the_stages_added_since_and_keeps_its_time() -> None:
+    engine, clock = started(15)  # five timed stages, as records before the set-up
+    clock.advance(200)
+    engine.extend(clock.now())
+    engine.skip(clock.now())
+    clock.advance(30)
+    state = engine.to_dict(clock.now()) | {"version": 2}
+    del state["stages"]
+    old = MeetingEngine.from_dict(state, engine.agenda)
+    agenda = old.agenda.with_standard_stages()
+    assert [s.key for s in agenda.stages][:2] == ["setup", "timeline"]
+    grown = old.regrouped(agenda)
+    view = grown.view(clock.now())
+    assert view.stage.key == "lessons" and view.index == 2
+    assert [round(s.spent_s) for s in view.spent] == [0, 200, 30, 0, 0, 0]
+    assert view.spent[1].skipped and view.spent[1].extension_s == 60
+    # and it saves and restores on the grown agenda
+    again = MeetingEngine.from_dict(grown.to_dict(clock.now()), agenda)
+    assert again.view(clock.now()).spent == view.spent
 
 
 def test_a_version_1_state_brings_its_own_agenda() -> None:

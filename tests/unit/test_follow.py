@@ -43,6 +43,7 @@ def dead_pid() -> int:
 
 def test_a_running_clock_runs_on_from_its_save() -> None:
     engine = MeetingEngine(scaled(30))
+    engine.next(T0)  # past the untimed set-up, onto the timeline
     engine.start(T0)
     engine.extend(T0 + 10)
     state = engine.to_dict(T0 + 100)
@@ -57,6 +58,7 @@ def test_a_running_clock_runs_on_from_its_save() -> None:
 
 def test_a_paused_or_finished_clock_stays_where_it_was_saved() -> None:
     engine = MeetingEngine(scaled(30))
+    engine.next(T0)  # past the untimed set-up, onto the timeline
     engine.start(T0)
     engine.pause(T0 + 50)
     paused = as_saved_running(engine.to_dict(T0 + 60), engine.agenda)
@@ -69,6 +71,7 @@ def test_a_paused_or_finished_clock_stays_where_it_was_saved() -> None:
 
 def test_a_follower_clock_behind_the_facilitators_never_runs_backwards() -> None:
     engine = MeetingEngine(scaled(30))
+    engine.next(T0)  # past the untimed set-up, onto the timeline
     engine.start(T0)
     follower = as_saved_running(engine.to_dict(T0 + 30), engine.agenda)
     assert follower.view(T0 + 20).meeting_elapsed_s == pytest.approx(30)
@@ -131,6 +134,7 @@ def test_the_follower_sees_each_save_and_the_clock_between_them(tmp_path: Path) 
     session = archive.open_session(meeting_id, clock)
     try:
         live = session.live
+        live.control("next")  # past the untimed set-up
         live.control("start")
         live.add_event(
             datetime(2017, 1, 31, 23, 59, tzinfo=UTC), "follower sees this", EventKind.EVENT

@@ -114,6 +114,8 @@ def test_participants_and_fields(live: LiveMeeting) -> None:
 def test_record_keeps_clock_and_time_spent_and_reopens_paused() -> None:
     clock = FakeClock(T0.timestamp())
     live = LiveMeeting.new("Outage", 15, clock)
+    assert live.engine.view(clock.now()).stage.key == "setup"
+    live.control("next")  # past the set-up, before the clock starts
     live.control("start")
     clock.advance(125)
     live.control("next")
@@ -265,12 +267,13 @@ def test_ids_are_fresh_for_new_items_and_survive_undo_and_redo(live: LiveMeeting
 def test_the_agenda_is_stored_once_and_old_records_with_their_own_still_open() -> None:
     clock = FakeClock(T0.timestamp())
     live = LiveMeeting.new("Outage", 15, clock)
+    live.control("next")  # past the (untimed) set-up
     live.control("start")
     live.engine.set_timebox("lessons", 240, clock.now())
     clock.advance(90)
     record = live.record()
     assert "agenda" not in record["meeting"]["clock"]
-    assert record["meeting"]["agenda"][1]["planned_s"] == 240
+    assert record["meeting"]["agenda"][2]["planned_s"] == 240
     reopened = LiveMeeting.from_record(record, clock)
     assert reopened.engine.agenda == live.engine.agenda
 
@@ -294,3 +297,42 @@ def test_every_change_is_announced_once_and_refused_edits_are_not(live: LiveMeet
     assert seen == [1, 2, 3, 4]
     live.control("start")  # the clock is saved by the meeting screen itself
     assert seen == [1, 2, 3, 4]
+
+
+def test_drafts_are_kept_with_the_record_outside_undo_and_exports() -> None:
+    clock = FakeClock(T0.timestamp())
+    live = LiveMeeting.new("Outage", 15, clock)
+    seen: list[int] = []
+    live.on_change = lambda: seen.append(live.version)
+    assert live.set_draft("event-text", "Fastly config push at 09:47")
+    assert not live.set_draft("event-text", "Fastly config push at 09:47")
+    assert live.drafts_version == 1 and seen == []  # not an edit: saved on the screen's beat
+    live.set_field("summary", "s")
+    live.undo()
+    assert live.pm.drafts == {"event-text": "Fastly config push at 09:47"}  # undo leaves it
+    record = live.record()
+    assert record["drafts"] == {"event-text": "Fastly config push at 09:47"}
+    assert "drafts" not in sessionfile.to_document(live.pm)  # exports leave drafts out
+    reopened = LiveMeeting.from_record(record, clock)
+    assert reopened.pm.drafts == live.pm.drafts
+    live.set_draft("event-text", "")
+    assert "drafts" not in live.record()
+    with pytest.raises(EditError):
+        live.set_draft("no spaces allowed", "x")
+
+
+def test_bad_drafts_in_a_file_are_named() -> None:
+    doc = {"pmtui": 3, "title": "x", "drafts": {"event-text": 3}}
+    with pytest.raises(sessionfile.SessionFileError, match=r"drafts\.event-text"):
+        sessionfile.from_document(doc)
+
+
+def test_the_facilitator_is_a_fact_of_the_meeting_saved_at_once() -> None:
+    live = LiveMeeting.new("Outage", 15, FakeClock(T0.timestamp()))
+    seen: list[int] = []
+    live.on_change = lambda: seen.append(live.version)
+    assert live.set_facilitator("  Ada  ")
+    assert live.pm.meeting.facilitator == "Ada" and seen == [1]
+    assert not live.set_facilitator("Ada")
+    assert live.undo() is None  # like the clock, not an undo step
+    assert live.record()["meeting"]["facilitator"] == "Ada"

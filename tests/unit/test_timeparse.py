@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -181,3 +182,62 @@ def test_parse_clock() -> None:
     assert parse_clock("9:05") is not None
     assert parse_clock("9") is None  # a bare number is not a time
     assert parse_clock("24:00") is None
+
+
+# -- now, before now, a date alone, and a zone after the time ------------------------------
+
+PREVIOUS = utc(2026, 11, 20, 9, 0)
+ZONED = [
+    ("now", NOW, "now"),
+    ("NOW", NOW, "now"),
+    ("-5m", NOW - timedelta(minutes=5), "5 min before now"),
+    ("-1h30m", NOW - timedelta(hours=1, minutes=30), "1 h 30 min before now"),
+    ("10:36Z", utc(2026, 11, 20, 10, 36), "date of the previous event"),
+    ("10:36 UTC", utc(2026, 11, 20, 10, 36), "date of the previous event"),
+    ("10:36 utc", utc(2026, 11, 20, 10, 36), "date of the previous event"),
+    ("10:36 PST", utc(2026, 11, 20, 18, 36), "date of the previous event"),
+    ("10:36 CEST", utc(2026, 11, 20, 8, 36), "date of the previous event"),
+    ("10:36 +01:00", utc(2026, 11, 20, 9, 36), "date of the previous event"),
+    ("10:36 Europe/London", utc(2026, 11, 20, 10, 36), "date of the previous event"),
+    ("10:36 europe/london", utc(2026, 11, 20, 10, 36), "date of the previous event"),
+    ("10:36 America/New_York", utc(2026, 11, 20, 15, 36), "date of the previous event"),
+    ("2:32 PM", utc(2026, 11, 20, 13, 32), "date of the previous event"),
+    ("2026-11-20 14:32 Europe/Berlin", utc(2026, 11, 20, 13, 32), ""),
+    ("yesterday 14:32 PST", utc(2026, 11, 19, 22, 32), ""),
+    ("2026-11-21", utc(2026, 11, 20, 23, 0), "midnight: no time given"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected", "note"), ZONED)
+def test_now_offsets_zones_and_dates(text: str, expected: datetime, note: str) -> None:
+    # The session is in Europe/Amsterdam; a zone typed after the time wins.
+    parsed = parse_event_time(text, tz="Europe/Amsterdam", previous=PREVIOUS, now=NOW)
+    assert parsed.at == expected
+    assert parsed.note == note
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("10:36 CST", "more than one zone (US Central -06:00, China +08:00"),
+        ("10:36 IST", "India +05:30"),
+        ("10:36 BST", "British Summer Time"),
+        ("10:36 Mars/Olympus", '"Mars/Olympus" is not a time zone I know'),
+        ("10:36 XYZ", '"XYZ" is not a time zone I know'),
+        ("2026-02-30", "is not a date"),
+        ("banana", "is not a time I can read"),
+        ("-", "is not a time I can read"),
+    ],
+)
+def test_what_is_not_understood_is_named(text: str, says: str) -> None:
+    with pytest.raises(TimeError, match=re.escape(says)):
+        parse_event_time(text, tz="UTC", previous=PREVIOUS, now=NOW)
+
+
+def test_zone_names_are_case_insensitive() -> None:
+    from pmtui.core.timeutil import zone
+
+    assert str(zone("europe/london")) == "Europe/London"
+    assert str(zone("AMERICA/LOS_ANGELES")) == "America/Los_Angeles"
+    with pytest.raises(TimeError):
+        zone("europe/nowhere")

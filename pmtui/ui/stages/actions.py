@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import DataTable, Input, Select, Static
 
 from pmtui.core import timeutil
@@ -21,21 +22,30 @@ from pmtui.core.actions import action_warnings, parse_due
 from pmtui.core.models import ActionItem, ActionStatus, ActionType, Priority
 from pmtui.ui.dialogs import WhyPicker
 from pmtui.ui.stages.base import StagePane
+from pmtui.ui.widgets.entry import EntryLine, TypeThrough
+from pmtui.ui.widgets.table import RowTable
 
 COLUMNS = ("title", "owner", "due", "priority", "type", "ticket", "status")
-# Widths of every column but the title, which takes what is left (cell padding included).
-FIXED_WIDTH = 14 + 12 + 10 + 10 + 10 + 12 + 10
-MIN_TITLE = 24
+# On a narrow screen priority, type and ticket go under the title, so every column stays
+# in view and the title keeps room to wrap.
+NARROW_COLUMNS = ("title", "owner", "due", "status")
+# Widths of the columns but the title, which takes what is left (cell padding included).
+FIXED_WIDTHS = {"owner": 14, "due": 12, "priority": 10, "type": 10, "ticket": 12, "status": 10}
+MIN_TITLE = 20
+NARROW_BELOW = 110  # pane width
+# A new item starts from these, never from the item added before it.
+DEFAULT_PRIORITY = Priority.P2
+DEFAULT_TYPE = ActionType.PREVENT
 STATUS_STYLE = {ActionStatus.OPEN: "bold", ActionStatus.DONE: "green", ActionStatus.WONT_DO: "dim"}
 
 
-class ActionTable(DataTable[Text | str]):
+class ActionTable(TypeThrough, RowTable):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("e", "edit", "Edit", id="actions.edit"),
-        Binding("d,delete", "delete", "Delete", id="actions.delete"),
-        Binding("x", "toggle_done", "Done/open", id="actions.toggle_done"),
-        Binding("l", "link", "Link to why", id="actions.link"),
-        Binding("a", "add", "Add", id="actions.add"),
+        Binding("ctrl+e", "edit", "Edit", id="actions.edit"),
+        Binding("delete,ctrl+d", "delete", "Delete", id="actions.delete"),
+        Binding("ctrl+x", "toggle_done", "Done/open", id="actions.toggle_done"),
+        Binding("ctrl+l", "link", "Link to why", id="actions.link"),
+        Binding("insert", "add", "Add", show=False, id="actions.add"),
     ]
 
     @dataclass
@@ -64,6 +74,9 @@ class ActionTable(DataTable[Text | str]):
         super().__init__(**kwargs)
         self.item_ids: list[str] = []  # the ids of the rows' action items, set by the pane
 
+    def entry_for(self, character: str) -> str:
+        return "#action-title"
+
     def selected_id(self) -> str | None:
         """The id of the action item under the cursor, if any."""
         row = self.cursor_row
@@ -91,6 +104,12 @@ class ActionTable(DataTable[Text | str]):
 
 class ActionsPane(StagePane):
     COACH_FIELDS = ("action_items",)
+    LINE_ITEMS = {"action-title": "action item"}  # noqa: RUF012
+
+    def add_lines(self, entry: Widget, lines: list[str]) -> None:
+        for line in lines:
+            item = ActionItem(title=line, priority=DEFAULT_PRIORITY, type=DEFAULT_TYPE)
+            self.apply(self.live.add_action, item)
 
     editing: str | None = None  # the id of the action item the form edits
 
@@ -99,23 +118,23 @@ class ActionsPane(StagePane):
         yield Static(id="action-warnings", classes="pane-info")
         yield Static(id="action-link", classes="pane-info")
         with Horizontal(classes="entry-form", id="action-form-1"):
-            yield Input(placeholder="action item — Enter adds", id="action-title")
-            yield Input(placeholder="owner", id="action-owner")
-            yield Input(placeholder="due: friday, in 2 weeks, 2026-12-01", id="action-due")
+            yield EntryLine(placeholder="action item — Enter adds", id="action-title")
+            yield EntryLine(placeholder="owner", id="action-owner")
+            yield EntryLine(placeholder="due: friday, in 2 weeks, 2026-12-01", id="action-due")
         with Horizontal(classes="entry-form", id="action-form-2"):
             yield Select(
                 [(p.value, p) for p in Priority],
-                value=Priority.P2,
+                value=DEFAULT_PRIORITY,
                 allow_blank=False,
                 id="action-priority",
             )
             yield Select(
                 [(t.value, t) for t in ActionType],
-                value=ActionType.PREVENT,
+                value=DEFAULT_TYPE,
                 allow_blank=False,
                 id="action-type",
             )
-            yield Input(placeholder="ticket", id="action-ticket")
+            yield EntryLine(placeholder="ticket", id="action-ticket")
             yield Select(
                 [(s.value, s) for s in ActionStatus],
                 value=ActionStatus.OPEN,
@@ -138,24 +157,37 @@ class ActionsPane(StagePane):
         table = self.query_one(ActionTable)
         row = table.cursor_row
         table.clear(columns=True)
-        title_width = max(MIN_TITLE, self.size.width - FIXED_WIDTH - 4)
-        for column in COLUMNS:
-            table.add_column(column, key=column, width=title_width if column == "title" else None)
+        narrow = self.size.width < NARROW_BELOW
+        columns = NARROW_COLUMNS if narrow else COLUMNS
+        fixed = sum(FIXED_WIDTHS[c] for c in columns if c != "title")
+        # Cell padding is 1 each side; the scrollbar takes 2.
+        title_width = max(MIN_TITLE, self.size.width - fixed - 2 * len(columns) - 4)
+        for column in columns:
+            width = title_width if column == "title" else FIXED_WIDTHS[column] - 2
+            table.add_column(column, key=column, width=width)
         flagged = self.flagged_fields()
         table.item_ids = [item.id for item in self.live.pm.action_items]
         for i, item in enumerate(self.live.pm.action_items):
-            table.add_row(
-                Text.assemble(("⚑ ", "bold magenta"), item.title)
-                if f"action_items[{i}].title" in flagged
-                else Text(item.title),  # Text: what people type is not Rich markup
-                Text(item.owner) if item.owner else Text("no owner", style="yellow"),
-                item.due.isoformat() if item.due else Text("no date", style="yellow"),
-                item.priority.value,
-                item.type.value,
-                Text(item.ticket),
-                Text(item.status.value, style=STATUS_STYLE[item.status]),
-                key=str(i),
-            )
+            # Text: what people type is not Rich markup. Long titles wrap in their row.
+            title = Text(item.title, overflow="fold")
+            if f"action_items[{i}].title" in flagged:
+                title = Text.assemble(("⚑ ", "bold magenta"), title)
+            if narrow:
+                title.append(f"\n{item.priority.value} · {item.type.value}", style="dim")
+                if item.ticket:
+                    title.append(f" · {item.ticket}", style="dim")
+            cells = {
+                "title": title,
+                "owner": Text(item.owner, overflow="fold")
+                if item.owner
+                else Text("no owner", style="yellow"),
+                "due": item.due.isoformat() if item.due else Text("no date", style="yellow"),
+                "priority": item.priority.value,
+                "type": item.type.value,
+                "ticket": Text(item.ticket, overflow="fold"),
+                "status": Text(item.status.value, style=STATUS_STYLE[item.status]),
+            }
+            table.add_row(*(cells[c] for c in columns), key=str(i), height=None)
         if self.live.pm.action_items:
             table.move_cursor(row=min(row, len(self.live.pm.action_items) - 1))
         weak = [
@@ -177,7 +209,7 @@ class ActionsPane(StagePane):
             if item.addresses:
                 text.append("→ addresses: ", "dim").append(whytree.text_of(pm, item.addresses))
             elif pm.whys:
-                text.append("→ not linked to a why (l links it)", "dim")
+                text.append("→ not linked to a why (Ctrl+L links it)", "dim")
         if pm.whys and (open_causes := whytree.unaddressed(pm)):
             count = len(open_causes)
             text.append("   " if text else "")
@@ -191,7 +223,8 @@ class ActionsPane(StagePane):
         if message is None:
             if (index := self._index(self.editing)) is None:
                 message = (
-                    "Enter adds · in the table: e edit, d delete, x done/open, l link to a why"
+                    "Enter adds · Tab next field · in the table: Enter edit, Del delete, "
+                    "Ctrl+X done/open, Ctrl+L link to a why"
                 )
             else:
                 message = f"Editing action {index + 1}: Enter saves, Esc cancels"
@@ -258,6 +291,8 @@ class ActionsPane(StagePane):
         for name in ("title", "owner", "due", "ticket"):
             self.query_one(f"#action-{name}", Input).value = ""
         self.query_one("#action-status", Select).value = ActionStatus.OPEN
+        self.query_one("#action-priority", Select).value = DEFAULT_PRIORITY
+        self.query_one("#action-type", Select).value = DEFAULT_TYPE
         self._hint()
 
     def key_escape(self) -> None:

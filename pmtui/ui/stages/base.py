@@ -63,6 +63,36 @@ class StagePane(Vertical):
         self._coach_line.display = False
         self.mount(self._coach_line)
         self.show_findings(getattr(self.screen, "findings", []))
+        self.restore_drafts()
+
+    def restore_drafts(self) -> None:
+        """Put text typed but not added before (a killed terminal) back in its entry line."""
+        from pmtui.ui.widgets.entry import EntryLine
+
+        for entry in self.query(EntryLine):
+            draft = self.live.pm.drafts.get(entry.id or "")
+            if draft and not entry.value:
+                entry.value = draft
+
+    # -- multi-line pastes: stages that can add one item per line say so ---------------------
+
+    # Entry lines (by id) where a pasted line can be one item, and what the item is called.
+    LINE_ITEMS: dict[str, str] = {}  # noqa: RUF012 (read-only)
+
+    def can_add_lines(self, entry: Widget) -> bool:
+        """Whether a paste of several lines into `entry` can become one item per line."""
+        return entry.id in self.LINE_ITEMS
+
+    def item_name(self, entry: Widget) -> str:
+        return self.LINE_ITEMS.get(entry.id or "", "item")
+
+    def add_lines(self, entry: Widget, lines: list[str]) -> None:
+        """Add one item per line: each goes through the entry line as if typed and Entered."""
+        from textual.widgets import Input
+
+        if isinstance(entry, Input):
+            for line in lines:
+                entry.post_message(Input.Submitted(entry, line))
 
     _mine: tuple[Finding, ...] = ()
 
@@ -87,7 +117,7 @@ class StagePane(Vertical):
                 first.suggestion,
             )
             if len(mine) > 1:
-                text.append(f"  (+{len(mine) - 1} more: pmtui check)", style="dim")
+                text.append(f"  (+{len(mine) - 1} more: Ctrl+F lists them)", style="dim")
             line.update(text)
         if marked != self.flagged_fields():
             self.mark_findings()

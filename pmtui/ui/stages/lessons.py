@@ -18,21 +18,22 @@ from textual.widgets.option_list import Option
 from pmtui.core.live import LESSON_COLUMNS, LESSON_TITLES, EditError, LiveMeeting
 from pmtui.core.models import Note
 from pmtui.ui.stages.base import StagePane
+from pmtui.ui.widgets.entry import EntryLine, TypeThrough
 
 
-class NoteList(OptionList):
+class NoteList(TypeThrough, OptionList):
     """One column's notes; keys act on the highlighted note."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("e", "edit", "Edit", id="lessons.edit"),
-        Binding("d,delete", "delete", "Delete", id="lessons.delete"),
-        Binding("left_square_bracket", "move(-1)", "◀ Column", id="lessons.move_left"),
-        Binding("right_square_bracket", "move(1)", "Column ▶", id="lessons.move_right"),
-        Binding("w", "why", "Five Whys", id="lessons.start_why"),
-        Binding("plus,equals_sign", "vote(1)", "Vote +", id="lessons.vote_up"),
-        Binding("minus", "vote(-1)", "Vote −", id="lessons.vote_down"),
-        Binding("s", "sort", "Sort by votes", id="lessons.sort"),
-        Binding("a", "add", "Add", id="lessons.add"),
+        Binding("ctrl+e", "edit", "Edit", id="lessons.edit"),
+        Binding("delete,ctrl+d", "delete", "Delete", id="lessons.delete"),
+        Binding("ctrl+up", "vote(1)", "Vote +", id="lessons.vote_up"),
+        Binding("ctrl+down", "vote(-1)", "Vote −", id="lessons.vote_down"),
+        Binding("ctrl+left", "move(-1)", "◀ Column", id="lessons.move_left"),
+        Binding("ctrl+right", "move(1)", "Column ▶", id="lessons.move_right"),
+        Binding("ctrl+w", "why", "Five Whys", id="lessons.start_why"),
+        Binding("ctrl+s", "sort", "Sort by votes", id="lessons.sort"),
+        Binding("insert", "add", "Add", show=False, id="lessons.add"),
     ]
 
     @dataclass
@@ -72,6 +73,9 @@ class NoteList(OptionList):
         self.column = column
         self.note_ids: list[str] = []  # the ids of the notes shown, set by the pane
 
+    def entry_for(self, character: str) -> str:
+        return f"#input-{self.column}"
+
     def _note_id(self) -> str | None:
         index = self.highlighted
         if index is None or not 0 <= index < len(self.note_ids):
@@ -109,6 +113,7 @@ class LessonsPane(StagePane):
     """Quick capture: type, Enter, type the next one; notes move between columns."""
 
     COACH_FIELDS = ("went_right", "went_wrong", "got_lucky")
+    LINE_ITEMS = {f"input-{column}": "note" for column in LESSON_COLUMNS}  # noqa: RUF012
 
     def __init__(self, live: LiveMeeting, *, read_only: bool, id: str) -> None:
         super().__init__(live, read_only=read_only, id=id)
@@ -121,12 +126,12 @@ class LessonsPane(StagePane):
                 with Vertical(classes=f"lesson-column {column}"):
                     yield Static(LESSON_TITLES[column], classes="column-title")
                     yield NoteList(column)
-                    yield Input(
+                    yield EntryLine(
                         placeholder="type, Enter, next…", id=f"input-{column}", classes="note-input"
                     )
         yield Static(
-            "Enter adds · e edit · d delete · [ ] move · + − vote · s sort by votes · "
-            "w Five Whys chain",
+            "Enter adds · Tab next column · on a note: Enter edit, Del delete, "
+            "Ctrl+↑↓ vote, Ctrl+←→ move, Ctrl+S sort, Ctrl+W Five Whys",
             classes="hint",
         )
 
@@ -203,6 +208,12 @@ class LessonsPane(StagePane):
             self.editing[column] = None
             event.input.value = ""
             event.input.placeholder = "type, Enter, next…"
+
+    @on(OptionList.OptionSelected, ".note-list")
+    def note_chosen(self, event: OptionList.OptionSelected) -> None:
+        """Enter on a note puts it in the column's entry line to reword."""
+        if isinstance(event.option_list, NoteList):
+            event.option_list.action_edit()
 
     @on(NoteList.EditRequested)
     def edit(self, event: NoteList.EditRequested) -> None:

@@ -20,12 +20,14 @@ from pmtui.core import timeutil
 from pmtui.core.models import EventKind, TimelineEvent
 from pmtui.ui.stages.base import StagePane
 from pmtui.ui.widgets.choice import Choice
+from pmtui.ui.widgets.entry import EntryLine, TypeThrough
 from pmtui.ui.widgets.line import Line
 from pmtui.ui.widgets.table import CellCachedTable
 
 if TYPE_CHECKING:
     from pmtui.core.timeparse import ParsedTime
 
+KIND_WIDTH = 10
 KIND_STYLE = {
     EventKind.START: "bold red",
     EventKind.DETECTION: "bold yellow",
@@ -35,15 +37,15 @@ KIND_STYLE = {
 }
 
 
-class EventTable(CellCachedTable):
+class EventTable(TypeThrough, CellCachedTable):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("e", "edit", "Edit", id="timeline.edit"),
-        Binding("d,delete", "delete", "Delete", id="timeline.delete"),
-        Binding("k", "cycle_kind", "Kind", id="timeline.kind"),
+        Binding("ctrl+e", "edit", "Edit", id="timeline.edit"),
+        Binding("delete,ctrl+d", "delete", "Delete", id="timeline.delete"),
+        Binding("ctrl+k", "cycle_kind", "Kind", id="timeline.kind"),
         Binding("shift+up", "move(-1)", "Move up", show=False, id="timeline.move_up"),
         Binding("shift+down", "move(1)", "Move down", show=False, id="timeline.move_down"),
-        Binding("a", "add", "Add", id="timeline.add"),
-        Binding("i", "import", "Import", id="timeline.import"),
+        Binding("insert", "add", "Add", show=False, id="timeline.add"),
+        Binding("ctrl+o", "import", "Import", id="timeline.import"),
     ]
 
     @dataclass
@@ -76,6 +78,10 @@ class EventTable(CellCachedTable):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.event_ids: list[str] = []  # the ids of the rows' events, set by the pane
+
+    def entry_for(self, character: str) -> str:
+        # A digit or a sign starts a time; anything else is what happened.
+        return "#event-time" if character.isdigit() or character in "+-" else "#event-text"
 
     def selected_id(self) -> str | None:
         """The id of the event under the cursor, if any."""
@@ -116,19 +122,16 @@ class TimelinePane(StagePane):
     def on_mount(self) -> None:
         self._row_cache: dict[tuple[int, str, bool], tuple[TimelineEvent, tuple[str, Text, str]]]
         self._row_cache = {}
+        self._heights: dict[tuple[str, int, int], int] = {}
         self.refresh_record()
 
     def compose(self) -> ComposeResult:
         yield Line(id="timeline-metrics", classes="pane-info")
-        table = EventTable(id="events", cursor_type="row", zebra_stripes=True)
-        table.add_column("time", key="time")
-        table.add_column("kind", key="kind", width=10)
-        table.add_column("event", key="text")
-        yield table
+        yield EventTable(id="events", cursor_type="row", zebra_stripes=True)
         with Horizontal(id="event-form", classes="entry-form"):
-            yield Input(placeholder="time: 14:32, 2:32pm, +5m", id="event-time")
+            yield EntryLine(placeholder="time: 14:32, 10:36Z, -5m, now", id="event-time")
             yield Choice(list(EventKind), EventKind.EVENT, id="event-kind")
-            yield Input(placeholder="what happened — Enter adds", id="event-text")
+            yield EntryLine(placeholder="what happened — Enter adds", id="event-text")
         yield Line(id="event-hint", classes="hint")
 
     def focus_first(self) -> None:
@@ -136,17 +139,49 @@ class TimelinePane(StagePane):
 
     # -- drawing ----------------------------------------------------------------------------
 
+    _layout: tuple[str, int, int] | None = None  # zone, time width, text width of the columns
+
+    def on_resize(self) -> None:
+        self.refresh_record()
+
+    def _columns(self, table: EventTable, tz: tzinfo, rows: list[tuple[str, Text, Text]]) -> None:
+        """Columns for this zone and width: the time column as wide as its widest time,
+        the event column taking the rest, so a long event wraps inside its row instead of
+        running off the screen. Rebuilt when the zone, the width or a time's width changes."""
+        label = "time (UTC)" if timeutil.is_utc(tz) else f"UTC · {_zone_label(tz)}"
+        time_width = max([len(label), *(len(line) for r in rows for line in r[0].split("\n"))])
+        available = self.size.width or 118
+        # Three cells of padding (1 each side) and the scrollbar.
+        text_width = max(20, available - time_width - KIND_WIDTH - 6 - 2)
+        layout = (str(tz), time_width, text_width)
+        if layout == self._layout:
+            return
+        self._layout = layout
+        cursor = table.cursor_row
+        table.clear(columns=True)
+        table.add_column(label, key="time", width=time_width)
+        table.add_column("kind", key="kind", width=KIND_WIDTH)
+        table.add_column("event", key="text", width=text_width)
+        self._shown = []
+        self._restore_cursor = cursor
+
+    _restore_cursor: int | None = None
+
     def refresh_record(self) -> None:
         table = self.query_one(EventTable)
         tz = timeutil.zone(self.live.pm.timezone)
         events = self.live.events()
         show_date = timeline_rules.date_changes(events, tz)
         rows = [self._row(event, tz, show_date[i]) for i, event in enumerate(events)]
+        self._columns(table, tz, rows)
         table.event_ids = [event.id for event in events]
         if len(self._row_cache) > 2 * len(rows) + 64:  # forget deleted and edited events
             alive = {id(event) for event in events}
             self._row_cache = {k: v for k, v in self._row_cache.items() if k[0] in alive}
         self._update_rows(table, rows)
+        if self._restore_cursor is not None and rows:
+            table.move_cursor(row=min(self._restore_cursor, len(rows) - 1))
+        self._restore_cursor = None
         self._show_metrics()
 
     def _row(self, event: TimelineEvent, tz: tzinfo, with_date: bool) -> tuple[str, Text, Text]:
@@ -158,7 +193,9 @@ class TimelinePane(StagePane):
             row = (
                 self._format_time(event.at, tz, with_date=with_date),
                 Text(event.kind.value, style=KIND_STYLE[event.kind]),
-                Text(event.text),  # a plain string would be read as Rich markup
+                # Text: a plain string would be read as Rich markup. Folded, so a long
+                # word (a URL, a log line) wraps too.
+                Text(event.text, overflow="fold"),
             )
             cached = (event, row)
             self._row_cache[key] = cached
@@ -172,8 +209,14 @@ class TimelinePane(StagePane):
         while same < min(len(shown), len(rows)) and shown[same] == rows[same]:
             same += 1
         if len(rows) >= len(shown) and same == len(shown):
-            table.add_rows_at_once(rows[same:], [str(i) for i in range(same, len(rows))])
-        elif len(rows) == len(shown):
+            table.add_rows_at_once(
+                rows[same:],
+                [str(i) for i in range(same, len(rows))],
+                [self._height(row) for row in rows[same:]],
+            )
+        elif len(rows) == len(shown) and all(
+            self._height(shown[i]) == self._height(rows[i]) for i in range(same, len(rows))
+        ):
             columns = ("time", "kind", "text")
             for i in range(same, len(rows)):
                 for column, old, new in zip(columns, shown[i], rows[i], strict=True):
@@ -182,21 +225,43 @@ class TimelinePane(StagePane):
         else:
             cursor = table.cursor_row
             table.clear()
-            table.add_rows_at_once(rows, [str(i) for i in range(len(rows))])
+            table.add_rows_at_once(
+                rows, [str(i) for i in range(len(rows))], [self._height(row) for row in rows]
+            )
             if rows:
                 table.move_cursor(row=min(cursor, len(rows) - 1))
         self._shown = rows
 
+    def _height(self, row: tuple[str, Text, Text]) -> int:
+        """The lines a row takes: its event wrapped at the event column's width, or its
+        time and date. Worked out here, once per text and width, rather than by
+        DataTable's auto height, which measures rows again as the table changes."""
+        width = self._layout[2] if self._layout else 80
+        key = (row[2].plain, width, row[0].count("\n"))
+        height = self._heights.get(key)
+        if height is None:
+            lines = row[2].wrap(self.app.console, width, overflow="fold")
+            height = max(len(lines), row[0].count("\n") + 1)
+            if len(self._heights) > 4096:  # forget old texts and widths
+                self._heights.clear()
+            self._heights[key] = height
+        return height
+
     @staticmethod
     def _format_time(at: datetime, tz: tzinfo, *, with_date: bool) -> str:
-        """`14:32 UTC · 15:32 CET`; dates (UTC, and local where it differs) where they change."""
-        if with_date:
-            return timeutil.utc_and_local(at, tz)
+        """`14:32` (the column says UTC), `14:32 · 15:32 CET` in another zone; the date
+        (UTC, and local where it differs) where it changes."""
         utc = at.astimezone(UTC)
-        text = f"{utc.hour:02d}:{utc.minute:02d} UTC"  # not strftime: 10,000 rows add up
+        text = f"{utc.hour:02d}:{utc.minute:02d}"  # not strftime: 10,000 rows add up
         if not timeutil.is_utc(tz):
             local = at.astimezone(tz)
             text += f" · {local.hour:02d}:{local.minute:02d} {local.tzname()}"
+        if with_date:  # on a line of its own above the time, to keep the column narrow
+            local_day = at.astimezone(tz).date()
+            day = f"{utc:%Y-%m-%d}"
+            if local_day != utc.date():
+                day += f" · {local_day:%m-%d}"
+            text = f"{day}\n{text}"
         return text
 
     def _show_metrics(self) -> None:
@@ -240,7 +305,11 @@ class TimelinePane(StagePane):
     def _idle_hint(self) -> Text:
         if (index := self._index(self.editing)) is not None:
             return Text(f"Editing event {index + 1}: Enter saves, Esc cancels", "bold")
-        return Text("Enter adds the event · ↑↓ in the table, e edit, d delete, k kind", "dim")
+        return Text(
+            "Enter adds the event · Tab next field · in the table: Enter edit, Del delete, "
+            "Ctrl+K kind",
+            "dim",
+        )
 
     @on(Input.Submitted, "#event-time")
     def time_entered(self) -> None:
@@ -354,3 +423,8 @@ class TimelinePane(StagePane):
     @on(DataTable.RowSelected, "#events")
     def row_chosen(self) -> None:
         self.query_one(EventTable).action_edit()
+
+
+def _zone_label(tz: tzinfo) -> str:
+    """`London` for Europe/London: the column header says which local time it shows."""
+    return str(tz).rsplit("/", 1)[-1].replace("_", " ")

@@ -18,16 +18,20 @@ from textual.widgets.option_list import Option
 
 from pmtui.core import whys as whytree
 from pmtui.core.coach import why_field
-from pmtui.core.models import Cause
+from pmtui.core.models import Cause, WhyChain
 from pmtui.ui.stages.base import StagePane
+from pmtui.ui.widgets.entry import EntryLine, TypeThrough
 
 
-class ChainList(OptionList):
+class ChainList(TypeThrough, OptionList):
+    def entry_for(self, character: str) -> str:
+        return "#new-chain"
+
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("e", "edit", "Edit problem", id="whys.edit_problem"),
-        Binding("d,delete", "delete", "Delete chain", id="whys.delete_chain"),
-        Binding("w", "from_wrong", "From 'went wrong'", id="whys.from_wrong"),
-        Binding("n", "new", "New chain", id="whys.new_chain"),
+        Binding("ctrl+e", "edit", "Edit problem", id="whys.edit_problem"),
+        Binding("delete,ctrl+d", "delete", "Delete chain", id="whys.delete_chain"),
+        Binding("ctrl+w", "from_wrong", "From 'went wrong'", id="whys.from_wrong"),
+        Binding("ctrl+n,insert", "new", "New chain", id="whys.new_chain"),
     ]
 
     # About the highlighted chain, which the pane follows as the highlight moves.
@@ -60,16 +64,16 @@ class ChainList(OptionList):
         self.post_message(self.NewRequested())
 
 
-class AnswerList(OptionList):
+class AnswerList(TypeThrough, OptionList):
     """The chain as a tree: the problem first, then every answer, branches indented."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a,enter", "add", "Answer why", id="whys.add_answer"),
-        Binding("b", "branch", "Branch", id="whys.branch"),
-        Binding("e", "edit", "Edit why", id="whys.edit_answer"),
-        Binding("d,delete", "delete", "Delete why", id="whys.delete_answer"),
-        Binding("r", "root", "Root cause", id="whys.root_cause"),
-        Binding("c", "contributing", "Contributing", id="whys.contributing"),
+        Binding("enter", "add", "Answer why", id="whys.add_answer"),
+        Binding("ctrl+n", "branch", "Branch", id="whys.branch"),
+        Binding("ctrl+e", "edit", "Edit why", id="whys.edit_answer"),
+        Binding("delete,ctrl+d", "delete", "Delete why", id="whys.delete_answer"),
+        Binding("ctrl+r", "root", "Root cause", id="whys.root_cause"),
+        Binding("ctrl+t", "contributing", "Contributing", id="whys.contributing"),
     ]
 
     # Each asks about one row of the tree: `path` is () for the problem, else an answer's.
@@ -94,6 +98,9 @@ class AnswerList(OptionList):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.paths: list[whytree.Path] = []  # the path of each row, set by the pane
+
+    def entry_for(self, character: str) -> str:
+        return "#answer-input"
 
     def highlighted_path(self) -> whytree.Path | None:
         index = self.highlighted
@@ -139,6 +146,8 @@ CAUSE_STYLE = {Cause.ROOT: "bold red", Cause.CONTRIBUTING: "bold yellow"}
 class WhysPane(StagePane):
     """Chains on the left; the selected chain as a tree on the right, problem first."""
 
+    LINE_ITEMS = {"new-chain": "chain", "answer-input": "why, each answering the one before"}  # noqa: RUF012
+
     COACH_FIELDS = ("whys",)
 
     chain: int | None = None
@@ -153,14 +162,15 @@ class WhysPane(StagePane):
             with Vertical(id="chains-column"):
                 yield Static("Chains", classes="column-title")
                 yield ChainList(id="chains")
-                yield Input(placeholder="new problem — Enter starts a chain", id="new-chain")
+                yield EntryLine(placeholder="new problem — Enter starts a chain", id="new-chain")
             with Vertical(id="chain-column"):
                 yield Static(id="chain-problem")
                 yield AnswerList(id="answers")
-                yield Input(placeholder="Why? — Enter adds the next answer", id="answer-input")
+                yield EntryLine(placeholder="Why? — Enter adds the next answer", id="answer-input")
         yield Static(
-            "Enter adds the next why · in the tree: a answers the highlighted why, b branches, "
-            "r root cause, c contributing · w chain from 'went wrong'",
+            "Enter adds the next why · in the tree: Enter answers the highlighted why, "
+            "Ctrl+N branch, Ctrl+R root cause, Ctrl+T contributing, Ctrl+E edit, Del delete · "
+            "chains: Ctrl+W from 'went wrong'",
             classes="hint",
         )
 
@@ -184,13 +194,29 @@ class WhysPane(StagePane):
         self.stale = False
         chain_list = self.query_one(ChainList)
         chain_list.clear_options()
-        chain_list.add_options(
-            Option(Text(f"{i + 1}. {c.problem}  ({len(whytree.rows(c))} whys)"))
-            for i, c in enumerate(chains)
-        )
+        chain_list.add_options(Option(self._chain_entry(i, c)) for i, c in enumerate(chains))
         if self.chain is not None:
             chain_list.highlighted = self.chain
         self._draw_chain()
+
+    def _large(self) -> bool:
+        """A large screen (a room's big display): every chain is shown whole on the left."""
+        return self.size.width >= 160 and self.size.height >= 38
+
+    def _chain_entry(self, i: int, chain: WhyChain) -> Text:
+        rows = whytree.rows(chain)
+        entry = Text(f"{i + 1}. {chain.problem}  ({len(rows)} whys)")
+        if self._large():
+            for row in rows:
+                entry.append(f"\n   {row.indent}{row.level}. ", "dim")
+                entry.append(row.why.text, "dim")
+                if row.why.cause is not Cause.NONE:
+                    entry.append(f"  ◆ {whytree.CAUSE_LABELS[row.why.cause]}", "dim")
+        return entry
+
+    def on_resize(self) -> None:
+        if self.is_mounted:
+            self.refresh_record()
 
     def _draw_chain(self, keep: whytree.Path | None = None) -> None:
         """Redraw the tree; highlight `keep` if given, else the why the answer line answers
@@ -202,7 +228,7 @@ class WhysPane(StagePane):
         if self.chain is None:
             problem.update(
                 Text(
-                    "No chain yet: type a problem on the left, or press w on a 'went wrong' note.",
+                    "No chain yet: type a problem on the left, or Ctrl+W on a 'went wrong' note.",
                     style="dim",
                 )
             )

@@ -14,12 +14,13 @@ Written against the pinned Textual (see pyproject.toml).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.widgets import DataTable
 from textual.widgets.data_table import Row, RowKey
@@ -27,7 +28,25 @@ from textual.widgets.data_table import Row, RowKey
 SegmentLines = list[list[Segment]]
 
 
-class CellCachedTable(DataTable[Any]):
+class RowTable(DataTable[Any]):
+    """A table of rows where Home and End go to the first and last row (DataTable's own
+    Home and End scroll sideways), as in every list of the meeting."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("home", "first_row", "First", show=False),
+        Binding("end", "last_row", "Last", show=False),
+    ]
+
+    def action_first_row(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=0)
+
+    def action_last_row(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=self.row_count - 1)
+
+
+class CellCachedTable(RowTable):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Set first: DataTable's own set-up may already clear the caches.
         self._steady_cells: LRUCache[tuple[Any, ...], tuple[object, SegmentLines]] = LRUCache(10000)
@@ -78,8 +97,11 @@ class CellCachedTable(DataTable[Any]):
         self._steady_cells[key] = (value, lines)
         return lines
 
-    def add_rows_at_once(self, rows: list[tuple[Any, ...]], keys: list[str]) -> None:
-        """Add many one-line rows at the end, as `add_row` would one by one.
+    def add_rows_at_once(
+        self, rows: list[tuple[Any, ...]], keys: list[str], heights: list[int] | None = None
+    ) -> None:
+        """Add many rows at the end, as `add_row` would one by one (one line each unless
+        `heights` says otherwise).
 
         `add_row` re-validates the cursor (a reactive) for every row, which for a
         timeline of 10,000 events is over a second before the first frame; here the
@@ -88,7 +110,8 @@ class CellCachedTable(DataTable[Any]):
             return
         columns = self.ordered_columns
         start = self.row_count
-        for offset, (cells, key) in enumerate(zip(rows, keys, strict=True)):
+        heights = heights or [1] * len(rows)
+        for offset, (cells, key, height) in enumerate(zip(rows, keys, heights, strict=True)):
             row_key = RowKey(key)
             if row_key in self._row_locations:
                 raise ValueError(f"The row key {key!r} already exists.")
@@ -96,7 +119,7 @@ class CellCachedTable(DataTable[Any]):
             self._data[row_key] = {
                 column.key: cell for column, cell in zip(columns, cells, strict=True)
             }
-            self.rows[row_key] = Row(row_key, 1)
+            self.rows[row_key] = Row(row_key, height)
             self._new_rows.add(row_key)
         self._require_update_dimensions = True
         was_empty = start == 0

@@ -1,0 +1,54 @@
+"""The set-up, before the timeline and untimed: the meeting's title, incident id,
+severity, time zone (times on the timeline are typed in it), facilitator, and who is
+there in which role. Reachable again at any time (F7 then 0, or the command palette).
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Grid, VerticalScroll
+from textual.widgets import Input, Label, Static, TextArea
+
+from pmtui.ui.stages.fields import FieldsPane
+
+
+class SetupPane(FieldsPane):
+    COACH_FIELDS = ()
+    LINE_FIELDS = (
+        ("title", "Title"),
+        ("incident_id", "Incident id"),
+        ("severity", "Severity"),
+        ("timezone", "Time zone"),
+        ("facilitator", "Facilitator"),
+    )
+    HINT = (
+        "Saved as you type · Tab next field · the time zone is saved on Enter or Tab "
+        "(Europe/London, any case) · F5 starts the timeline"
+    )
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            "Before the timeline: what the minutes need, and the zone times are typed in.",
+            classes="pane-info",
+        )
+        with VerticalScroll(id="setup-scroll", classes="fields-scroll"):
+            with Grid(id="setup-lines", classes="field-lines"):
+                for name, label in self.LINE_FIELDS:
+                    yield Label(label)
+                    yield Input(
+                        id=f"field-{name}",
+                        classes="record-field",
+                        compact=True,
+                        select_on_focus=False,
+                    )
+            yield Label("Participants and roles — one a line: Name — Role", classes="field-label")
+            yield TextArea(
+                id="field-participants",
+                classes="record-field record-text",
+                soft_wrap=True,
+                show_line_numbers=False,
+            )
+        yield Static(id="setup-hint", classes="hint fields-hint")
+
+    def focus_first(self) -> None:
+        self.focus_now(self.query_one("#field-title", Input))
