@@ -52,6 +52,7 @@ LOCK = "pmtui-sync.lock"
 LOCAL_TIMEOUT_S = 120.0
 NETWORK_TIMEOUT_S = 600.0
 PUSH_ATTEMPTS = 3
+LOCK_WAIT_S = 30.0
 GITIGNORE = """\
 # Written by pmtui: only postmortems/*.json and minutes/*.md belong in this repository.
 *.lock
@@ -158,6 +159,9 @@ class Git:
     def __init__(self, tree: Path, progress: Progress | None = None) -> None:
         self.tree = tree
         self.progress = progress
+        # The sync lock's descriptor, handed to every git run: a git left running by a
+        # killed pmtui still holds the lock, so the next sync waits for it to end.
+        self.hold: tuple[int, ...] = ()
         if shutil.which("git") is None:
             raise SyncError("git is not installed (pmtui sync drives the git command)")
         self.env = _git_env()
@@ -183,6 +187,7 @@ class Git:
                     env=env or self.env,
                     timeout=timeout,
                     check=False,
+                    pass_fds=self.hold,
                 )
         except subprocess.TimeoutExpired:
             raise GitFailed(args[0], f"git {args[0]} took longer than {timeout:.0f} s") from None
@@ -203,7 +208,11 @@ class Git:
         assert self.progress is not None
         deadline = time.monotonic() + timeout
         with subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env or self.env
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env or self.env,
+            pass_fds=self.hold,
         ) as proc:
             assert proc.stderr is not None and proc.stdout is not None
             err = bytearray()
@@ -375,13 +384,20 @@ class Sync:
         path = self.tree / ".git" / LOCK
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                raise SyncError("another pmtui sync is running on this archive") from None
+            deadline = time.monotonic() + LOCK_WAIT_S
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise SyncError("another pmtui sync is running on this archive") from None
+                    time.sleep(0.1)
             self._clear_stale_git_locks()
+            self.git.hold = (fd,)
             yield
         finally:
+            self.git.hold = ()
             os.close(fd)
 
     def _clear_stale_git_locks(self) -> None:
