@@ -243,6 +243,27 @@ class Git:
     def ok(self, *args: str) -> bool:
         return self.run(*args, check=False).returncode == 0
 
+    def blobs(self, specs: list[tuple[str | None, str]]) -> dict[tuple[str | None, str], bytes]:
+        """Many files of many commits in one `git cat-file --batch`; missing ones left out."""
+        wanted = [(c, p) for c, p in specs if c is not None and "\n" not in p]
+        if not wanted:
+            return {}
+        request = "".join(f"{c}:{p}\n" for c, p in wanted).encode("utf-8")
+        out = self.run("cat-file", "--batch", input=request).stdout
+        found: dict[tuple[str | None, str], bytes] = {}
+        at = 0
+        for spec in wanted:
+            end = out.index(b"\n", at)
+            header = out[at:end].split()
+            at = end + 1
+            if len(header) == 3 and header[1] == b"blob":
+                size = int(header[2])
+                found[spec] = out[at : at + size]
+                at += size + 1
+            elif len(header) == 3:  # a tree or other object: skip its body
+                at += int(header[2]) + 1
+        return found
+
     def blob(self, commit: str | None, path: str) -> bytes | None:
         if commit is None:
             return None
@@ -648,18 +669,24 @@ class Sync:
         ours_changed = set(self._changed_ids(base, ours))
         self._say(f"merging {len(theirs_changed)} meeting(s) changed on the remote")
         touched: list[tuple[str, dict[str, Any] | None]] = []
+        specs: list[tuple[str | None, str]] = []
         for meeting_id in theirs_changed:
             path = f"{RECORDS}/{meeting_id}.json"
-            theirs_bytes = self.git.blob(theirs, path)
+            specs += [(theirs, path), (base, path), (ours, path)]
+            specs.append((theirs, f"{MINUTES}/{meeting_id}.md"))
+        blobs = self.git.blobs(specs)
+        for meeting_id in theirs_changed:
+            path = f"{RECORDS}/{meeting_id}.json"
+            theirs_bytes = blobs.get((theirs, path))
             record_file = self.tree / path
             minutes_file = self.tree / MINUTES / f"{meeting_id}.md"
             if meeting_id not in ours_changed:
                 merged = _parse(theirs_bytes)
-                minutes = self.git.blob(theirs, f"{MINUTES}/{meeting_id}.md")
+                minutes = blobs.get((theirs, f"{MINUTES}/{meeting_id}.md"))
             else:
                 outcome = merge.merge_records(
-                    _parse(self.git.blob(base, path)),
-                    _parse(self.git.blob(ours, path)),
+                    _parse(blobs.get((base, path))),
+                    _parse(blobs.get((ours, path))),
                     _parse(theirs_bytes),
                 )
                 merged = outcome.record
@@ -673,7 +700,7 @@ class Sync:
                 assert data is not None
                 write_atomic(record_file, data, fsync=False)
                 write_atomic(minutes_file, minutes or minutes_of(merged), fsync=False)
-            touched.append(("Merge", merged or _parse(self.git.blob(ours, path))))
+            touched.append(("Merge", merged or _parse(blobs.get((ours, path)))))
         self.git.run("add", "-A", "--", RECORDS, MINUTES)
         tree = self.git.out("write-tree")
         message = commit_message(touched) if touched else "Merge\n"
@@ -723,12 +750,15 @@ class Sync:
             return
         left: list[str] = []
         stamps = state.get("exported") or {}
+        paths = [f"{RECORDS}/{meeting_id}.json" for meeting_id in ids]
+        blobs = self.git.blobs([(c, p) for p in paths for c in (head, base)])
+        applied = 0
         for n, meeting_id in enumerate(ids):
             if n and n % 200 == 0:
                 self._say(f"importing: {n} of {len(ids)} meetings")
             path = f"{RECORDS}/{meeting_id}.json"
-            theirs = _parse(self.git.blob(head, path))
-            base_record = _parse(self.git.blob(base, path))
+            theirs = _parse(blobs.get((head, path)))
+            base_record = _parse(blobs.get((base, path)))
             try:
                 store_record: dict[str, Any] | None = self.archive.record(meeting_id)
             except ArchiveError:
@@ -755,6 +785,7 @@ class Sync:
                 left.append(meeting_id)
                 result.busy.append(f"{_title_of(wanted or theirs)}: {problem}")
             stamps.pop(meeting_id, None)  # let the next export look at it again
+        result.received = max(result.received, applied)
         state["exported"] = stamps
         if left:
             state["pending"] = {"base": base, "target": head, "ids": left}
