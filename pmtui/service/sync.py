@@ -836,11 +836,20 @@ class Sync:
         stamps = state.get("exported") or {}
         ids = set(self.archive.ids())
         in_tree = {p.name[:-5] for p in (self.tree / RECORDS).glob("*.json")}
-        changed = sum(
-            1
-            for i in ids
-            if stamps.get(i) != list(self.archive.file_stamp(i) or ()) or i not in in_tree
-        ) + len(in_tree - ids)
+        changed = len(in_tree - ids)
+        for meeting_id in ids:
+            stamp = self.archive.file_stamp(meeting_id)
+            if (
+                meeting_id in in_tree
+                and stamp is not None
+                and stamps.get(meeting_id) == list(stamp)
+            ):
+                continue
+            try:
+                data = _record_bytes(self.archive.record(meeting_id))
+            except ArchiveError:
+                continue
+            changed += data != self._read(self.tree / RECORDS / f"{meeting_id}.json")
         conflicts = []
         for meeting_id in sorted(ids):
             try:

@@ -66,6 +66,7 @@ class MeetingScreen(Screen[None]):
         Binding("ctrl+z", "undo", "Undo", id="meeting.undo"),
         Binding("ctrl+y", "redo", "Redo", show=False, id="meeting.redo"),
         Binding("f1,question_mark", "help", "Help", id="meeting.help"),
+        Binding("f12", "conflicts", "Conflicts", show=False, priority=True, id="meeting.conflicts"),
     ]
 
     def __init__(self, session: MeetingSession) -> None:
@@ -84,6 +85,9 @@ class MeetingScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield MeetingHeader(id="meeting-header")
+        from pmtui.ui.conflicts import ConflictBanner
+
+        yield ConflictBanner(id="conflict-banner")
         current = self.live.engine.view(self.live.clock.now()).stage.key
         # Only the current stage is built before the first frame; the others follow
         # right after it (see _mount_other_stages), which keeps start-up fast.
@@ -135,6 +139,7 @@ class MeetingScreen(Screen[None]):
         )
         if self.read_only and reason:
             self.notify(reason, title="Read-only", severity="warning", timeout=8)
+        self._show_conflicts()
         self.set_interval(TICK_S, self.tick)
         self.app.settle_cursor(self)  # type: ignore[attr-defined]
         # The coach reads every text of the record: for a timeline of 10,000 events that
@@ -358,6 +363,43 @@ class MeetingScreen(Screen[None]):
         from pmtui.ui.dialogs import HelpScreen
 
         self.app.push_screen(HelpScreen(self))
+
+    # -- sync conflicts (pmtui.ui.conflicts) ---------------------------------------------
+
+    def _show_conflicts(self) -> None:
+        from pmtui.ui.conflicts import ConflictBanner
+
+        keys = getattr(self.app, "keymap", {}).get("meeting.conflicts", "f12")
+        key = self.app.get_key_display(Binding(keys.split(",")[0], ""))
+        self.query_one(ConflictBanner).show_count(len(self.live.pm.conflicts), key)
+
+    def action_conflicts(self) -> None:
+        from pmtui.ui.conflicts import ConflictDialog
+
+        if not self.live.pm.conflicts:
+            self.notify("No sync conflicts in this meeting", timeout=3)
+            return
+
+        def chosen(choice: tuple[str, bool] | None) -> None:
+            if choice is None:
+                return
+            self._commit_text()
+            try:
+                self.live.resolve_conflict(choice[0], take_other=choice[1])
+            except ValueError as error:
+                self.notify(str(error), severity="warning")
+                return
+            self.save()
+            for pane in self._panes():
+                pane.refresh_record()
+            self._show_conflicts()
+            self.query_one(MeetingHeader).show_title(
+                self.live.pm.title, self.live.pm.incident_id, None
+            )
+            self.notify("Conflict resolved (Ctrl+Z undoes)", timeout=3)
+
+        dialog = ConflictDialog(list(self.live.pm.conflicts), read_only=self.read_only)
+        self.app.push_screen(dialog, chosen)
 
     def action_export(self) -> None:
         from pmtui.ui.exporting import export_minutes
