@@ -145,6 +145,8 @@ def build_parser() -> argparse.ArgumentParser:
     q = sync.add_parser("init", help="track a git remote: clone it, or push to it if empty")
     q.add_argument("remote", help="a git URL or a path to a (bare) repository")
     sync.add_parser("status", help="what is ahead, behind or in conflict")
+    q = sync.add_parser("auto", help="sync by itself whenever a meeting is closed (on/off)")
+    q.add_argument("switch", choices=["on", "off"])
     q = sync.add_parser("resolve", help="resolve a merge conflict of a meeting")
     q.add_argument("id", help="meeting id (a unique prefix is enough)")
     q.add_argument("conflict", help="the conflict's id (see `pmtui sync status`)")
@@ -559,6 +561,11 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
     archive = open_archive(args)
     action = getattr(args, "sync_command", None)
+    if action == "auto":
+        archive.settings.set_sync_on_close(args.switch == "on")
+        state = "on" if archive.settings.sync_on_close() else "off"
+        print(f"sync when a meeting is closed: {state}")
+        return 0
     if action == "resolve":
         meeting_id = archive.resolve(args.id)
         print(

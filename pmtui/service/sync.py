@@ -33,6 +33,7 @@ import os
 import shutil
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -887,3 +888,36 @@ def resolve_conflict(
 
 
 describe_conflict = merge.describe
+
+
+def sync_after_close(
+    archive: Archive, on_done: Callable[[str, bool], None]
+) -> threading.Thread | None:
+    """When the settings switch is on and the archive syncs: sync in a background thread
+    (a meeting was just closed, so no one is typing into it); `on_done(line, ok)` is called
+    from that thread. None when there is nothing to do. The thread is not a daemon: a pmtui
+    quitting right after closing a meeting finishes the sync before it exits."""
+    if not archive.settings.sync_on_close():
+        return None
+    try:
+        sync = Sync(archive)
+    except SyncError as error:
+        on_done(str(error), False)
+        return None
+    if not sync.enabled:
+        return None
+
+    def run() -> None:
+        try:
+            result = sync.sync()
+        except (SyncError, OSError) as error:
+            on_done(f"sync failed: {error}", False)
+            return
+        if result.problem:
+            on_done(result.problem, False)
+        else:
+            on_done(result.summary(), True)
+
+    thread = threading.Thread(target=run, name="pmtui-sync", daemon=False)
+    thread.start()
+    return thread

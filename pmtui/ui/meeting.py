@@ -8,6 +8,7 @@ the meeting's session (pmtui.service.session).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -349,9 +350,29 @@ class MeetingScreen(Screen[None]):
         notice = Closing()
         await self.app.push_screen(notice)
         try:
-            return await self.session.close_async()
+            closed = await self.session.close_async()
         finally:
             notice.dismiss()
+        if closed:
+            self._sync_after_close()
+        return closed
+
+    def _sync_after_close(self) -> None:
+        """The auto-sync switch (`pmtui sync auto on`): sync now the meeting is closed."""
+        from pmtui.service.sync import sync_after_close
+
+        archive = getattr(self.app, "archive", None)
+        if archive is None or self.read_only:
+            return
+        app = self.app
+
+        def done(line: str, ok: bool) -> None:
+            with contextlib.suppress(RuntimeError):  # the app has exited meanwhile
+                app.call_from_thread(
+                    app.notify, line, title="Sync", severity="information" if ok else "warning"
+                )
+
+        sync_after_close(archive, done)
 
     async def action_leave(self) -> None:
         if await self.close_meeting():

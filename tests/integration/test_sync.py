@@ -272,3 +272,54 @@ def test_a_sync_killed_mid_way_is_completed_by_the_next(
         assert {"from a", "from b"} <= texts
         assert len(laptop.archive.ids()) == 2
         assert laptop.sync.status().ahead == 0
+
+
+def test_the_cli(tmp_path: Path, remote: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from pmtui.cli import main
+
+    a, b = str(tmp_path / "cli-a"), str(tmp_path / "cli-b")
+    laptop = Laptop(tmp_path, "cli-a")
+    m = laptop.archive.create("CLI meeting", 30, FakeClock(1_700_000_000))
+    assert main(["--data", a, "sync", "init", str(remote)]) == 0
+    assert main(["--data", b, "sync", "init", str(remote)]) == 0
+    other = Laptop(tmp_path, "cli-b")
+    laptop.edit(m, "2030-01-01T00:00:01Z", lambda r: r.update(severity="SEV-2"))
+    other.edit(m, "2030-01-01T00:00:02Z", lambda r: r.update(severity="SEV-1"))
+    assert main(["--data", a, "sync"]) == 0
+    assert main(["--data", b, "sync"]) == 0
+    capsys.readouterr()
+    assert main(["--data", b, "sync", "status"]) == 0
+    out = capsys.readouterr().out
+    assert "conflict in" in out and "'SEV-1'" in out and "'SEV-2'" in out
+    conflict = other.record(m)["conflicts"][0]["id"]
+    assert main(["--data", b, "show", m[:8]]) == 0
+    assert "sync conflict" in capsys.readouterr().out
+    assert main(["--data", b, "sync", "resolve", m[:8], conflict[:6], "--take-other"]) == 0
+    assert other.record(m)["severity"] == "SEV-2"
+    assert main(["--data", b, "sync", "resolve", m[:8], "nope"]) == 2
+    assert "no conflict" in capsys.readouterr().err
+    assert main(["--data", str(tmp_path / "cli-c"), "sync"]) == 2
+    assert "sync init" in capsys.readouterr().err
+
+
+def test_sync_when_a_meeting_is_closed(
+    laptops: list[Laptop], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pmtui.service.sync import sync_after_close
+
+    a, b, _ = laptops
+    said: list[tuple[str, bool]] = []
+    monkeypatch.delenv("PMTUI_SYNC_ON_CLOSE", raising=False)
+    assert sync_after_close(a.archive, lambda line, ok: said.append((line, ok))) is None
+    a.archive.settings.set_sync_on_close(True)
+    assert a.archive.settings.sync_on_close()
+    monkeypatch.setenv("PMTUI_SYNC_ON_CLOSE", "0")
+    assert not a.archive.settings.sync_on_close()
+    monkeypatch.setenv("PMTUI_SYNC_ON_CLOSE", "1")
+    a.edit(first_id(a), "2030-01-01T00:00:01Z", lambda r: r.update(summary="auto"))
+    thread = sync_after_close(a.archive, lambda line, ok: said.append((line, ok)))
+    assert thread is not None
+    thread.join(30)
+    assert said and said[0][1] and "pushed" in said[0][0]
+    b.sync.sync()
+    assert b.record(first_id(a))["summary"] == "auto"
