@@ -606,6 +606,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
     print(for_terminal(result.summary()))
     for line in result.busy:
         print(f"pmtui: not yet applied: {for_terminal(line)}", file=sys.stderr)
+    for line in result.damaged:
+        print(f"pmtui: warning: {for_terminal(line)}", file=sys.stderr)
+    for title in result.restored:
+        print(f"pmtui: restored from the repository: {for_terminal(title)}", file=sys.stderr)
     if result.problem:
         print(f"pmtui: {for_terminal(result.problem)}", file=sys.stderr)
         return 2

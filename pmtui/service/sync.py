@@ -30,6 +30,7 @@ import fcntl
 import getpass
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -89,6 +90,8 @@ class SyncResult:
     pushed: bool = False
     problem: str | None = None  # offline, refused, rejected: the work is committed here
     busy: list[str] = field(default_factory=list)  # meetings left to import next time
+    damaged: list[str] = field(default_factory=list)  # files in the repository left alone
+    restored: list[str] = field(default_factory=list)  # meetings moved aside here, restored
 
     def summary(self) -> str:
         parts = []
@@ -151,6 +154,9 @@ _OPTIONS = [
     "gc.auto=0",
     "-c",
     "core.fsmonitor=false",
+    # No hook from the user's config (a global core.hooksPath) runs on pmtui's commits/pushes.
+    "-c",
+    "core.hooksPath=/dev/null",
 ]
 
 
@@ -329,14 +335,55 @@ def _record_bytes(record: dict[str, Any]) -> bytes:
     return dump_pretty(record)
 
 
-def _parse(data: bytes | None) -> dict[str, Any] | None:
+class _Bad:
+    """A file in the repository that is not a meeting record (damaged, hand-edited)."""
+
+
+BAD: Any = _Bad()
+_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def _parse(data: bytes | None, meeting_id: str | None = None) -> Any:
+    """The record in a file's bytes; None if there is no file; BAD if it is not one (or
+    names another meeting than its file)."""
     if data is None:
         return None
     try:
         value = json.loads(data)
-    except (ValueError, UnicodeDecodeError):
-        return None
-    return value if isinstance(value, dict) and isinstance(value.get("id"), str) else None
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return BAD
+    if not isinstance(value, dict) or not isinstance(value.get("id"), str):
+        return BAD
+    if meeting_id is not None and value["id"] != meeting_id:
+        return BAD
+    return value
+
+
+_ITEM_LISTS = ("timeline", "went_right", "went_wrong", "got_lucky", "whys", "action_items")
+
+
+def _lacks_ids(record: dict[str, Any]) -> bool:
+    """Whether some item of the record has no id (a record of format version 1 or 2)."""
+    for key in _ITEM_LISTS:
+        items = record.get(key)
+        if isinstance(items, list) and any(
+            not (isinstance(i, dict) and isinstance(i.get("id"), str)) for i in items
+        ):
+            return True
+    return False
+
+
+def _usable(record: Any) -> bool:
+    """Whether a record reads as a meeting (else it must not reach the store)."""
+    if not isinstance(record, dict):
+        return False
+    try:
+        sessionfile.from_record(record, source="sync")
+    except sessionfile.SessionFileError:
+        return False
+    except Exception:  # whatever a hostile file holds must not stop the sync
+        return False
+    return True
 
 
 def minutes_of(record: dict[str, Any]) -> bytes:
@@ -442,7 +489,9 @@ class Sync:
             raise SyncError("this archive is not synced yet: run `pmtui sync init REMOTE` first")
 
     def remote(self) -> str:
-        return self.git.out("remote", "get-url", "origin") if self.enabled else ""
+        """The remote, as it may be shown: a password or token in its URL is left out."""
+        url = self.git.out("remote", "get-url", "origin") if self.enabled else ""
+        return re.sub(r"^([a-z+]+://)[^/@]*@", r"\1", url)
 
     def branch(self) -> str:
         return self.git.out("symbolic-ref", "--short", "HEAD")
@@ -493,8 +542,10 @@ class Sync:
         ]
         if named and named[0] in branches:
             branch = named[0]
+        elif branches:
+            branch = "main" if "main" in branches else branches[0]
         else:
-            branch = "main" if "main" in branches or not branches else branches[0]
+            branch = self._empty_remote_branch(probe, remote)
         has_history = bool(branches)
         staging = self.tree.with_name(f".{TREE}.{os.getpid()}.partial")
         shutil.rmtree(staging, ignore_errors=True)
@@ -524,9 +575,24 @@ class Sync:
             raise
         return self.sync()
 
+    @staticmethod
+    def _empty_remote_branch(probe: Git, remote: str) -> str:
+        """The branch to start an empty remote with: the one its HEAD names when it is a
+        folder here (so a plain `git clone` of it checks the postmortems out), else main."""
+        if Path(remote).expanduser().is_dir():
+            done = probe.run(
+                "--git-dir", str(Path(remote).expanduser()), "symbolic-ref", "--short", "HEAD",
+                check=False,
+            )  # fmt: skip
+            name = done.stdout.decode("utf-8", "replace").strip()
+            if done.returncode == 0 and name and not name.startswith("-"):
+                return name
+        return "main"
+
     def _ids_in(self, git: Git, commit: str) -> list[str]:
         names = git.out("ls-tree", "--name-only", commit, f"{RECORDS}/")
-        return sorted(Path(n).name[:-5] for n in names.splitlines() if n.endswith(".json"))
+        found = (Path(n).name[:-5] for n in names.splitlines() if n.endswith(".json"))
+        return sorted(i for i in found if _ID.match(i))
 
     # -- sync -----------------------------------------------------------------------------
 
@@ -558,6 +624,10 @@ class Sync:
         for folder in (RECORDS, MINUTES):
             (self.tree / folder).mkdir(exist_ok=True)
 
+    def _moved_aside(self, meeting_id: str) -> bool:
+        damaged = self.archive.settings.data_dir / "damaged"
+        return any(damaged.glob(f"{meeting_id}.*.json"))
+
     def _head(self) -> str | None:
         done = self.git.run("rev-parse", "-q", "--verify", "HEAD", check=False)
         return done.stdout.decode().strip() if done.returncode == 0 else None
@@ -586,7 +656,14 @@ class Sync:
                 continue  # its merge is not in the store yet: nothing of ours to send
             record_path = self.tree / RECORDS / f"{meeting_id}.json"
             if meeting_id not in in_store:
-                old = _parse(self._read(record_path))
+                old = _parse(self._read(record_path), meeting_id)
+                if self._moved_aside(meeting_id) and _usable(old):
+                    # Its file here was damaged and moved aside: the repository's copy is
+                    # good, so it comes back rather than being deleted for everyone.
+                    if self.archive.put_record(old) is None:
+                        result.restored.append(_title_of(old))
+                    continue
+                old = old if isinstance(old, dict) else None
                 record_path.unlink(missing_ok=True)
                 (self.tree / MINUTES / f"{meeting_id}.md").unlink(missing_ok=True)
                 changes.append(("Delete", old))
@@ -603,6 +680,16 @@ class Sync:
                 record = self.archive.record(meeting_id)
             except ArchiveError:
                 continue  # a damaged meeting stays here, unsent; `pmtui list` names it
+            if _lacks_ids(record):
+                # Written by an older pmtui: its items get ids each time it is read until
+                # it is saved once. Save it with ids now, so merges by id hold.
+                try:
+                    record = sessionfile.to_record(sessionfile.from_record(record))
+                except sessionfile.SessionFileError:
+                    continue
+                if self.archive.put_record(record) is not None:
+                    continue  # open in another pmtui: sent at the next sync
+                stamp = self.archive.file_stamp(meeting_id)
             data = _record_bytes(record)
             if stamp is not None:
                 new_stamps[meeting_id] = list(stamp)
@@ -681,14 +768,24 @@ class Sync:
             theirs_bytes = blobs.get((theirs, path))
             record_file = self.tree / path
             minutes_file = self.tree / MINUTES / f"{meeting_id}.md"
-            if meeting_id not in ours_changed:
-                merged = _parse(theirs_bytes)
+            theirs_record = _parse(theirs_bytes, meeting_id)
+            ours_record = _parse(blobs.get((ours, path)), meeting_id)
+            if theirs_record is BAD:
+                # Not a meeting record: keep ours as it is, and say so.
+                result.damaged.append(f"{path} on the remote is not a meeting record; kept ours")
+                if ours_record is None or ours_record is BAD:
+                    continue
+                merged, minutes = ours_record, None
+                theirs_bytes = _record_bytes(ours_record)
+            elif meeting_id not in ours_changed:
+                merged = theirs_record
                 minutes = blobs.get((theirs, f"{MINUTES}/{meeting_id}.md"))
             else:
+                base_record = _parse(blobs.get((base, path)), meeting_id)
                 outcome = merge.merge_records(
-                    _parse(blobs.get((base, path))),
-                    _parse(blobs.get((ours, path))),
-                    _parse(theirs_bytes),
+                    None if base_record is BAD else base_record,
+                    None if ours_record is BAD else ours_record,
+                    theirs_record,
                 )
                 merged = outcome.record
                 result.conflicts += len(outcome.conflicts)
@@ -701,7 +798,7 @@ class Sync:
                 assert data is not None
                 write_atomic(record_file, data, fsync=False)
                 write_atomic(minutes_file, minutes or minutes_of(merged), fsync=False)
-            touched.append(("Merge", merged or _parse(blobs.get((ours, path)))))
+            touched.append(("Merge", merged or (ours_record or None)))
         self.git.run("add", "-A", "--", RECORDS, MINUTES)
         tree = self.git.out("write-tree")
         message = commit_message(touched) if touched else "Merge\n"
@@ -719,7 +816,8 @@ class Sync:
         if old is None:
             return self._ids_in(self.git, new)
         names = self.git.out("diff", "--name-only", "--no-renames", old, new, "--", f"{RECORDS}/")
-        return sorted(Path(n).name[:-5] for n in names.splitlines() if n.endswith(".json"))
+        found = (Path(n).name[:-5] for n in names.splitlines() if n.endswith(".json"))
+        return sorted(i for i in found if _ID.match(i))
 
     def _advance(self, old: str, target: str, ids: list[str], *, fast_forward: bool) -> None:
         """Move the branch to `target`, having first recorded the import still to do."""
@@ -758,8 +856,13 @@ class Sync:
             if n and n % 200 == 0:
                 self._say(f"importing: {n} of {len(ids)} meetings")
             path = f"{RECORDS}/{meeting_id}.json"
-            theirs = _parse(blobs.get((head, path)))
-            base_record = _parse(blobs.get((base, path)))
+            theirs = _parse(blobs.get((head, path)), meeting_id)
+            base_record = _parse(blobs.get((base, path)), meeting_id)
+            if base_record is BAD:
+                base_record = None
+            if theirs is BAD or (theirs is not None and not _usable(theirs)):
+                result.damaged.append(f"{path} is not a meeting record; left out of the archive")
+                continue
             try:
                 store_record: dict[str, Any] | None = self.archive.record(meeting_id)
             except ArchiveError:
@@ -798,12 +901,6 @@ class Sync:
         """Push; True when done or hopeless, False to fetch and merge again."""
         head = self._head()
         if head is None or head == self._remote_head():
-            return True
-        if self._state().get("pending"):
-            result.problem = (
-                "some merged meetings are open in another pmtui: close them and "
-                "`pmtui sync` again to finish"
-            )
             return True
         self._say("pushing")
         branch = self.branch()

@@ -71,7 +71,7 @@ def test_init_clones_and_the_repository_reads_well(laptops: list[Laptop], remote
     a, b, c = laptops
     assert b.archive.ids() == a.archive.ids() == c.archive.ids()
     files = subprocess.run(
-        ["git", "-C", str(remote), "ls-tree", "-r", "--name-only", "main"],
+        ["git", "-C", str(remote), "ls-tree", "-r", "--name-only", "HEAD"],
         capture_output=True, text=True, check=True,
     ).stdout.split()  # fmt: skip
     meeting_id = first_id(a)
@@ -84,7 +84,7 @@ def test_init_clones_and_the_repository_reads_well(laptops: list[Laptop], remote
         ]
     )
     log = subprocess.run(
-        ["git", "-C", str(remote), "log", "--format=%s", "main"], capture_output=True, text=True
+        ["git", "-C", str(remote), "log", "--format=%s", "HEAD"], capture_output=True, text=True
     ).stdout
     assert "Add: First meeting" in log
     with pytest.raises(SyncError, match="already syncs"):
@@ -215,7 +215,7 @@ def test_locks_and_caches_are_never_committed(laptops: list[Laptop], remote: Pat
     a.archive.create("Another", 30, FakeClock(1_700_000_000))
     a.sync.sync()
     files = subprocess.run(
-        ["git", "-C", str(remote), "ls-tree", "-r", "--name-only", "main"],
+        ["git", "-C", str(remote), "ls-tree", "-r", "--name-only", "HEAD"],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     assert ".lock" not in files and ".tmp" not in files and "index/" not in files
@@ -323,3 +323,76 @@ def test_sync_when_a_meeting_is_closed(
     assert said and said[0][1] and "pushed" in said[0][0]
     b.sync.sync()
     assert b.record(first_id(a))["summary"] == "auto"
+
+
+def git_push_file(remote: Path, work: Path, name: str, data: str) -> None:
+    """Someone pushes a file with plain git (a hand edit, a bad merge elsewhere)."""
+    subprocess.run(["git", "clone", "-q", str(remote), str(work)], check=True)
+    (work / name).write_text(data)
+    env = {**os.environ, "GIT_AUTHOR_NAME": "x", "GIT_AUTHOR_EMAIL": "x@x",
+           "GIT_COMMITTER_NAME": "x", "GIT_COMMITTER_EMAIL": "x@x"}  # fmt: skip
+    subprocess.run(["git", "-C", str(work), "add", "-A"], check=True)
+    subprocess.run(["git", "-C", str(work), "commit", "-qm", "by hand"], check=True, env=env)
+    subprocess.run(["git", "-C", str(work), "push", "-q"], check=True)
+
+
+def test_a_damaged_file_on_the_remote_never_reaches_or_deletes_a_meeting(
+    laptops: list[Laptop], remote: Path, tmp_path: Path
+) -> None:
+    a, b, _ = laptops
+    m = first_id(a)
+    git_push_file(remote, tmp_path / "hand", f"postmortems/{m}.json", "<<<<<<< HEAD\n{\n")
+    a.edit(m, "2030-01-01T00:00:01Z", lambda r: r.update(summary="mine"))
+    result = a.sync.sync()
+    assert any("not a meeting record" in line for line in result.damaged)
+    assert a.record(m)["summary"] == "mine"
+    result = b.sync.sync()
+    assert b.record(m)["title"] == "First meeting"  # still there, still readable
+
+
+def test_a_meeting_moved_aside_here_comes_back_from_the_repository(laptops: list[Laptop]) -> None:
+    a, b, _ = laptops
+    m = first_id(a)
+    a.archive.move_aside(m)
+    result = a.sync.sync()
+    assert result.restored == ["First meeting"]
+    assert a.record(m)["title"] == "First meeting"
+    b.sync.sync()
+    assert m in b.archive.ids()
+
+
+def test_an_older_record_is_saved_with_ids_before_it_is_sent(laptops: list[Laptop]) -> None:
+    a, b, _ = laptops
+    old = {"pmtui": 1, "id": "0123456789abcdef0123456789abcdef", "title": "Old one",
+           "went_wrong": ["backups untested"], "action_items": [{"title": "Test restores"}]}  # fmt: skip
+    assert a.archive.put_record(old) is None
+    a.sync.sync()
+    stored = a.record(old["id"])
+    assert all(isinstance(n["id"], str) for n in stored["went_wrong"] + stored["action_items"])
+    b.sync.sync()
+    assert b.record(old["id"])["went_wrong"] == stored["went_wrong"]
+
+
+def test_a_meeting_open_in_another_pmtui_is_merged_later_never_overwritten(
+    laptops: list[Laptop],
+) -> None:
+    a, b, _ = laptops
+    m = first_id(a)
+    b.edit(m, "2030-01-01T00:00:01Z", add_note("from b", "bbbb00000001"))
+    b.sync.sync()
+    session = a.archive.open_session(m, FakeClock(1_900_000_000))
+    try:
+        result = a.sync.sync()
+        assert result.busy and "from b" not in str(a.record(m)["went_wrong"])
+        with session.live.edit("note") as pm:
+            pm.summary = "typed while syncing"
+        session.save()
+        session.flush(5)
+    finally:
+        assert session.close(5)
+    a.sync.sync()
+    record = a.record(m)
+    assert record["summary"] == "typed while syncing"
+    assert "from b" in str(record["went_wrong"])
+    b.sync.sync()
+    assert b.record(m)["summary"] == "typed while syncing"
