@@ -363,7 +363,9 @@ def _find(conflicts: list[dict[str, Any]], prefix: str) -> dict[str, Any]:
 def _set_at(record: dict[str, Any], path: list[Any], value: Any, *, delete: bool) -> None:
     """Set (or delete) the value at `path` in place; ResolveError if the place is gone."""
     if not path:
-        raise ResolveError("a whole meeting's conflict has no other value to take")
+        raise ResolveError(
+            "the other side deleted the whole meeting: keep it, or delete it (pmtui delete)"
+        )
     node: Any = record
     for step in path[:-1]:
         node = _child(node, step)

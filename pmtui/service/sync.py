@@ -428,6 +428,7 @@ class Sync:
         self.tree = archive.settings.data_dir / TREE
         self.progress = progress
         self.git = Git(self.tree, progress)
+        self._branch: str | None = None
 
     # -- state ----------------------------------------------------------------------------
 
@@ -494,7 +495,9 @@ class Sync:
         return re.sub(r"^([a-z+]+://)[^/@]*@", r"\1", url)
 
     def branch(self) -> str:
-        return self.git.out("symbolic-ref", "--short", "HEAD")
+        if self._branch is None:
+            self._branch = self.git.out("symbolic-ref", "--short", "HEAD")
+        return self._branch
 
     def _identity(self) -> dict[str, str] | None:
         """An author for pmtui's commits when the user has set none."""
@@ -624,6 +627,11 @@ class Sync:
         for folder in (RECORDS, MINUTES):
             (self.tree / folder).mkdir(exist_ok=True)
 
+    def _tree_ids(self) -> set[str]:
+        """The meetings in the working tree (a file named otherwise is left alone)."""
+        found = (p.name[:-5] for p in (self.tree / RECORDS).glob("*.json"))
+        return {i for i in found if _ID.match(i)}
+
     def _moved_aside(self, meeting_id: str) -> bool:
         damaged = self.archive.settings.data_dir / "damaged"
         return any(damaged.glob(f"{meeting_id}.*.json"))
@@ -645,7 +653,7 @@ class Sync:
         self.git.run("clean", "-q", "-f", "--", RECORDS, MINUTES)
         self._ensure_files()
         in_store = set(self.archive.ids())
-        in_tree = {p.name[:-5] for p in (self.tree / RECORDS).glob("*.json")}
+        in_tree = self._tree_ids()
         changes: list[tuple[str, dict[str, Any] | None]] = []
         new_stamps: dict[str, list[int]] = {}
         ids = sorted(in_store | in_tree)
@@ -933,7 +941,7 @@ class Sync:
             ahead = int(self.git.out("rev-list", "--count", head))
         stamps = state.get("exported") or {}
         ids = set(self.archive.ids())
-        in_tree = {p.name[:-5] for p in (self.tree / RECORDS).glob("*.json")}
+        in_tree = self._tree_ids()
         changed = len(in_tree - ids)
         for meeting_id in ids:
             stamp = self.archive.file_stamp(meeting_id)

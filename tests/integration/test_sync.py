@@ -42,21 +42,33 @@ class Laptop:
         return self.archive.record(meeting_id)
 
 
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A bare remote and three laptops synced from it, made once; each test copies it."""
+    root = tmp_path_factory.mktemp("world")
+    subprocess.run(["git", "init", "-q", "--bare", str(root / "team.git")], check=True)
+    a, b, c = (Laptop(root, n) for n in "abc")
+    a.archive.create("First meeting", 30, FakeClock(1_700_000_000))
+    for laptop in (a, b, c):
+        laptop.sync.init(str(root / "team.git"))
+    return root
+
+
 @pytest.fixture
-def remote(tmp_path: Path) -> Path:
-    path = tmp_path / "team.git"
-    subprocess.run(["git", "init", "-q", "--bare", str(path)], check=True)
-    return path
+def remote(tmp_path: Path, world: Path) -> Path:
+    shutil.copytree(world, tmp_path, dirs_exist_ok=True, symlinks=True)
+    for name in "abc":
+        tree = tmp_path / name / "sync"
+        subprocess.run(
+            ["git", "-C", str(tree), "remote", "set-url", "origin", str(tmp_path / "team.git")],
+            check=True,
+        )
+    return tmp_path / "team.git"
 
 
 @pytest.fixture
 def laptops(tmp_path: Path, remote: Path) -> list[Laptop]:
-    a, b, c = (Laptop(tmp_path, n) for n in "abc")
-    a.archive.create("First meeting", 30, FakeClock(1_700_000_000))
-    a.sync.init(str(remote))
-    b.sync.init(str(remote))
-    c.sync.init(str(remote))
-    return [a, b, c]
+    return [Laptop(tmp_path, n) for n in "abc"]
 
 
 def first_id(laptop: Laptop) -> str:
@@ -221,10 +233,11 @@ def test_locks_and_caches_are_never_committed(laptops: list[Laptop], remote: Pat
     assert ".lock" not in files and ".tmp" not in files and "index/" not in files
 
 
-def test_git_missing_is_one_line(laptops: list[Laptop], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_git_missing_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    archive = Laptop(tmp_path, "a").archive
     monkeypatch.setattr(shutil, "which", lambda name: None)
     with pytest.raises(SyncError, match="git is not installed"):
-        Sync(laptops[0].archive)
+        Sync(archive)
 
 
 KILLER = textwrap.dedent(
@@ -363,8 +376,13 @@ def test_a_meeting_moved_aside_here_comes_back_from_the_repository(laptops: list
 
 def test_an_older_record_is_saved_with_ids_before_it_is_sent(laptops: list[Laptop]) -> None:
     a, b, _ = laptops
-    old = {"pmtui": 1, "id": "0123456789abcdef0123456789abcdef", "title": "Old one",
-           "went_wrong": ["backups untested"], "action_items": [{"title": "Test restores"}]}  # fmt: skip
+    old = {
+        "pmtui": 1,
+        "id": "0123456789abcdef0123456789abcdef",
+        "title": "Old one",
+        "went_wrong": ["backups untested"],
+        "action_items": [{"title": "Test restores"}],
+    }
     assert a.archive.put_record(old) is None
     a.sync.sync()
     stored = a.record(old["id"])
