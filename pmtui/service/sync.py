@@ -889,10 +889,12 @@ class Sync:
                 result.conflicts += len(outcome.conflicts)
             if wanted is None:
                 problem = self.archive.remove(meeting_id)
+                applied += problem is None and store_record is not None
             elif store_record is not None and _record_bytes(store_record) == _record_bytes(wanted):
                 problem = None
             else:
                 problem = self.archive.put_record(wanted)
+                applied += problem is None
             if problem is not None:
                 left.append(meeting_id)
                 result.busy.append(f"{_title_of(wanted or theirs)}: {problem}")

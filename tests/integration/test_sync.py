@@ -414,3 +414,8 @@ def test_a_meeting_open_in_another_pmtui_is_merged_later_never_overwritten(
     assert "from b" in str(record["went_wrong"])
     b.sync.sync()
     assert b.record(m)["summary"] == "typed while syncing"
+
+
+def test_a_clone_says_how_many_meetings_it_brought(tmp_path: Path, remote: Path) -> None:
+    result = Laptop(tmp_path, "d").sync.init(str(remote))
+    assert result.received == 1 and "received changes to 1 meeting" in result.summary()
