@@ -136,6 +136,14 @@ class Archive:
             return None
         return st.st_mtime_ns, st.st_size
 
+    def may_hold(self, meeting_id: str, needle: bytes) -> bool:
+        """Whether the meeting's file holds these bytes (a cheap filter before parsing);
+        True when it cannot be read, so the caller looks closer."""
+        try:
+            return needle in self._store.meeting_path(meeting_id).read_bytes()
+        except (OSError, StoreError):
+            return True
+
     def put_record(self, record: dict[str, Any]) -> str | None:
         """Write a whole record (new or replacing) under the meeting's lock; None when it
         landed, else why not in one line (another pmtui has it open, a damaged file)."""

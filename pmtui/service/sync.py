@@ -960,6 +960,8 @@ class Sync:
             changed += data != self._read(self.tree / RECORDS / f"{meeting_id}.json")
         conflicts = []
         for meeting_id in sorted(ids):
+            if not self.archive.may_hold(meeting_id, b'"conflicts"'):
+                continue
             try:
                 record = self.archive.record(meeting_id)
             except ArchiveError:
