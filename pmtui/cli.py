@@ -141,6 +141,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("delete", help="delete a meeting")
     p.add_argument("id", help="meeting id (a unique prefix is enough)")
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+    p = commands.add_parser(
+        "sync", help="sync the archive with the team's git repository (commit, merge, push)"
+    )
+    sync = p.add_subparsers(dest="sync_command", metavar="ACTION")
+    q = sync.add_parser("init", help="track a git remote: clone it, or push to it if empty")
+    q.add_argument("remote", help="a git URL or a path to a (bare) repository")
+    sync.add_parser("status", help="what is ahead, behind or in conflict")
+    q = sync.add_parser("auto", help="sync by itself whenever a meeting is closed (on/off)")
+    q.add_argument("switch", choices=["on", "off"])
+    q = sync.add_parser("resolve", help="resolve a merge conflict of a meeting")
+    q.add_argument("id", help="meeting id (a unique prefix is enough)")
+    q.add_argument("conflict", help="the conflict's id (see `pmtui sync status`)")
+    q.add_argument(
+        "--take-other",
+        action="store_true",
+        help="take the other side's value instead of keeping the one the meeting holds",
+    )
     return parser
 
 
@@ -556,6 +574,66 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_sync(args: argparse.Namespace) -> int:
+    from pmtui.service.sync import Sync, describe_conflict, resolve_conflict
+
+    archive = open_archive(args)
+    action = getattr(args, "sync_command", None)
+    if action == "auto":
+        archive.settings.set_sync_on_close(args.switch == "on")
+        state = "on" if archive.settings.sync_on_close() else "off"
+        print(f"sync when a meeting is closed: {state}")
+        return 0
+    if action == "resolve":
+        meeting_id = archive.resolve(args.id)
+        print(
+            for_terminal(
+                resolve_conflict(archive, meeting_id, args.conflict, take_other=args.take_other)
+            )
+        )
+        return 0
+    tty = sys.stderr.isatty()
+
+    def progress(line: str) -> None:
+        if tty:
+            print(f"\r\x1b[K{for_terminal(line)[:100]}", end="", file=sys.stderr, flush=True)
+
+    sync = Sync(archive, progress=progress)
+    if action == "status":
+        status = sync.status()
+        print(for_terminal(f"remote {status.remote} (branch {status.branch})"))
+        print(f"{status.ahead} commit(s) ahead, {status.behind} behind (as of the last fetch)")
+        print(f"{status.changed_here} meeting(s) changed here since the last sync")
+        if status.unfinished:
+            print("a sync was cut short: `pmtui sync` completes it")
+        if not status.conflicts:
+            print("no conflicts")
+        for meeting_id, title, conflict in status.conflicts:
+            line = f"conflict in {meeting_id[:8]} {title}: {describe_conflict(conflict)}"
+            print(for_terminal(line))
+        return 0
+    try:
+        result = sync.init(args.remote) if action == "init" else sync.sync()
+    except KeyboardInterrupt:
+        if tty:
+            print(file=sys.stderr)
+        print("pmtui: sync stopped; run `pmtui sync` again to finish it", file=sys.stderr)
+        return 130
+    if tty:
+        print("\r\x1b[K", end="", file=sys.stderr, flush=True)
+    print(for_terminal(result.summary()))
+    for line in result.busy:
+        print(f"pmtui: not yet applied: {for_terminal(line)}", file=sys.stderr)
+    for line in result.damaged:
+        print(f"pmtui: warning: {for_terminal(line)}", file=sys.stderr)
+    for title in result.restored:
+        print(f"pmtui: restored from the repository: {for_terminal(title)}", file=sys.stderr)
+    if result.problem:
+        print(f"pmtui: {for_terminal(result.problem)}", file=sys.stderr)
+        return 2
+    return 0
+
+
 COMMANDS = {
     "home": cmd_home,
     "new": cmd_new,
@@ -570,4 +648,5 @@ COMMANDS = {
     "delete": cmd_delete,
     "templates": cmd_templates,
     "check": cmd_check,
+    "sync": cmd_sync,
 }

@@ -260,4 +260,16 @@ def record_view(pm: Postmortem) -> RenderableType:
                 "\n".join(f"• {cause.text}" for cause in open_causes),
             )
         )
+    if pm.conflicts:
+        from pmtui.core.merge import describe
+
+        lines = "\n".join(f"• {_one(describe(c))}" for c in pm.conflicts)
+        parts.append(
+            Text(
+                f"⚠ {len(pm.conflicts)} sync conflict(s), kept until resolved "
+                "(`pmtui sync resolve`)",
+                style="yellow",
+            )
+        )
+        parts.append(_field("Conflicts", lines))
     return Group(*parts)

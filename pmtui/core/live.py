@@ -152,6 +152,21 @@ class LiveMeeting:
         self._undo.clear()
         self._redo.clear()
 
+    def resolve_conflict(self, conflict: str, *, take_other: bool = False) -> None:
+        """Resolve one of the record's sync conflicts (see core.merge), as one undoable
+        edit: keep the value the record holds, or take the other side's."""
+        from pmtui.core import merge
+
+        record = sessionfile.to_record(self.pm)
+        try:
+            fixed = sessionfile.from_record(merge.resolve(record, conflict, take_other=take_other))
+        except merge.ResolveError as error:
+            raise EditError(str(error)) from None
+        with self.edit("resolve a sync conflict") as pm:
+            for name in ("id", "created_at", "updated_at"):
+                setattr(fixed, name, getattr(pm, name))
+            pm.__dict__.update(fixed.__dict__)
+
     def undo(self) -> str | None:
         """Take back the last edit; returns what was undone, or None."""
         return self._swap(self._undo, self._redo)

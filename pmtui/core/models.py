@@ -198,6 +198,9 @@ class Postmortem:
     drafts: dict[str, str] = field(default_factory=dict)
     created_at: datetime = field(default_factory=utcnow)
     updated_at: datetime = field(default_factory=utcnow)
+    # Open conflicts a `pmtui sync` merge found (see pmtui.core.merge): each a dict with
+    # id, kind, path, where, kept, other, kept_at, other_at; empty in a record never merged.
+    conflicts: list[dict[str, object]] = field(default_factory=list)
 
     def sorted_timeline(self) -> list[TimelineEvent]:
         """Events by time; equal times keep the order they were entered in (stable sort)."""

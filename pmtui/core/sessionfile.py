@@ -9,6 +9,7 @@ The store keeps a meeting as a *record*: the document plus the fields only pmtui
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -204,6 +205,7 @@ def from_document(doc: Any, *, source: str = "", keep_identity: bool = False) ->
     if keep_identity:
         _identity(reader, doc, pm)
     pm.drafts = _drafts(reader, doc.get("drafts"))
+    pm.conflicts = _conflicts(reader, doc)
 
     if reader.problems:
         path, problem = reader.problems[0]
@@ -469,6 +471,23 @@ def _drafts(reader: _Reader, raw: Any) -> dict[str, str]:
     return drafts
 
 
+def _conflicts(reader: _Reader, doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The optional `conflicts` list a sync merge leaves (objects with a string `id`)."""
+    raw = doc.get("conflicts")
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        reader.fail("conflicts", "must be a list")
+        return []
+    kept = []
+    for n, item in enumerate(raw):
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+            reader.fail(f"conflicts[{n}]", "must be an object with an id")
+            continue
+        kept.append(copy.deepcopy(item))
+    return kept
+
+
 def _identity(reader: _Reader, doc: dict[str, Any], pm: Postmortem) -> None:
     meeting_id = doc.get("id")
     if not isinstance(meeting_id, str) or not meeting_id:
@@ -579,6 +598,8 @@ def to_record(pm: Postmortem) -> dict[str, Any]:
         record["meeting"]["clock"] = pm.meeting.clock
     if pm.drafts:  # the archive keeps them; exports (to_document) leave them out
         record["drafts"] = dict(pm.drafts)
+    if pm.conflicts:
+        record["conflicts"] = copy.deepcopy(pm.conflicts)
     return record
 
 

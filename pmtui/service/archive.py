@@ -147,6 +147,62 @@ class Archive:
         with _errors():
             return self._store.quarantine(meeting_id)
 
+    # -- sync (pmtui.service.sync) ------------------------------------------------------
+
+    def ids(self) -> list[str]:
+        """Every meeting id in the archive, damaged ones included."""
+        return self._store.ids()
+
+    def file_stamp(self, meeting_id: str) -> tuple[int, int] | None:
+        """The meeting file's (mtime_ns, size), or None if it is gone: cheap change test."""
+        try:
+            st = self._store.meeting_path(meeting_id).stat()
+        except (OSError, StoreError):
+            return None
+        return st.st_mtime_ns, st.st_size
+
+    def may_hold(self, meeting_id: str, needle: bytes) -> bool:
+        """Whether the meeting's file holds these bytes (a cheap filter before parsing);
+        True when it cannot be read, so the caller looks closer."""
+        try:
+            return needle in self._store.meeting_path(meeting_id).read_bytes()
+        except (OSError, StoreError):
+            return True
+
+    def put_record(self, record: dict[str, Any]) -> str | None:
+        """Write a whole record (new or replacing) under the meeting's lock; None when it
+        landed, else why not in one line (another pmtui has it open, a damaged file)."""
+        meeting_id = record["id"]
+        try:
+            if not self._store.meeting_path(meeting_id).exists():
+                self._store.create(record)
+                return None
+            handle = self._store.open(meeting_id, write=True)
+            try:
+                if handle.read_only:
+                    return handle.lock_message or f"meeting {meeting_id[:8]} is busy"
+                drafts = handle.record.get("drafts")
+                if drafts and "drafts" not in record:  # a synced record carries none
+                    record = {**record, "drafts": drafts}
+                handle.save(record)
+            finally:
+                handle.close()
+        except StoreError as error:
+            return str(error)
+        except OSError as error:
+            return f"meeting {meeting_id[:8]}: {error.strerror or error}"
+        return None
+
+    def remove(self, meeting_id: str) -> str | None:
+        """Delete a meeting under its lock; None when done (or already gone), else why not."""
+        try:
+            if not self._store.meeting_path(meeting_id).exists():
+                return None
+            self._store.delete(meeting_id)
+        except StoreError as error:
+            return str(error)
+        return None
+
     # -- meetings ---------------------------------------------------------------------------
 
     def open_session(

@@ -7,6 +7,7 @@
 | keymap | `PMTUI_KEYMAP` | `keymap.json` in the config folder |
 | coach rules | `--rules FILE` / `PMTUI_COACH_RULES` | `coach.json` in the config folder |
 | exported minutes | `PMTUI_EXPORT_DIR` | `exports/` in the data folder |
+| auto sync | `PMTUI_SYNC_ON_CLOSE` / `pmtui sync auto` | off; `sync.json` in the config folder |
 
 Every OS uses the same convention (platformdirs' user data and config folders for an app
 named `pmtui` with no vendor folder), so a file named in the README is where it says.
@@ -75,6 +76,28 @@ class Settings:
             export_dir=Path(export).expanduser() if export else data_dir / "exports",
             coach_rules_named=named,
         )
+
+    @property
+    def sync_file(self) -> Path:
+        return self.config_dir / "sync.json"
+
+    def sync_on_close(self, environ: Mapping[str, str] | None = None) -> bool:
+        """Whether `pmtui sync` runs by itself when a meeting is closed: the variable
+        PMTUI_SYNC_ON_CLOSE (1/0) wins over `sync.json` ({"on_close": true}); default off."""
+        env = os.environ if environ is None else environ
+        value = env.get("PMTUI_SYNC_ON_CLOSE", "").strip().lower()
+        if value:
+            return value in ("1", "true", "yes", "on")
+        try:
+            data = json.loads(self.sync_file.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            return False
+        return isinstance(data, dict) and data.get("on_close") is True
+
+    def set_sync_on_close(self, on: bool) -> None:
+        """Write the switch into `sync.json` (OSError if the config folder is not writable)."""
+        self.config_dir.mkdir(parents=True, exist_ok=True)
+        self.sync_file.write_text(json.dumps({"on_close": on}) + "\n", encoding="utf-8")
 
     def keymap(self) -> tuple[dict[str, str], str | None]:
         """The user's keymap (`{"meeting.next": "f5,ctrl+n"}`) and a problem to show, if any.

@@ -8,6 +8,7 @@ the meeting's session (pmtui.service.session).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -78,6 +79,7 @@ class MeetingScreen(Screen[None]):
         Binding(
             "shift+tab", "focus_entry(-1)", "Previous field", show=False, id="meeting.prev_field"
         ),
+        Binding("f12", "conflicts", "Conflicts", show=False, priority=True, id="meeting.conflicts"),
     ]
 
     _ORDER: ClassVar[dict[str, int]] = {}
@@ -119,6 +121,9 @@ class MeetingScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield MeetingHeader(id="meeting-header")
+        from pmtui.ui.conflicts import ConflictBanner
+
+        yield ConflictBanner(id="conflict-banner")
         current = self.live.engine.view(self.live.clock.now()).stage.key
         # Only the current stage is built before the first frame; the others follow
         # right after it (see _mount_other_stages), which keeps start-up fast.
@@ -170,6 +175,7 @@ class MeetingScreen(Screen[None]):
         )
         if self.read_only and reason:
             self.notify(reason, title="Read-only", severity="warning", timeout=8)
+        self._show_conflicts()
         self.set_interval(TICK_S, self.tick)
         self.app.settle_cursor(self)  # type: ignore[attr-defined]
         # The coach reads every text of the record: for a timeline of 10,000 events that
@@ -474,9 +480,29 @@ class MeetingScreen(Screen[None]):
         notice = Closing()
         await self.app.push_screen(notice)
         try:
-            return await self.session.close_async()
+            closed = await self.session.close_async()
         finally:
             notice.dismiss()
+        if closed:
+            self._sync_after_close()
+        return closed
+
+    def _sync_after_close(self) -> None:
+        """The auto-sync switch (`pmtui sync auto on`): sync now the meeting is closed."""
+        from pmtui.service.sync import sync_after_close
+
+        archive = getattr(self.app, "archive", None)
+        if archive is None or self.read_only:
+            return
+        app = self.app
+
+        def done(line: str, ok: bool) -> None:
+            with contextlib.suppress(RuntimeError):  # the app has exited meanwhile
+                app.call_from_thread(
+                    app.notify, line, title="Sync", severity="information" if ok else "warning"
+                )
+
+        sync_after_close(archive, done)
 
     async def action_leave(self) -> None:
         if await self.close_meeting():
@@ -488,6 +514,43 @@ class MeetingScreen(Screen[None]):
         from pmtui.ui.dialogs import HelpScreen
 
         self.app.push_screen(HelpScreen(self))
+
+    # -- sync conflicts (pmtui.ui.conflicts) ---------------------------------------------
+
+    def _show_conflicts(self) -> None:
+        from pmtui.ui.conflicts import ConflictBanner
+
+        keys = getattr(self.app, "keymap", {}).get("meeting.conflicts", "f12")
+        key = self.app.get_key_display(Binding(keys.split(",")[0], ""))
+        self.query_one(ConflictBanner).show_count(len(self.live.pm.conflicts), key)
+
+    def action_conflicts(self) -> None:
+        from pmtui.ui.conflicts import ConflictDialog
+
+        if not self.live.pm.conflicts:
+            self.notify("No sync conflicts in this meeting", timeout=3)
+            return
+
+        def chosen(choice: tuple[str, bool] | None) -> None:
+            if choice is None:
+                return
+            self._commit_text()
+            try:
+                self.live.resolve_conflict(choice[0], take_other=choice[1])
+            except ValueError as error:
+                self.notify(str(error), severity="warning")
+                return
+            self.save()
+            for pane in self._panes():
+                pane.refresh_record()
+            self._show_conflicts()
+            self.query_one(MeetingHeader).show_title(
+                self.live.pm.title, self.live.pm.incident_id, None
+            )
+            self.notify("Conflict resolved (Ctrl+Z undoes)", timeout=3)
+
+        dialog = ConflictDialog(list(self.live.pm.conflicts), read_only=self.read_only)
+        self.app.push_screen(dialog, chosen)
 
     def action_export(self) -> None:
         from pmtui.ui.exporting import export_minutes
