@@ -64,14 +64,15 @@ def meetings_table(rows: list[dict[str, Any]], width: int | None = None) -> Rend
             _one(row.get("status", "")),
             _day(row.get("incident_at") or row.get("held_at")),
             str(row.get("open_actions", 0)),
+            _one(row.get("deadline", "")),
         )
         for row in rows
     ]
-    header = ("id", "title", "severity", "status", "date", "open actions")
+    header = ("id", "title", "severity", "status", "date", "open actions", "deadline")
     fixed = [max(cell_len(r[i]) for r in [header, *cells]) for i in range(len(header))]
     others = sum(fixed) - fixed[1] + 2 * (len(header) - 1)
     fixed[1] = max(12, min(fixed[1], width - others))
-    styles = ("bold cyan", "", "", "", "", "")
+    styles = ("bold cyan", "", "", "", "", "", "yellow")
     text = Text()
     text.append(f"{len(rows)} meeting(s)\n", style="bold")
     for n, line in enumerate([header, *cells]):

@@ -11,9 +11,9 @@ import contextlib
 import dataclasses
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pmtui.core import sessionfile
 from pmtui.core.clock import Clock
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from pmtui.service.follow import FollowSession
 
 DEMO_SAMPLE = "gitlab-2017-database-outage.json"
+T = TypeVar("T")
 
 
 @contextlib.contextmanager
@@ -103,6 +104,26 @@ class Archive:
         with _errors():
             live = LiveMeeting.new(title, minutes, clock)
             return self._store.create(live.record())
+
+    def update(self, meeting_id: str, change: Callable[[Postmortem], T]) -> T:
+        """Change a meeting from outside it (the ledger, a follow-up, a status move):
+        through its lock, refused with a one-line ArchiveError, changing nothing, when
+        the meeting is open for editing elsewhere. What `change` returns."""
+        with _errors():
+            handle = self._store.open(meeting_id, write=True)
+        try:
+            if handle.read_only:
+                reason = (handle.lock_message or "").replace("; opened read-only", "")
+                raise ArchiveError(f"{reason}: nothing changed; change it there, or close it first")
+            with _errors():
+                pm = sessionfile.from_record(handle.record, source=f"meeting {meeting_id}")
+            result = change(pm)
+            sessionfile.touch(pm)
+            with _errors():
+                handle.save(sessionfile.to_record(pm))
+            return result
+        finally:
+            handle.close()
 
     def delete(self, meeting_id: str) -> None:
         with _errors():

@@ -7,6 +7,7 @@
 | keymap | `PMTUI_KEYMAP` | `keymap.json` in the config folder |
 | coach rules | `--rules FILE` / `PMTUI_COACH_RULES` | `coach.json` in the config folder |
 | exported minutes | `PMTUI_EXPORT_DIR` | `exports/` in the data folder |
+| follow-through policy and tags | `PMTUI_POLICY` | `policy.json` in the config folder |
 
 Every OS uses the same convention (platformdirs' user data and config folders for an app
 named `pmtui` with no vendor folder), so a file named in the README is where it says.
@@ -20,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from pmtui.core import coach
+from pmtui.core import coach, policy
 
 APP = "pmtui"
 
@@ -45,6 +46,7 @@ class Settings:
     # Whether the rules file was named (option or variable): then a missing file is a
     # problem to report, not the quiet absence of a team's own rules.
     coach_rules_named: bool = False
+    policy_file: Path | None = None
 
     @classmethod
     def load(
@@ -74,7 +76,22 @@ class Settings:
             coach_rules_file=rules_file,
             export_dir=Path(export).expanduser() if export else data_dir / "exports",
             coach_rules_named=named,
+            policy_file=file("PMTUI_POLICY", "policy.json"),
         )
+
+    def policy(self) -> policy.Policy:
+        """The team's follow-through policy: the defaults, changed by the policy file.
+
+        A missing file is the defaults; a damaged one is a `policy.PolicyError` (one
+        line), because a deadline silently computed from defaults would mislead."""
+        path = self.policy_file
+        if path is None or not path.exists():
+            return policy.Policy()
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise policy.PolicyError(f"{path}: cannot be read as JSON ({error})") from None
+        return policy.from_data(data, str(path))
 
     def keymap(self) -> tuple[dict[str, str], str | None]:
         """The user's keymap (`{"meeting.next": "f5,ctrl+n"}`) and a problem to show, if any.
