@@ -189,7 +189,8 @@ def settings(args: argparse.Namespace) -> Settings:
 def open_archive(args: argparse.Namespace) -> Archive:
     from pmtui.service.archive import Archive
 
-    return Archive(settings(args))
+    # A published postmortem opens read-only until reopened with `pmtui status`.
+    return Archive(settings(args), published_read_only=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -199,6 +199,7 @@ def record_view(pm: Postmortem) -> RenderableType:
         ("incident", _one(pm.incident_id) or "—"),
         ("severity", _one(pm.severity) or "—"),
         ("status", pm.status.value),
+        *([("tags", _one(", ".join(pm.tags)))] if pm.tags else []),
         ("owner", _one(pm.owner) or "—"),
         ("time zone", _one(pm.timezone)),
         (
@@ -253,6 +254,7 @@ def record_view(pm: Postmortem) -> RenderableType:
         if item.addresses:
             items.append(f"  addresses: {_one(whytree.text_of(pm, item.addresses))}\n", style="dim")
     parts.append(_items(items) if pm.action_items else _field("Action items", ""))
+    parts += _follow_through(pm)
     open_causes = whytree.unaddressed(pm)
     if open_causes and pm.whys:
         parts.append(
@@ -262,3 +264,18 @@ def record_view(pm: Postmortem) -> RenderableType:
             )
         )
     return Group(*parts)
+
+
+def _follow_through(pm: Postmortem) -> list[RenderableType]:
+    """The review history and the follow-ups this meeting decided, when there are any."""
+    from pmtui.core.review import describe
+
+    parts: list[RenderableType] = []
+    if pm.follow_ups:
+        lines = [
+            f"• {_one(f.title)} ({f.meeting_id[:8]}): {_one(f.decision)}" for f in pm.follow_ups
+        ]
+        parts.append(_field("Follow-ups from earlier postmortems", "\n".join(lines)))
+    if pm.history:
+        parts.append(_field("Review history", "\n".join(_one(describe(h)) for h in pm.history)))
+    return parts

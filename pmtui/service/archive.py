@@ -19,7 +19,7 @@ from pmtui.core import sessionfile
 from pmtui.core.clock import Clock
 from pmtui.core.coach import Rule
 from pmtui.core.live import LiveMeeting
-from pmtui.core.models import Postmortem
+from pmtui.core.models import Postmortem, Status
 from pmtui.service.errors import ArchiveError
 from pmtui.service.files import read_session_file
 from pmtui.service.session import MeetingSession
@@ -48,8 +48,13 @@ def _errors() -> Iterator[None]:
 class Archive:
     """Every meeting under the data folder of `settings`."""
 
-    def __init__(self, settings: Settings, *, fsync: bool = True) -> None:
+    def __init__(
+        self, settings: Settings, *, fsync: bool = True, published_read_only: bool = False
+    ) -> None:
         self.settings = settings
+        # The `pmtui` command sets it: a published postmortem then opens read-only until
+        # it is reopened (`pmtui status ID draft`). Off by default for embedders and tests.
+        self.published_read_only = published_read_only
         with _errors():
             self._store = Store(
                 settings.data_dir,
@@ -152,6 +157,20 @@ class Archive:
         pmtui is editing it."""
         with _errors():
             handle = self._store.open(meeting_id, write=True)
+        if (
+            self.published_read_only
+            and handle.record.get("status") == Status.PUBLISHED.value
+            and not handle.read_only
+        ):
+            # Published minutes are what the team agreed: editing them is a decision,
+            # made with `pmtui status ID draft --by NAME`, and recorded.
+            handle.close()
+            with _errors():
+                handle = self._store.open(meeting_id, write=False)
+            handle.lock_message = (
+                f"meeting {meeting_id[:8]} is published: opened read-only "
+                f"(reopen it with `pmtui status {meeting_id[:8]} draft --by NAME`)"
+            )
         try:
             with _errors():
                 live = LiveMeeting.from_record(handle.record, clock)

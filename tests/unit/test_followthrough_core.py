@@ -209,3 +209,16 @@ def test_stats_against_hand_computed_figures_on_the_samples() -> None:
     assert total["median_detect_s"] == 180
     by_month = compute(meetings, Policy(), date(2026, 12, 1), since=date(2018, 1, 1))
     assert [g.key for g in by_month.groups] == ["2018-10", "2019-07"]
+
+
+def test_minutes_show_tags_and_history_but_the_public_copy_does_not_name_movers() -> None:
+    from pmtui.export import render_markdown
+
+    pm = sessionfile.parse_session(SAMPLES[0].read_bytes())
+    pm.tags = ["capacity", "runbook and process"]
+    review.move(pm, Status.DRAFT, "Ana Reviewer", datetime(2026, 1, 2, 9, tzinfo=UTC))
+    text = render_markdown(pm, "minutes")
+    assert "## Tags\n\ncapacity, runbook and process" in text
+    assert "- 2026-01-02 09:00 UTC: reopened as draft by Ana Reviewer" in text
+    public = render_markdown(pm, "minutes", public=True)
+    assert "capacity" in public and "Ana Reviewer" not in public

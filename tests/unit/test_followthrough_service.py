@@ -141,3 +141,18 @@ def test_a_damaged_policy_file_is_one_line(
     (config / "policy.json").write_text('{"due_days": {"P0": "soon"}}')
     assert main(["actions"]) == 2
     assert "due_days.P0" in capsys.readouterr().err
+
+
+def test_published_opens_read_only_until_reopened(data_dir: Path) -> None:
+    archive = Archive(Settings.load(), fsync=False, published_read_only=True)
+    pm = archive.import_file(SAMPLES[0])  # aws-s3: published
+    session = archive.open_session(pm.id, FakeClock())
+    assert session.read_only and "published" in (session.lock_message or "")
+    session.close(timeout=5)
+    ft(archive).set_status(pm.id, Status.DRAFT, "Ana")
+    session = archive.open_session(pm.id, FakeClock())
+    try:
+        assert not session.read_only
+    finally:
+        session.close(timeout=5)
+    assert archive.load(pm.id).history[-1].note == "reopened"
