@@ -106,7 +106,20 @@ class FollowThrough:
                 if wanted.overdue and not ledger.summary_overdue(summary, self.policy, today):
                     continue
             ids.append(summary["id"])
+            if "-" in ledger.open_ids(summary):
+                self._keep_ids(summary["id"])
         return ledger.rows(self._meetings(ids), self.policy, today, wanted)
+
+    def _keep_ids(self, meeting_id: str) -> None:
+        """A record from an older pmtui has no item ids: its items get new ones on every
+        read. Save it once (through its lock) so the ids the ledger prints stay valid."""
+        try:
+            self.archive.update(meeting_id, lambda pm: None)
+        except ArchiveError as error:
+            self.problems.append(
+                f"meeting {meeting_id[:8]} was written by an older pmtui and could not be "
+                f"saved with item ids ({error}); its item ids change until it is saved"
+            )
 
     def find_item(self, prefix: str) -> tuple[str, str]:
         """(meeting id, item id) of the one action item whose id starts with `prefix`."""

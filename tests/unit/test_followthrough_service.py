@@ -156,3 +156,21 @@ def test_published_opens_read_only_until_reopened(data_dir: Path) -> None:
     finally:
         session.close(timeout=5)
     assert archive.load(pm.id).history[-1].note == "reopened"
+
+
+def test_an_old_record_is_saved_with_ids_so_the_ledger_ids_stay_valid(data_dir: Path) -> None:
+    from pmtui.core import sessionfile
+    from pmtui.store.store import Store
+
+    archive = Archive(Settings.load(), fsync=False)
+    record = sessionfile.to_record(sessionfile.parse_session(SAMPLES[0].read_bytes()))
+    record["pmtui"] = 2  # as an older pmtui wrote it: no item ids
+    for key in ("timeline", "went_right", "went_wrong", "got_lucky", "whys"):
+        record[key] = []
+    for item in record["action_items"]:
+        del item["id"]
+        item.pop("addresses", None)
+    Store(data_dir, sessionfile.summarize, fsync=False).create(record)
+    first = [r.id for r in ft(archive).ledger()]
+    assert first and first == [r.id for r in ft(archive).ledger()]
+    assert ft(archive).change(first[0], Change("done")).item_id == first[0]
