@@ -17,6 +17,15 @@ STAGES: tuple[tuple[str, str, int], ...] = (
     ("wrapup", "Wrap-up", 5),
 )
 PRESETS = (15, 20, 30)
+# A new meeting's first stage when earlier postmortems left open items: a short review
+# of them (issue 15). Whole minutes, fixed rather than weighted: 1 in meetings shorter
+# than 30 minutes, 2 from 30. Kept apart from STAGES so that records of five stages, and
+# other stages added to STAGES, are unaffected.
+FOLLOW_UPS = ("followups", "Follow-ups")
+
+
+def follow_ups_minutes(minutes: int) -> int:
+    return 1 if minutes < 30 else 2
 
 
 @dataclass
@@ -65,15 +74,20 @@ class Agenda:
         return cls(stages)
 
 
-def scaled(minutes: int) -> Agenda:
+def scaled(minutes: int, *, follow_ups: bool = False) -> Agenda:
     """The standard stages for a meeting of `minutes`, whole minutes adding up exactly.
 
     Largest-remainder rounding of the weights; every stage gets at least one minute.
+    `follow_ups`: open with the Follow-ups stage, its minutes taken from the total.
     """
     if isinstance(minutes, bool) or not isinstance(minutes, int):
         raise ValueError("the meeting length is a whole number of minutes")
     if not MIN_MINUTES <= minutes <= MAX_MINUTES:
         raise ValueError(f"a meeting lasts {MIN_MINUTES} to {MAX_MINUTES} minutes, not {minutes}")
+    if follow_ups:
+        review = follow_ups_minutes(minutes)
+        rest = scaled(minutes - review)
+        return Agenda([Stage(*FOLLOW_UPS, review * 60), *rest.stages])
     weights = [w for _, _, w in STAGES]
     spare = minutes - len(STAGES)  # one minute each is given up front
     shares = [spare * w / sum(weights) for w in weights]

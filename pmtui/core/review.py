@@ -38,6 +38,11 @@ def move(pm: Postmortem, to: Status, by: str, now: datetime) -> StatusChange:
     return change
 
 
+def move_record(before: Status, to: Status, by: str, now: datetime) -> StatusChange:
+    """The history entry for a move from `before` to `to`."""
+    return StatusChange(to, by, now, "reopened" if before is Status.PUBLISHED else "")
+
+
 def describe(change: StatusChange, tz_label: str = "UTC") -> str:
     what = (
         "reopened as " + change.status.value if change.note == "reopened" else change.status.value

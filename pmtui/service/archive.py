@@ -104,10 +104,18 @@ class Archive:
         self.add(pm)
         return pm
 
-    def create(self, title: str, minutes: int, clock: Clock) -> str:
-        """A new, empty meeting of `minutes`; its id."""
+    def create(
+        self, title: str, minutes: int, clock: Clock, *, follow_ups: bool | None = None
+    ) -> str:
+        """A new, empty meeting of `minutes`; its id. It opens with the Follow-ups stage
+        when earlier meetings have open action items (`follow_ups` None: look)."""
+        if follow_ups is None:
+            try:
+                follow_ups = any(row.get("open_actions") for row in self.list())
+            except ArchiveError:
+                follow_ups = False
         with _errors():
-            live = LiveMeeting.new(title, minutes, clock)
+            live = LiveMeeting.new(title, minutes, clock, follow_ups=follow_ups)
             return self._store.create(live.record())
 
     def update(self, meeting_id: str, change: Callable[[Postmortem], T]) -> T:

@@ -222,3 +222,15 @@ def test_minutes_show_tags_and_history_but_the_public_copy_does_not_name_movers(
     assert "- 2026-01-02 09:00 UTC: reopened as draft by Ana Reviewer" in text
     public = render_markdown(pm, "minutes", public=True)
     assert "capacity" in public and "Ana Reviewer" not in public
+
+
+def test_a_status_move_in_the_wrap_up_is_recorded_and_undone_with_it() -> None:
+    from pmtui.core.clock import FakeClock
+    from pmtui.core.live import LiveMeeting
+
+    live = LiveMeeting.new("x", 30, FakeClock(1_700_000_000))
+    live.pm.meeting.facilitator = "Fe"
+    live.set_choice("status", Status.IN_REVIEW)
+    assert [(h.status, h.by) for h in live.pm.history] == [(Status.IN_REVIEW, "Fe")]
+    live.undo()
+    assert live.pm.history == [] and live.pm.status is Status.DRAFT
