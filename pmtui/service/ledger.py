@@ -198,6 +198,21 @@ class FollowThrough:
                 late.append((summary, found))
         return items, late
 
+    def overdue_counts(self, summaries: list[dict[str, Any]]) -> tuple[int, list[tuple[str, str]]]:
+        """Overdue open items and postmortems past deadline, from list summaries alone
+        (cheap enough for the home screen at every refresh)."""
+        today = self.today
+        late = sum(
+            len([p for p in ledger.summary_overdue(s, self.policy, today) if p != "?"])
+            for s in summaries
+        )
+        deadlines = []
+        for summary in summaries:
+            found = self.deadline_of(summary)
+            if found is not None and found.overdue:
+                deadlines.append((str(summary.get("title", "")), found.describe()))
+        return late, deadlines
+
     # -- tags, search, stats ----------------------------------------------------------
 
     def recurring(self, pm: Postmortem) -> list[Recurring]:
