@@ -227,11 +227,27 @@ class FollowThrough:
     def search(
         self, query: str, *, tag: str = "", severity: str = "", since: date | None = None
     ) -> list[textsearch.Hit]:
+        filtered = bool(tag or severity or since)
         ids = [s["id"] for s in self._filtered(tag=tag, severity=severity, since=since)]
+        if len(" ".join(query.split())) >= 3:
+            from pmtui.service.searchindex import SearchIndex
+
+            index = SearchIndex(self.archive.settings.data_dir, self._load_or_none)
+            try:
+                index.refresh()
+                return index.search(query, ids if filtered else None)
+            finally:
+                index.close()
         hits: list[textsearch.Hit] = []
         for pm in self._meetings(ids):
             hits += textsearch.search(pm, query)
         return hits
+
+    def _load_or_none(self, meeting_id: str) -> Postmortem | None:
+        try:
+            return self.archive.load(meeting_id)
+        except ArchiveError:
+            return None
 
     def stats(self, *, by: str = "month", since: date | None = None) -> stats.Stats:
         ids = [s["id"] for s in self._filtered(since=since)]

@@ -174,3 +174,25 @@ def test_an_old_record_is_saved_with_ids_so_the_ledger_ids_stay_valid(data_dir: 
     first = [r.id for r in ft(archive).ledger()]
     assert first and first == [r.id for r in ft(archive).ledger()]
     assert ft(archive).change(first[0], Change("done")).item_id == first[0]
+
+
+def test_the_search_index_follows_changes_and_agrees_with_a_plain_scan(archive: Archive) -> None:
+    from pmtui.core.search import search
+
+    service = ft(archive)
+    scanned = [
+        (h.meeting_id, h.place, h.start)
+        for s in archive.list()
+        for h in search(archive.load(s["id"]), "replica")
+    ]
+    indexed = [(h.meeting_id, h.place, h.start) for h in service.search("replica")]
+    assert sorted(indexed) == sorted(scanned) and indexed
+    row = service.ledger()[0]
+    service.change(row.id, Change("wontdo", why="Superseded by the zebrafish plan"))
+    (hit,) = service.search("zebrafish")
+    assert hit.place.endswith(", note") and hit.meeting_id == row.meeting_id
+    archive.delete(row.meeting_id)
+    assert service.search("zebrafish") == []
+    index = archive.settings.data_dir / "index" / "search.sqlite"
+    index.write_bytes(b"not a database")
+    assert service.search("replica")  # a damaged cache is rebuilt
