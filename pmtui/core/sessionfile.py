@@ -653,6 +653,8 @@ SUMMARY_TYPES: dict[str, type | tuple[type, ...]] = {
     "open_actions": int,
     "open_due": str,
     "tags": str,
+    "actions": int,
+    "marker_s": str,
 }
 
 
@@ -682,7 +684,34 @@ def summarize(record: dict[str, Any]) -> dict[str, Any]:
             if a.get("status", "open") == "open"
         ),
         "tags": ";".join(_all_tags(record)),
+        "actions": len(items),
+        # Seconds from impact start to the first detection, mitigation and resolution
+        # ("180,5880,45900"; empty where a marker is missing), for `pmtui stats`.
+        "marker_s": _marker_seconds(timeline),
     }
+
+
+def _marker_seconds(timeline: list[Any]) -> str:
+    firsts: dict[str, str] = {}
+    for event in timeline:
+        if isinstance(event, dict) and isinstance(event.get("at"), str):
+            kind = event.get("kind")
+            if kind in ("start", "detection", "mitigation", "resolution"):
+                at = event["at"]
+                if kind not in firsts or at < firsts[kind]:
+                    firsts[kind] = at
+    if "start" not in firsts:
+        return ",,"
+    try:
+        start = datetime.fromisoformat(firsts["start"].replace("Z", "+00:00"))
+        out = []
+        for kind in ("detection", "mitigation", "resolution"):
+            at = firsts.get(kind)
+            when = datetime.fromisoformat(at.replace("Z", "+00:00")) if at else None
+            out.append(str(int((when - start).total_seconds())) if when else "")
+    except ValueError:
+        return ",,"
+    return ",".join(out)
 
 
 def _all_tags(record: dict[str, Any]) -> list[str]:

@@ -64,17 +64,48 @@ class Stats:
         }
 
 
-def _keys(pm: Postmortem, by: str, policy: Policy) -> list[str]:
-    if by == "severity":
-        return [normal_severity(pm.severity) or "(none)"]
-    if by == "tag":
-        return meeting_tags(pm) or ["(untagged)"]
-    when = pm.incident_date() or pm.meeting.held_at or pm.created_at
-    return [policy.local_date(when).strftime("%Y-%m")]
+@dataclass(frozen=True)
+class Figures:
+    """One postmortem's figures for the trends (from its record or its list summary)."""
+
+    month: str  # of the incident, in the team's zone: "2026-11"
+    day: date
+    severity: str
+    tags: tuple[str, ...]
+    detect_s: int | None
+    mitigate_s: int | None
+    resolve_s: int | None
+    opened: int
+    closed: int
+    overdue: int
+
+
+def figures_of(pm: Postmortem, policy: Policy, today: date) -> Figures:
+    when = policy.local_date(pm.incident_date() or pm.meeting.held_at or pm.created_at)
+    m = metrics.compute(pm)
+    held = policy.meeting_date(pm)
+    closed = sum(1 for a in pm.action_items if a.status is not ActionStatus.OPEN)
+    overdue = sum(
+        1
+        for a in pm.action_items
+        if a.status is ActionStatus.OPEN and policy.due(a, held)[0] < today
+    )
+    return Figures(
+        when.strftime("%Y-%m"),
+        when,
+        normal_severity(pm.severity) or "(none)",
+        tuple(meeting_tags(pm)),
+        m.time_to_detect_s,
+        m.time_to_mitigate_s,
+        m.time_to_resolve_s,
+        len(pm.action_items),
+        closed,
+        overdue,
+    )
 
 
 def compute(
-    meetings: Iterable[Postmortem],
+    meetings: Iterable[Postmortem | Figures],
     policy: Policy,
     today: date,
     *,
@@ -86,35 +117,31 @@ def compute(
         raise ValueError(f"group by {', '.join(GROUPINGS)}, not {by!r}")
     groups: dict[str, Group] = {}
     total = Group("all")
-    for pm in meetings:
-        when = pm.incident_date() or pm.meeting.held_at or pm.created_at
-        if since is not None and policy.local_date(when) < since:
+    for entry in meetings:
+        f = entry if isinstance(entry, Figures) else figures_of(entry, policy, today)
+        if since is not None and f.day < since:
             continue
-        for key in _keys(pm, by, policy):
-            _add(groups.setdefault(key, Group(key)), pm, policy, today)
-        _add(total, pm, policy, today)
+        keys = {"month": [f.month], "severity": [f.severity]}.get(by) or list(f.tags)
+        for key in keys or ["(untagged)"]:
+            _add(groups.setdefault(key, Group(key)), f)
+        _add(total, f)
     recurring = [(t, n) for t, n in total.tags.most_common() if n > 1]
     return Stats(by, [groups[k] for k in sorted(groups)], total, recurring)
 
 
-def _add(group: Group, pm: Postmortem, policy: Policy, today: date) -> None:
+def _add(group: Group, f: Figures) -> None:
     group.held += 1
-    m = metrics.compute(pm)
     for values, value in (
-        (group.detect_s, m.time_to_detect_s),
-        (group.mitigate_s, m.time_to_mitigate_s),
-        (group.resolve_s, m.time_to_resolve_s),
+        (group.detect_s, f.detect_s),
+        (group.mitigate_s, f.mitigate_s),
+        (group.resolve_s, f.resolve_s),
     ):
         if value is not None:
             values.append(value)
-    held = policy.meeting_date(pm)
-    for item in pm.action_items:
-        group.opened += 1
-        if item.status is not ActionStatus.OPEN:
-            group.closed += 1
-        elif policy.due(item, held)[0] < today:
-            group.overdue += 1
-    group.tags.update(meeting_tags(pm))
+    group.opened += f.opened
+    group.closed += f.closed
+    group.overdue += f.overdue
+    group.tags.update(f.tags)
 
 
 def duration(seconds: int | None) -> str:

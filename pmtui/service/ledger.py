@@ -250,8 +250,18 @@ class FollowThrough:
             return None
 
     def stats(self, *, by: str = "month", since: date | None = None) -> stats.Stats:
-        ids = [s["id"] for s in self._filtered(since=since)]
-        return stats.compute(self._meetings(ids), self.policy, self.today, by=by, since=since)
+        """Trends, from the list summaries (a meeting whose summary cannot tell is read)."""
+        today = self.today
+        figures: list[stats.Figures] = []
+        unread = []
+        for summary in self._filtered(since=since):
+            found = _figures(summary, self.policy, today)
+            if found is None:
+                unread.append(summary["id"])
+            else:
+                figures.append(found)
+        figures += [stats.figures_of(pm, self.policy, today) for pm in self._meetings(unread)]
+        return stats.compute(figures, self.policy, today, by=by, since=since)
 
     def _filtered(
         self, *, tag: str = "", severity: str = "", since: date | None = None
@@ -301,3 +311,32 @@ def _from_summary(summary: dict[str, Any]) -> Postmortem:
     except ValueError:
         pass
     return pm
+
+
+def _figures(summary: dict[str, Any], policy: Policy, today: date) -> stats.Figures | None:
+    """A meeting's figures from its summary; None when it cannot tell (read the meeting)."""
+    when = summary.get("incident_at") or summary.get("held_at")
+    marks = summary.get("marker_s")
+    late = ledger.summary_overdue(summary, policy, today)
+    if not when or not isinstance(marks, str) or "?" in late or "actions" not in summary:
+        return None
+    try:
+        day = _day(when, policy)
+        seconds = [int(x) if x else None for x in marks.split(",")]
+    except ValueError:
+        return None
+    if len(seconds) != 3:
+        return None
+    opened = int(summary.get("actions", 0))
+    return stats.Figures(
+        day.strftime("%Y-%m"),
+        day,
+        normal_severity(str(summary.get("severity", ""))) or "(none)",
+        tuple(_tags(summary)),
+        seconds[0],
+        seconds[1],
+        seconds[2],
+        opened,
+        opened - int(summary.get("open_actions", 0)),
+        len(late),
+    )

@@ -196,3 +196,13 @@ def test_the_search_index_follows_changes_and_agrees_with_a_plain_scan(archive: 
     index = archive.settings.data_dir / "index" / "search.sqlite"
     index.write_bytes(b"not a database")
     assert service.search("replica")  # a damaged cache is rebuilt
+
+
+def test_stats_from_summaries_equal_stats_from_the_records(archive: Archive) -> None:
+    from pmtui.core import stats
+
+    service = ft(archive)
+    records = [archive.load(s["id"]) for s in archive.list()]
+    for by in stats.GROUPINGS:
+        direct = stats.compute(records, service.policy, service.today, by=by)
+        assert service.stats(by=by).as_dict() == direct.as_dict()
