@@ -145,13 +145,15 @@ class WrapUpPane(StagePane):
         open_causes = whytree.unaddressed(self.live.pm)
         if not open_causes:
             done = Text("✓ Every root cause has an action item", style="green")
-            causes.update(recurring + done if self.live.pm.whys else recurring)
+            if recurring:
+                done = recurring + done if self.live.pm.whys else recurring
+            causes.update(done)
             return
         text = Text(f"◆ Root causes with no action item ({len(open_causes)}):", style="bold yellow")
         for cause in open_causes:
             text.append(f"\n  • {cause.text}", style="yellow")
         text.append("\n  (stage 4: l on an action item links it to a why)", style="dim")
-        causes.update(recurring + text)
+        causes.update(recurring + text if recurring else text)
 
     _recurring_text: Text | None = None
 
