@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Static
 from pmtui.core.ledger import Change, Filters, LedgerRow
 from pmtui.service.errors import ArchiveError
 from pmtui.service.ledger import FollowThrough
-from pmtui.ui.stages.followups import AskDialog
+from pmtui.ui.stages.followups import AskDialog, _cut
 from pmtui.ui.widgets.footer import QuietFooter
 
 if TYPE_CHECKING:
@@ -79,11 +79,11 @@ class LedgerScreen(Screen[None]):
             table.add_row(
                 Text(f"{r.days_overdue}d" if r.days_overdue else "", "bold red"),
                 r.priority,
-                Text(r.title),
+                Text(_cut(r.title, 56)),
                 Text(r.owner or "—"),
                 r.due.isoformat() + (" (policy)" if r.due_by_policy else ""),
                 r.status,
-                Text(r.meeting_title[:30]),
+                Text(_cut(r.meeting_title, 30)),
                 r.id[:8],
                 key=r.id,
             )

@@ -59,7 +59,8 @@ class FollowUpsPane(StagePane):
     def compose(self) -> ComposeResult:
         yield Static(id="followups-hint", classes="hint")
         table: DataTable[str | Text] = DataTable(id="followups-table", cursor_type="row")
-        for column in ("overdue", "prio", "title", "owner", "due", "meeting", "decided"):
+        # The decision first: at 80 columns a long title would push it off the screen.
+        for column in ("decided", "overdue", "prio", "title", "owner", "due", "meeting"):
             table.add_column(column, key=column)
         yield table
 
@@ -90,13 +91,13 @@ class FollowUpsPane(StagePane):
         decided = {f.action_id: f.decision for f in self.live.pm.follow_ups}
         for r in rows:
             table.add_row(
+                Text(decided.get(r.id, ""), "bold green"),
                 Text(f"{r.days_overdue}d" if r.days_overdue else "", "bold red"),
                 r.priority,
-                Text(r.title),
+                Text(_cut(r.title, 48)),
                 Text(r.owner or "—"),
                 r.due.isoformat() + (" (policy)" if r.due_by_policy else ""),
-                Text(r.meeting_title[:28]),
-                Text(decided.get(r.id, "")),
+                Text(_cut(r.meeting_title, 28)),
                 key=r.id,
             )
         late = sum(1 for r in rows if r.overdue)
@@ -112,7 +113,7 @@ class FollowUpsPane(StagePane):
         decided = {f.action_id: f.decision for f in self.live.pm.follow_ups}
         table = self.query_one(DataTable)
         for r in self._rows:
-            table.update_cell(r.id, "decided", Text(decided.get(r.id, "")))
+            table.update_cell(r.id, "decided", Text(decided.get(r.id, ""), "bold green"))
 
     def focus_first(self) -> None:
         self.focus_now(self.query_one(DataTable))
@@ -174,3 +175,8 @@ class FollowUpsPane(StagePane):
         self.apply(
             self.live.record_follow_up, FollowUp(row.meeting_id, row.id, row.title, decision)
         )
+
+
+def _cut(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
