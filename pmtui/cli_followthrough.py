@@ -213,20 +213,18 @@ def cmd_search(args: argparse.Namespace) -> int:
     if not hits:
         print("No matches.")
         return 1
-    from rich.console import Console
-    from rich.text import Text
-
-    console = Console(highlight=False)
+    # Plain writes, not Rich: thousands of hits print in milliseconds. The hit is shown
+    # in reverse video on a terminal, between » « otherwise.
+    tty = sys.stdout.isatty()
+    mark = ("\x1b[7;1m", "\x1b[0m") if tty else ("»", "«")
+    lines = []
     for hit in hits:
-        before, found, after = hit.snippet()
-        line = Text()
-        line.append(hit.meeting_id[:8], "bold cyan")
-        line.append(f"  {for_terminal(_cut(hit.meeting_title, 40))}  ", "bold")
-        line.append(f"{hit.place}: ", "dim")
-        line.append(for_terminal(before))
-        line.append(for_terminal(found), "reverse bold")
-        line.append(for_terminal(after))
-        console.print(line, no_wrap=True, overflow="ellipsis")
+        before, found, after = (for_terminal(part) for part in hit.snippet())
+        title = for_terminal(_cut(hit.meeting_title, 40))
+        lines.append(
+            f"{hit.meeting_id[:8]}  {title}  {hit.place}: {before}{mark[0]}{found}{mark[1]}{after}"
+        )
+    sys.stdout.write("\n".join(lines) + "\n")
     meetings = len({h.meeting_id for h in hits})
     print(f"{len(hits)} match(es) in {meetings} meeting(s)")
     return 0

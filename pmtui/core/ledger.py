@@ -201,3 +201,44 @@ def apply(item: ActionItem, change: Change, today: date) -> None:
         item.owner = change.owner.strip()
     else:
         raise ValueError(f"unknown change {change.kind!r}")
+
+
+def summary_rows(summary: dict[str, Any], policy: Policy, today: date) -> list[LedgerRow] | None:
+    """A meeting's open items as ledger rows, from its list summary alone (`open_items`);
+    None when the summary cannot tell (read the meeting)."""
+    import json
+    from datetime import datetime
+
+    raw = summary.get("open_items")
+    when = summary.get("held_at") or summary.get("created_at")
+    if not isinstance(raw, str) or not isinstance(when, str):
+        return None
+    try:
+        items = json.loads(raw)
+        held = policy.local_date(datetime.fromisoformat(when.replace("Z", "+00:00")))
+        tags = tuple(t for t in str(summary.get("tags") or "").split(";") if t)
+        out = []
+        for item_id, priority, due_text, owner, title in items:
+            if item_id == "-":
+                return None
+            due = date.fromisoformat(due_text) if due_text else None
+            due_on = due or policy.policy_due(priority, held)
+            out.append(
+                LedgerRow(
+                    id=item_id,
+                    meeting_id=summary["id"],
+                    meeting_title=str(summary.get("title", "")),
+                    title=title,
+                    owner=owner,
+                    due=due_on,
+                    due_by_policy=due is None,
+                    priority=priority,
+                    status=ActionStatus.OPEN.value,
+                    days_overdue=max(0, (today - due_on).days),
+                    severity=str(summary.get("severity", "")),
+                    tags=tags,
+                )
+            )
+    except (ValueError, TypeError):
+        return None
+    return out

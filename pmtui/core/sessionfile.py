@@ -655,6 +655,8 @@ SUMMARY_TYPES: dict[str, type | tuple[type, ...]] = {
     "tags": str,
     "actions": int,
     "marker_s": str,
+    "open_items": str,
+    "created_at": (str, type(None)),
 }
 
 
@@ -685,6 +687,23 @@ def summarize(record: dict[str, Any]) -> dict[str, Any]:
         ),
         "tags": ";".join(_all_tags(record)),
         "actions": len(items),
+        # The open items as the ledger lists them, as one JSON text (summaries hold
+        # single values): [[id, priority, due or "", owner, title], ...].
+        "open_items": json.dumps(
+            [
+                [
+                    a.get("id", "-"),
+                    a.get("priority", "P2"),
+                    a.get("due") or "",
+                    a.get("owner", ""),
+                    a.get("title", ""),
+                ]
+                for a in items
+                if isinstance(a, dict) and a.get("status", "open") == "open"
+            ],
+            ensure_ascii=False,
+        ),
+        "created_at": record.get("created_at"),
         # Seconds from impact start to the first detection, mitigation and resolution
         # ("180,5880,45900"; empty where a marker is missing), for `pmtui stats`.
         "marker_s": _marker_seconds(timeline),

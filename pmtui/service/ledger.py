@@ -92,6 +92,7 @@ class FollowThrough:
         wanted = filters or Filters()
         today = self.today
         ids = []
+        quick: list[LedgerRow] = []  # open items read from the summaries alone
         for summary in self.summaries():
             if wanted.meeting_id and summary["id"] != wanted.meeting_id:
                 continue
@@ -105,10 +106,16 @@ class FollowThrough:
                     continue
                 if wanted.overdue and not ledger.summary_overdue(summary, self.policy, today):
                     continue
-            ids.append(summary["id"])
             if "-" in ledger.open_ids(summary):
                 self._keep_ids(summary["id"])
-        return ledger.rows(self._meetings(ids), self.policy, today, wanted)
+            elif not wanted.include_closed:
+                found = ledger.summary_rows(summary, self.policy, today)
+                if found is not None:
+                    quick += [r for r in found if wanted.wants(r)]
+                    continue
+            ids.append(summary["id"])
+        rows = ledger.rows(self._meetings(ids), self.policy, today, wanted)
+        return ledger.sort_rows(rows + quick)
 
     def _keep_ids(self, meeting_id: str) -> None:
         """A record from an older pmtui has no item ids: its items get new ones on every

@@ -206,3 +206,13 @@ def test_stats_from_summaries_equal_stats_from_the_records(archive: Archive) -> 
     for by in stats.GROUPINGS:
         direct = stats.compute(records, service.policy, service.today, by=by)
         assert service.stats(by=by).as_dict() == direct.as_dict()
+
+
+def test_ledger_rows_from_summaries_equal_rows_from_the_records(archive: Archive) -> None:
+    from pmtui.core import ledger
+
+    service = ft(archive)
+    records = [archive.load(s["id"]) for s in archive.list()]
+    for wanted in (Filters(), Filters(overdue=True), Filters(owner="a"), Filters(severity="1")):
+        direct = ledger.rows(records, service.policy, service.today, wanted)
+        assert [r.as_dict() for r in service.ledger(wanted)] == [r.as_dict() for r in direct]
