@@ -54,6 +54,8 @@ def generate(folder: Path, count: int, seed: int = 15) -> None:
             base,
             id=new_id(),
             title=f"{base.title} #{n}",
+            # One meeting in a hundred mentions the word the benchmark searches for.
+            summary=base.summary + (" A zebrafish test rig was involved." if n % 100 == 0 else ""),
             severity=rng.choice(["SEV-1", "SEV-2", "SEV-2", "SEV-3"]),
             tags=rng.sample(DEFAULT_VOCABULARY, rng.randint(0, 3)),
             timeline=[replace(e, at=e.at + shift) for e in base.timeline],
