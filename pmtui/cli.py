@@ -569,5 +569,6 @@ COMMANDS = {
     "actions": cli_followthrough.cmd_actions,
     "status": cli_followthrough.cmd_status,
     "search": cli_followthrough.cmd_search,
+    "tag": cli_followthrough.cmd_tag,
     "stats": cli_followthrough.cmd_stats,
 }

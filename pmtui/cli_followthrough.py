@@ -44,6 +44,13 @@ def add_parsers(commands: Any) -> None:
     p.add_argument("status", help="draft, in-review or published")
     p.add_argument("--by", required=True, metavar="NAME", help="who moves it")
 
+    p = commands.add_parser("tag", help="tag a meeting (or one of its whys) with causes")
+    p.add_argument("id", help="meeting id (a unique prefix is enough)")
+    p.add_argument("tags", nargs="*", help='tags, e.g. "config change" deployment')
+    p.add_argument("--why", default="", metavar="ID", help="tag this why (an id prefix)")
+    p.add_argument("--remove", action="store_true", help="remove the tags instead")
+    p.add_argument("--list", action="store_true", help="print the vocabulary")
+
     p = commands.add_parser("search", help="search every text of every meeting")
     p.add_argument("text", help="what to find (case does not matter)")
     p.add_argument("--tag", default="", help="only meetings with this tag")
@@ -195,6 +202,28 @@ def cmd_status(args: argparse.Namespace) -> int:
     ft = follow_through(args)
     pm, what = ft.set_status(ft.archive.resolve(args.id), to, args.by)
     print(for_terminal(f"{pm.title}: {what}"))
+    return 0
+
+
+def cmd_tag(args: argparse.Namespace) -> int:
+    from pmtui.cli import CliError
+    from pmtui.core.tags import vocabulary
+
+    ft = follow_through(args)
+    known = vocabulary(ft.policy.tags)
+    if args.list:
+        print("\n".join(known))
+        return 0
+    if not args.tags:
+        raise CliError("name the tags (see `pmtui tag ID --list` for the vocabulary)")
+    now = ft.tag(ft.archive.resolve(args.id), args.tags, remove=args.remove, why=args.why)
+    free = [t for t in now if t not in known]
+    print(for_terminal(", ".join(now) or "no tags"))
+    if free and not args.remove:
+        print(
+            for_terminal(f"pmtui: free tags (not in the vocabulary): {', '.join(free)}"),
+            file=sys.stderr,
+        )
     return 0
 
 

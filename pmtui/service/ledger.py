@@ -189,6 +189,32 @@ class FollowThrough:
 
         return self.archive.update(meeting_id, edit)
 
+    def tag(
+        self, meeting_id: str, tags: list[str], *, remove: bool = False, why: str = ""
+    ) -> list[str]:
+        """Add (or remove) tags on a meeting, or on one of its whys (a unique id prefix),
+        through its lock; the tags it has now."""
+        from pmtui.core import whys as whytree
+        from pmtui.core.tags import parse_tag
+
+        try:
+            wanted = [parse_tag(t) for t in tags]
+        except ValueError as error:
+            raise ArchiveError(str(error)) from None
+
+        def edit(pm: Postmortem) -> list[str]:
+            holder: Any = pm
+            if why:
+                found = [r.why for _, r in whytree.walk(pm) if r.why.id.startswith(why)]
+                if len(found) != 1:
+                    raise ArchiveError(f"{why!r} names {len(found)} whys of this meeting, not one")
+                holder = found[0]
+            now = [t for t in holder.tags if t not in wanted] if remove else holder.tags
+            holder.tags = list(dict.fromkeys([*now, *([] if remove else wanted)]))
+            return list(holder.tags)
+
+        return self.archive.update(meeting_id, edit)
+
     # -- deadlines --------------------------------------------------------------------
 
     def deadline_of(self, summary: dict[str, Any]) -> Deadline | None:

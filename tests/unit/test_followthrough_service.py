@@ -216,3 +216,23 @@ def test_ledger_rows_from_summaries_equal_rows_from_the_records(archive: Archive
     for wanted in (Filters(), Filters(overdue=True), Filters(owner="a"), Filters(severity="1")):
         direct = ledger.rows(records, service.policy, service.today, wanted)
         assert [r.as_dict() for r in service.ledger(wanted)] == [r.as_dict() for r in direct]
+
+
+def test_tags_from_the_command_line_feed_search_filters_and_recurrence(
+    archive: Archive, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second = (s["id"] for s in archive.list()[:2])
+    assert run(capsys, "tag", first[:8], "Config Change", "deployment") == (
+        0,
+        "config change, deployment\n",
+    )
+    why = archive.load(second).whys[0].answers[0].id
+    assert run(capsys, "tag", second[:8], "config change", "--why", why[:6])[0] == 0
+    assert archive.load(second).whys[0].answers[0].tags == ["config change"]
+    (found,) = ft(archive).recurring(archive.load(second))
+    assert found.tag == "config change" and len(found.titles) == 1
+    code, out = run(capsys, "actions", "--json", "--tag", "config change")
+    assert code == 0 and {r["meeting_id"] for r in json.loads(out)} <= {first, second}
+    assert run(capsys, "tag", first[:8], "deployment", "--remove")[1] == "config change\n"
+    with pytest.raises(ArchiveError, match="names 0 whys"):
+        ft(archive).tag(first, ["x"], why="zzzz")
