@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pmtui import __version__
+from pmtui import __version__, cli_followthrough
 from pmtui.core import sessionfile
 from pmtui.core.controls import for_terminal, json_for_terminal
 from pmtui.service.errors import ArchiveError
@@ -131,7 +131,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser(
         "check", help="flag blame-prone wording; exits 1 when there is any (for CI gates)"
     )
-    p.add_argument("id", help="meeting id (a unique prefix is enough)")
+    p.add_argument("id", nargs="?", help="meeting id (a unique prefix is enough)")
+    p.add_argument(
+        "--overdue",
+        action="store_true",
+        help="instead: exit 1 when any P0/P1 action item or any postmortem is past due",
+    )
     p.add_argument(
         "--rules",
         metavar="FILE",
@@ -159,6 +164,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="take the other side's value instead of keeping the one the meeting holds",
     )
+
+    cli_followthrough.add_parsers(commands)
     return parser
 
 
@@ -205,7 +212,8 @@ def settings(args: argparse.Namespace) -> Settings:
 def open_archive(args: argparse.Namespace) -> Archive:
     from pmtui.service.archive import Archive
 
-    return Archive(settings(args))
+    # A published postmortem opens read-only until reopened with `pmtui status`.
+    return Archive(settings(args), published_read_only=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -317,6 +325,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     archive = open_archive(args)
     rows = archive.list()
     _report_problems(archive)
+    rows = cli_followthrough.with_deadlines(archive, rows)
     if args.json:
         print(json_for_terminal(rows, indent=2))
         return 0
@@ -556,6 +565,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from pmtui.core import coach
 
+    if args.overdue:
+        if args.id or args.rules:
+            raise CliError("check --overdue looks at the whole archive: give no id or --rules")
+        return cli_followthrough.cmd_check_overdue(args)
+    if not args.id:
+        raise CliError("check needs a meeting id (or --overdue)")
     pm = _load(args)
     try:
         rules, _ = settings(args).coach_rules(strict=True)
@@ -649,4 +664,9 @@ COMMANDS = {
     "templates": cmd_templates,
     "check": cmd_check,
     "sync": cmd_sync,
+    "actions": cli_followthrough.cmd_actions,
+    "status": cli_followthrough.cmd_status,
+    "search": cli_followthrough.cmd_search,
+    "tag": cli_followthrough.cmd_tag,
+    "stats": cli_followthrough.cmd_stats,
 }

@@ -64,14 +64,15 @@ def meetings_table(rows: list[dict[str, Any]], width: int | None = None) -> Rend
             _one(row.get("status", "")),
             _day(row.get("incident_at") or row.get("held_at")),
             str(row.get("open_actions", 0)),
+            _one(row.get("deadline", "")),
         )
         for row in rows
     ]
-    header = ("id", "title", "severity", "status", "date", "open actions")
+    header = ("id", "title", "severity", "status", "date", "open actions", "deadline")
     fixed = [max(cell_len(r[i]) for r in [header, *cells]) for i in range(len(header))]
     others = sum(fixed) - fixed[1] + 2 * (len(header) - 1)
     fixed[1] = max(12, min(fixed[1], width - others))
-    styles = ("bold cyan", "", "", "", "", "")
+    styles = ("bold cyan", "", "", "", "", "", "yellow")
     text = Text()
     text.append(f"{len(rows)} meeting(s)\n", style="bold")
     for n, line in enumerate([header, *cells]):
@@ -198,6 +199,7 @@ def record_view(pm: Postmortem) -> RenderableType:
         ("incident", _one(pm.incident_id) or "—"),
         ("severity", _one(pm.severity) or "—"),
         ("status", pm.status.value),
+        *([("tags", _one(", ".join(pm.tags)))] if pm.tags else []),
         ("owner", _one(pm.owner) or "—"),
         ("time zone", _one(pm.timezone)),
         (
@@ -252,6 +254,7 @@ def record_view(pm: Postmortem) -> RenderableType:
         if item.addresses:
             items.append(f"  addresses: {_one(whytree.text_of(pm, item.addresses))}\n", style="dim")
     parts.append(_items(items) if pm.action_items else _field("Action items", ""))
+    parts += _follow_through(pm)
     open_causes = whytree.unaddressed(pm)
     if open_causes and pm.whys:
         parts.append(
@@ -273,3 +276,18 @@ def record_view(pm: Postmortem) -> RenderableType:
         )
         parts.append(_field("Conflicts", lines))
     return Group(*parts)
+
+
+def _follow_through(pm: Postmortem) -> list[RenderableType]:
+    """The review history and the follow-ups this meeting decided, when there are any."""
+    from pmtui.core.review import describe
+
+    parts: list[RenderableType] = []
+    if pm.follow_ups:
+        lines = [
+            f"• {_one(f.title)} ({f.meeting_id[:8]}): {_one(f.decision)}" for f in pm.follow_ups
+        ]
+        parts.append(_field("Follow-ups from earlier postmortems", "\n".join(lines)))
+    if pm.history:
+        parts.append(_field("Review history", "\n".join(_one(describe(h)) for h in pm.history)))
+    return parts

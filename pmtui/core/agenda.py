@@ -26,6 +26,15 @@ STAGES: tuple[tuple[str, str, int], ...] = (
     ("wrapup", "Wrap-up", 5),
 )
 PRESETS = (15, 20, 30)
+# A new meeting's first stage when earlier postmortems left open items: a short review
+# of them (issue 15). Whole minutes, fixed rather than weighted: 1 in meetings shorter
+# than 30 minutes, 2 from 30. Kept apart from STAGES so that records of five stages, and
+# other stages added to STAGES, are unaffected.
+FOLLOW_UPS = ("followups", "Follow-ups")
+
+
+def follow_ups_minutes(minutes: int) -> int:
+    return 1 if minutes < 30 else 2
 
 
 @dataclass
@@ -105,15 +114,22 @@ def stage_numbers(timed: list[bool]) -> list[int]:
     return [first + i for i in range(len(timed))]
 
 
-def scaled(minutes: int) -> Agenda:
+def scaled(minutes: int, *, follow_ups: bool = False) -> Agenda:
     """The standard stages for a meeting of `minutes`, whole minutes adding up exactly.
 
     Largest-remainder rounding of the weights; every stage gets at least one minute.
+    `follow_ups`: open with the Follow-ups stage, its minutes taken from the total.
     """
     if isinstance(minutes, bool) or not isinstance(minutes, int):
         raise ValueError("the meeting length is a whole number of minutes")
     if not MIN_MINUTES <= minutes <= MAX_MINUTES:
         raise ValueError(f"a meeting lasts {MIN_MINUTES} to {MAX_MINUTES} minutes, not {minutes}")
+    if follow_ups:
+        # After the untimed set-up, before the timeline: last time's actions come first.
+        review = follow_ups_minutes(minutes)
+        stages = scaled(minutes - review).stages
+        at = next(i for i, stage in enumerate(stages) if stage.timed)
+        return Agenda([*stages[:at], Stage(*FOLLOW_UPS, review * 60), *stages[at:]])
     timed = [(key, title, w) for key, title, w in STAGES if w]
     weights = [w for _, _, w in timed]
     spare = minutes - len(timed)  # one minute each is given up front

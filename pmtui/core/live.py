@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from pmtui.core import sessionfile
+from pmtui.core import review, sessionfile
 from pmtui.core import whys as whytree
 from pmtui.core.agenda import Agenda, scaled
 from pmtui.core.clock import Clock
@@ -21,6 +21,7 @@ from pmtui.core.models import (
     ActionItem,
     Cause,
     EventKind,
+    FollowUp,
     Note,
     Participant,
     Postmortem,
@@ -63,9 +64,12 @@ class LiveMeeting:
         self.on_change: Callable[[], None] | None = None
 
     @classmethod
-    def new(cls, title: str, minutes: int, clock: Clock) -> LiveMeeting:
+    def new(
+        cls, title: str, minutes: int, clock: Clock, *, follow_ups: bool = False
+    ) -> LiveMeeting:
+        """`follow_ups`: open with the Follow-ups stage (earlier meetings left open items)."""
         pm = Postmortem(title=title.strip() or "Untitled postmortem")
-        return cls(pm, MeetingEngine(scaled(minutes)), clock)
+        return cls(pm, MeetingEngine(scaled(minutes, follow_ups=follow_ups)), clock)
 
     @classmethod
     def from_record(
@@ -213,6 +217,10 @@ class LiveMeeting:
         if getattr(self.pm, name) == value:
             return False
         with self.edit(f"set {name}") as pm:
+            if name == "status":  # the review workflow keeps who moved it and when
+                by = pm.meeting.facilitator or pm.owner or "the facilitator"
+                now = datetime.fromtimestamp(self.clock.now(), UTC)
+                pm.history = [*pm.history, review.move_record(pm.status, value, by, now)]
             setattr(pm, name, value)
         return True
 
@@ -467,6 +475,12 @@ class LiveMeeting:
             pm.action_items[index] = replace(pm.action_items[index], addresses=why_id)
         return True
 
+    def record_follow_up(self, follow_up: FollowUp) -> None:
+        """Note in this meeting's record what the Follow-ups stage decided about an
+        earlier meeting's item (the change itself is written to that meeting)."""
+        with self.edit("follow-up") as pm:
+            pm.follow_ups = [*pm.follow_ups, follow_up]
+
     def delete_action(self, action_id: str) -> None:
         index = _index(self.pm.action_items, action_id, "action item")
         with self.edit("delete action item") as pm:
@@ -491,6 +505,8 @@ def snapshot(pm: Postmortem) -> Postmortem:
         got_lucky=list(pm.got_lucky),
         whys=[chain.copy() for chain in pm.whys],
         action_items=list(pm.action_items),
+        follow_ups=list(pm.follow_ups),
+        history=list(pm.history),
     )
 
 

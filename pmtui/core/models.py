@@ -112,10 +112,14 @@ class Why:
     cause: Cause = Cause.NONE
     answers: list[Why] = field(default_factory=list)
     id: str = field(default_factory=item_id)
+    # Contributing-factor categories ("config change", "deployment") and free tags.
+    tags: list[str] = field(default_factory=list)
 
     def copy(self) -> Why:
         """A copy of this answer and everything below it, ids kept."""
-        return Why(self.text, self.cause, [a.copy() for a in self.answers], self.id)
+        return Why(
+            self.text, self.cause, [a.copy() for a in self.answers], self.id, list(self.tags)
+        )
 
 
 @dataclass
@@ -146,6 +150,29 @@ class ActionItem:
     # The id of the why (contributing factor or root cause) this item addresses; "" none.
     addresses: str = ""
     id: str = field(default_factory=item_id)
+    # When it was marked done or won't do, and why it will not be done.
+    closed_on: date | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """One move of the review workflow: to which status, by whom, when."""
+
+    status: Status
+    by: str
+    at: datetime
+    note: str = ""  # "reopened" when a published postmortem is opened again
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """What a meeting's Follow-ups stage decided about an earlier meeting's action item."""
+
+    meeting_id: str
+    action_id: str
+    title: str
+    decision: str  # "done", "won't do", "due 2026-12-04", "owner Sam", "kept"
 
 
 @dataclass
@@ -192,6 +219,9 @@ class Postmortem:
     got_lucky: list[Note] = field(default_factory=list)
     whys: list[WhyChain] = field(default_factory=list)
     action_items: list[ActionItem] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    history: list[StatusChange] = field(default_factory=list)
+    follow_ups: list[FollowUp] = field(default_factory=list)
     meeting: MeetingFacts = field(default_factory=MeetingFacts)
     # Text typed into an entry line but not added yet, by entry line: kept with the
     # record so a killed terminal loses nothing; never part of undo or of the minutes.

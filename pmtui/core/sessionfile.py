@@ -26,6 +26,7 @@ from pmtui.core.models import (
     ActionType,
     Cause,
     EventKind,
+    FollowUp,
     MeetingFacts,
     Note,
     Participant,
@@ -33,6 +34,7 @@ from pmtui.core.models import (
     Priority,
     StageRecord,
     Status,
+    StatusChange,
     TimelineEvent,
     Why,
     WhyChain,
@@ -201,6 +203,9 @@ def from_document(doc: Any, *, source: str = "", keep_identity: bool = False) ->
         setattr(pm, key, _notes(reader, reader.items(doc, key, key), key))
     pm.whys = _whys(reader, doc)
     pm.action_items = _action_items(reader, doc, pm)
+    pm.tags = _tags(reader, doc, "tags")
+    pm.history = _history(reader, doc)
+    pm.follow_ups = _follow_ups(reader, doc)
     pm.meeting = _meeting(reader, doc.get("meeting"), tz, keep_identity=keep_identity)
     if keep_identity:
         _identity(reader, doc, pm)
@@ -313,7 +318,7 @@ def _answers(
     if nesting > whytree.MAX_DEPTH:
         reader.fail(path, f"branches nest more than {whytree.MAX_DEPTH} deep")
         return []
-    items: list[tuple[str, Cause, list[Why], str]] = []
+    items: list[tuple[str, Cause, list[Why], str, list[str]]] = []
     for i, value in enumerate(values):
         where = f"{path}[{i}]"
         if level + i > whytree.MAX_DEPTH:
@@ -321,7 +326,7 @@ def _answers(
             break
         if isinstance(value, str):
             if value.strip():
-                items.append((value, Cause.NONE, [], item_id()))
+                items.append((value, Cause.NONE, [], item_id(), []))
             else:
                 reader.fail(where, "must not be empty")
             continue
@@ -331,6 +336,7 @@ def _answers(
         text = reader.text(value, "text", f"{where}.text", required=True)
         cause = reader.choice(value, "cause", f"{where}.cause", Cause, Cause.NONE)
         why_id = reader.ident(value, where)
+        tags = _tags(reader, value, "tags", where)
         others: list[Why] = []
         for j, branch in enumerate(reader.items(value, "branches", f"{where}.branches")):
             branch_path = f"{where}.branches[{j}]"
@@ -338,10 +344,10 @@ def _answers(
                 reader.fail(branch_path, "must be a list of answers, not " + _kind(branch))
                 continue
             others += _answers(reader, branch, branch_path, level + i, nesting + 1)
-        items.append((text, cause, others, why_id))
+        items.append((text, cause, others, why_id, tags))
     answers: list[Why] = []
-    for text, cause, others, why_id in reversed(items):
-        answers = [Why(text, cause, answers, why_id), *others]
+    for text, cause, others, why_id, tags in reversed(items):
+        answers = [Why(text, cause, answers, why_id, tags), *others]
     return answers
 
 
@@ -354,6 +360,8 @@ def _answers_document(answers: list[Why]) -> list[Any]:
         item: dict[str, Any] = {"id": first.id, "text": first.text}
         if first.cause is not Cause.NONE:
             item["cause"] = first.cause.value
+        if first.tags:
+            item["tags"] = list(first.tags)
         if others:
             item["branches"] = [_answers_document([other]) for other in others]
         out.append(item)
@@ -381,6 +389,10 @@ def _action_items(reader: _Reader, doc: dict[str, Any], pm: Postmortem) -> list[
                 ),
                 addresses=_addresses(reader, obj, f"{path}.addresses", pm, why_ids),
                 id=reader.ident(obj, path),
+                closed_on=reader.guarded(
+                    f"{path}.closed_on", lambda obj=obj: timeutil.parse_date(obj.get("closed_on"))
+                ),
+                note=reader.text(obj, "note", f"{path}.note"),
             )
         )
     return out
@@ -405,6 +417,60 @@ def _addresses(
         reader.fail(path, f"{json.dumps(text, ensure_ascii=False)} is not the text of any why")
         return ""
     return why.id
+
+
+MAX_TAG = 40
+
+
+def normal_tag(text: str) -> str:
+    """A tag as stored: lower case, single spaces."""
+    return " ".join(str(text).lower().split())
+
+
+def _tags(reader: _Reader, obj: dict[str, Any], key: str, where: str = "") -> list[str]:
+    path = f"{where}.{key}" if where else key
+    out: list[str] = []
+    for i, value in enumerate(reader.items(obj, key, path)):
+        if not isinstance(value, str) or not normal_tag(value):
+            reader.fail(f"{path}[{i}]", "must be non-empty text")
+            continue
+        tag = normal_tag(value)
+        if len(tag) > MAX_TAG:
+            reader.fail(f"{path}[{i}]", f"a tag is at most {MAX_TAG} characters")
+        elif tag not in out:
+            out.append(tag)
+    return out
+
+
+def _history(reader: _Reader, doc: dict[str, Any]) -> list[StatusChange]:
+    out = []
+    for path, obj in reader.objects(doc, "history"):
+        status = reader.choice(obj, "status", f"{path}.status", Status, Status.DRAFT)
+        raw = obj.get("at")
+        if not isinstance(raw, str):
+            reader.fail(f"{path}.at", "must be a time (ISO 8601)")
+            continue
+        at = reader.guarded(f"{path}.at", lambda raw=raw: timeutil.parse_iso(raw, UTC))
+        if at is None:
+            reader.fail(f"{path}.at", "is not a time")
+            continue
+        by = reader.text(obj, "by", f"{path}.by")
+        out.append(StatusChange(status, by, at, reader.text(obj, "note", f"{path}.note")))
+    return out
+
+
+def _follow_ups(reader: _Reader, doc: dict[str, Any]) -> list[FollowUp]:
+    out = []
+    for path, obj in reader.objects(doc, "follow_ups"):
+        out.append(
+            FollowUp(
+                meeting_id=reader.text(obj, "meeting_id", f"{path}.meeting_id", required=True),
+                action_id=reader.text(obj, "action_id", f"{path}.action_id", required=True),
+                title=reader.text(obj, "title", f"{path}.title"),
+                decision=reader.text(obj, "decision", f"{path}.decision", required=True),
+            )
+        )
+    return out
 
 
 def _meeting(reader: _Reader, raw: Any, tz: tzinfo, *, keep_identity: bool) -> MeetingFacts:
@@ -536,9 +602,36 @@ def to_document(pm: Postmortem, *, with_metrics: bool = True) -> dict[str, Any]:
             "ticket": a.ticket,
             "status": a.status.value,
             **({"addresses": a.addresses} if a.addresses else {}),
+            **({"closed_on": a.closed_on.isoformat()} if a.closed_on else {}),
+            **({"note": a.note} if a.note else {}),
         }
         for a in pm.action_items
     ]
+    # Follow-through fields (tags, the review history, follow-up decisions) are written
+    # only when there are some: an older pmtui ignores them, and a record without them
+    # reads exactly as before.
+    if pm.tags:
+        doc["tags"] = list(pm.tags)
+    if pm.history:
+        doc["history"] = [
+            {
+                "status": h.status.value,
+                "by": h.by,
+                "at": timeutil.format_utc(h.at),
+                **({"note": h.note} if h.note else {}),
+            }
+            for h in pm.history
+        ]
+    if pm.follow_ups:
+        doc["follow_ups"] = [
+            {
+                "meeting_id": f.meeting_id,
+                "action_id": f.action_id,
+                "title": f.title,
+                "decision": f.decision,
+            }
+            for f in pm.follow_ups
+        ]
     doc["meeting"] = {
         "held_at": timeutil.format_utc(pm.meeting.held_at) if pm.meeting.held_at else None,
         "facilitator": pm.meeting.facilitator,
@@ -616,6 +709,12 @@ SUMMARY_TYPES: dict[str, type | tuple[type, ...]] = {
     "incident_at": (str, type(None)),
     "held_at": (str, type(None)),
     "open_actions": int,
+    "open_due": str,
+    "tags": str,
+    "actions": int,
+    "marker_s": str,
+    "open_items": str,
+    "created_at": (str, type(None)),
 }
 
 
@@ -637,7 +736,76 @@ def summarize(record: dict[str, Any]) -> dict[str, Any]:
         "incident_at": min(times) if times else None,
         "held_at": held,
         "open_actions": sum(1 for a in items if a.get("status", "open") == "open"),
+        # For the action ledger without reading every meeting: each open item as
+        # "<id> P1 2026-12-01" (or "<id> P1 -" when due by policy), joined by ";".
+        "open_due": ";".join(
+            f"{a.get('id', '-')} {a.get('priority', 'P2')} {a.get('due') or '-'}"
+            for a in items
+            if a.get("status", "open") == "open"
+        ),
+        "tags": ";".join(_all_tags(record)),
+        "actions": len(items),
+        # The open items as the ledger lists them, as one JSON text (summaries hold
+        # single values): [[id, priority, due or "", owner, title], ...].
+        "open_items": json.dumps(
+            [
+                [
+                    a.get("id", "-"),
+                    a.get("priority", "P2"),
+                    a.get("due") or "",
+                    a.get("owner", ""),
+                    a.get("title", ""),
+                ]
+                for a in items
+                if isinstance(a, dict) and a.get("status", "open") == "open"
+            ],
+            ensure_ascii=False,
+        ),
+        "created_at": record.get("created_at"),
+        # Seconds from impact start to the first detection, mitigation and resolution
+        # ("180,5880,45900"; empty where a marker is missing), for `pmtui stats`.
+        "marker_s": _marker_seconds(timeline),
     }
+
+
+def _marker_seconds(timeline: list[Any]) -> str:
+    firsts: dict[str, str] = {}
+    for event in timeline:
+        if isinstance(event, dict) and isinstance(event.get("at"), str):
+            kind = event.get("kind")
+            if kind in ("start", "detection", "mitigation", "resolution"):
+                at = event["at"]
+                if kind not in firsts or at < firsts[kind]:
+                    firsts[kind] = at
+    if "start" not in firsts:
+        return ",,"
+    try:
+        start = datetime.fromisoformat(firsts["start"].replace("Z", "+00:00"))
+        out = []
+        for kind in ("detection", "mitigation", "resolution"):
+            at = firsts.get(kind)
+            when = datetime.fromisoformat(at.replace("Z", "+00:00")) if at else None
+            out.append(str(int((when - start).total_seconds())) if when else "")
+    except ValueError:
+        return ",,"
+    return ",".join(out)
+
+
+def _all_tags(record: dict[str, Any]) -> list[str]:
+    """The meeting's tags and its whys' tags, each once."""
+    found: list[str] = [t for t in record.get("tags") or [] if isinstance(t, str)]
+
+    def walk(answers: Any) -> None:
+        for answer in answers if isinstance(answers, list) else []:
+            if isinstance(answer, dict):
+                found.extend(t for t in answer.get("tags") or [] if isinstance(t, str))
+                for branch in answer.get("branches") or []:
+                    walk(branch)
+
+    for chain in record.get("whys") or []:
+        if isinstance(chain, dict):
+            walk(chain.get("answers"))
+    return list(dict.fromkeys(found))
 
 
 def parse_session(raw: bytes, *, source: str = "") -> Postmortem:

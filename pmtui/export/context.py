@@ -187,6 +187,14 @@ def _severity_level(severity: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
+def _tags(pm: Postmortem) -> list[str]:
+    """The meeting's tags, then its whys' tags, each once."""
+    found = list(pm.tags)
+    for _, row in whytree.walk(pm):
+        found += row.why.tags
+    return list(dict.fromkeys(found))
+
+
 def build(pm: Postmortem, now: datetime, *, public: bool = False) -> dict[str, Any]:
     """The template context for `pm` (already the public copy when `public`)."""
     tz = timeutil.zone(pm.timezone)
@@ -311,6 +319,16 @@ def build(pm: Postmortem, now: datetime, *, public: bool = False) -> dict[str, A
         "root_causes": [(c.problem, c.root_cause) for c in chains],
         "unaddressed": [cause.text for cause in whytree.unaddressed(pm)],
         "linked": any(a.addresses for a in pm.action_items),
+        "tags": _tags(pm),
+        "history": [
+            {
+                "at": _when(h.at),
+                "by": plain(h.by),
+                "what": f"reopened as {h.status.value}" if h.note == "reopened" else h.status.value,
+            }
+            for h in pm.history
+        ],
+        "follow_ups": pm.follow_ups,
         "actions": [
             Action(
                 title=a.title,

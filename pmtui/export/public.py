@@ -116,9 +116,14 @@ def public_copy(pm: Postmortem) -> Postmortem:
                 owner=role_of(a.owner),
                 # `addresses` is a why's id: the minutes show that why's cleaned text.
                 ticket=INTERNAL if a.ticket.strip() else "",
+                note="",  # why it will not be done: internal, and may name people
             )
             for a in pm.action_items
         ],
+        # Who moved it through review and what was decided about other meetings' items
+        # are the team's own business.
+        history=[],
+        follow_ups=[],
         meeting=MeetingFacts(
             held_at=pm.meeting.held_at,
             facilitator="",

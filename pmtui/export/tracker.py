@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable
 
 from pmtui.core import whys as whytree
 from pmtui.core.models import ActionItem, ActionStatus, Postmortem, Priority
@@ -69,10 +70,15 @@ def description(pm: Postmortem, item: ActionItem) -> str:
 
 def render_csv(pm: Postmortem) -> str:
     """The action items as CSV text; fields with commas, quotes or newlines are quoted."""
+    return render_items_csv((pm, item) for item in pm.action_items)
+
+
+def render_items_csv(pairs: Iterable[tuple[Postmortem, ActionItem]]) -> str:
+    """Action items of any meetings (the ledger's) as the same tracker CSV."""
     out = io.StringIO()
     writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow(HEADER)
-    for item in pm.action_items:
+    for pm, item in pairs:
         row = (
             summary(item.title),
             description(pm, item),

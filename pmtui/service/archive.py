@@ -11,15 +11,15 @@ import contextlib
 import dataclasses
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pmtui.core import sessionfile
 from pmtui.core.clock import Clock
 from pmtui.core.coach import Rule
 from pmtui.core.live import EditError, LiveMeeting
-from pmtui.core.models import Postmortem
+from pmtui.core.models import Postmortem, Status
 from pmtui.service.errors import ArchiveError
 from pmtui.service.files import read_session_file
 from pmtui.service.session import MeetingSession
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from pmtui.service.follow import FollowSession
 
 DEMO_SAMPLE = "gitlab-2017-database-outage.json"
+T = TypeVar("T")
 
 
 @contextlib.contextmanager
@@ -47,8 +48,13 @@ def _errors() -> Iterator[None]:
 class Archive:
     """Every meeting under the data folder of `settings`."""
 
-    def __init__(self, settings: Settings, *, fsync: bool = True) -> None:
+    def __init__(
+        self, settings: Settings, *, fsync: bool = True, published_read_only: bool = False
+    ) -> None:
         self.settings = settings
+        # The `pmtui` command sets it: a published postmortem then opens read-only until
+        # it is reopened (`pmtui status ID draft`). Off by default for embedders and tests.
+        self.published_read_only = published_read_only
         with _errors():
             self._store = Store(
                 settings.data_dir,
@@ -108,12 +114,19 @@ class Archive:
         facilitator: str = "",
         severity: str = "",
         incident: str = "",
+        follow_ups: bool | None = None,
     ) -> str:
-        """A new, empty meeting of `minutes`, with what is known up front; its id.
-
-        An empty title or an unknown zone is an ArchiveError, and nothing is created."""
+        """A new, empty meeting of `minutes`, with what is known up front; its id. It has
+        the Follow-ups stage when earlier meetings have open action items (`follow_ups`
+        None: look). An empty title or an unknown zone is an ArchiveError, and nothing is
+        created."""
+        if follow_ups is None:
+            try:
+                follow_ups = any(row.get("open_actions") for row in self.list())
+            except ArchiveError:
+                follow_ups = False
         with _errors():
-            live = LiveMeeting.new(title, minutes, clock)
+            live = LiveMeeting.new(title, minutes, clock, follow_ups=follow_ups)
             try:
                 live.set_field("title", title)
                 for name, value in (
@@ -128,6 +141,26 @@ class Archive:
             live.set_facilitator(facilitator)
             live.undo_history_clear()
             return self._store.create(live.record())
+
+    def update(self, meeting_id: str, change: Callable[[Postmortem], T]) -> T:
+        """Change a meeting from outside it (the ledger, a follow-up, a status move):
+        through its lock, refused with a one-line ArchiveError, changing nothing, when
+        the meeting is open for editing elsewhere. What `change` returns."""
+        with _errors():
+            handle = self._store.open(meeting_id, write=True)
+        try:
+            if handle.read_only:
+                reason = (handle.lock_message or "").replace("; opened read-only", "")
+                raise ArchiveError(f"{reason}: nothing changed; change it there, or close it first")
+            with _errors():
+                pm = sessionfile.from_record(handle.record, source=f"meeting {meeting_id}")
+            result = change(pm)
+            sessionfile.touch(pm)
+            with _errors():
+                handle.save(sessionfile.to_record(pm))
+            return result
+        finally:
+            handle.close()
 
     def delete(self, meeting_id: str) -> None:
         with _errors():
@@ -212,6 +245,20 @@ class Archive:
         pmtui is editing it."""
         with _errors():
             handle = self._store.open(meeting_id, write=True)
+        if (
+            self.published_read_only
+            and handle.record.get("status") == Status.PUBLISHED.value
+            and not handle.read_only
+        ):
+            # Published minutes are what the team agreed: editing them is a decision,
+            # made with `pmtui status ID draft --by NAME`, and recorded.
+            handle.close()
+            with _errors():
+                handle = self._store.open(meeting_id, write=False)
+            handle.lock_message = (
+                f"meeting {meeting_id[:8]} is published: opened read-only "
+                f"(reopen it with `pmtui status {meeting_id[:8]} draft --by NAME`)"
+            )
         try:
             with _errors():
                 live = LiveMeeting.from_record(handle.record, clock)

@@ -8,6 +8,7 @@
 | coach rules | `--rules FILE` / `PMTUI_COACH_RULES` | `coach.json` in the config folder |
 | exported minutes | `PMTUI_EXPORT_DIR` | `exports/` in the data folder |
 | auto sync | `PMTUI_SYNC_ON_CLOSE` / `pmtui sync auto` | off; `sync.json` in the config folder |
+| follow-through policy and tags | `PMTUI_POLICY` | `policy.json` in the config folder |
 
 Every OS uses the same convention (platformdirs' user data and config folders for an app
 named `pmtui` with no vendor folder), so a file named in the README is where it says.
@@ -21,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from pmtui.core import coach
+from pmtui.core import coach, policy
 
 APP = "pmtui"
 
@@ -46,6 +47,7 @@ class Settings:
     # Whether the rules file was named (option or variable): then a missing file is a
     # problem to report, not the quiet absence of a team's own rules.
     coach_rules_named: bool = False
+    policy_file: Path | None = None
 
     @classmethod
     def load(
@@ -75,6 +77,7 @@ class Settings:
             coach_rules_file=rules_file,
             export_dir=Path(export).expanduser() if export else data_dir / "exports",
             coach_rules_named=named,
+            policy_file=file("PMTUI_POLICY", "policy.json"),
         )
 
     @property
@@ -98,6 +101,20 @@ class Settings:
         """Write the switch into `sync.json` (OSError if the config folder is not writable)."""
         self.config_dir.mkdir(parents=True, exist_ok=True)
         self.sync_file.write_text(json.dumps({"on_close": on}) + "\n", encoding="utf-8")
+
+    def policy(self) -> policy.Policy:
+        """The team's follow-through policy: the defaults, changed by the policy file.
+
+        A missing file is the defaults; a damaged one is a `policy.PolicyError` (one
+        line), because a deadline silently computed from defaults would mislead."""
+        path = self.policy_file
+        if path is None or not path.exists():
+            return policy.Policy()
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise policy.PolicyError(f"{path}: cannot be read as JSON ({error})") from None
+        return policy.from_data(data, str(path))
 
     def keymap(self) -> tuple[dict[str, str], str | None]:
         """The user's keymap (`{"meeting.next": "f5,ctrl+n"}`) and a problem to show, if any.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -110,8 +111,11 @@ class PmtuiApp(App[None]):
         else:
             self.push_screen(screen)
 
-    def open_meeting(self, meeting_id: str, *, home_on_failure: bool = False) -> bool:
-        """Open a stored meeting for editing (read-only if another pmtui has it)."""
+    def open_meeting(
+        self, meeting_id: str, *, home_on_failure: bool = False, stage: str = ""
+    ) -> bool:
+        """Open a stored meeting for editing (read-only if another pmtui has it); `stage`
+        is one to show first (the ledger opens a meeting at its action items)."""
         try:
             session = self.archive.open_session(
                 meeting_id, self.clock, coach_rules=self.coach_rules
@@ -121,8 +125,13 @@ class PmtuiApp(App[None]):
             if home_on_failure:
                 self.show_home()
             return False
+        if stage and not session.read_only:
+            with contextlib.suppress(KeyError, ValueError):
+                session.live.control("jump", session.live.engine.agenda.index_of(stage))
         self._show_meeting(session)
-        if session.read_only:
+        if session.read_only and "published" in (session.lock_message or ""):
+            self.notify(session.lock_message or "", title="Read-only", timeout=10)
+        elif session.read_only:
             self.notify(
                 f"This copy does not change as the facilitator edits: "
                 f"`pmtui follow {meeting_id[:8]}` shows the meeting live.",

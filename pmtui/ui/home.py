@@ -25,6 +25,7 @@ class HomeScreen(Screen[None]):
         Binding("i", "import", "Import", id="home.import"),
         Binding("enter", "open", "Open", show=True, id="home.open"),
         Binding("r", "reload", "Refresh", id="home.reload"),
+        Binding("a", "ledger", "Action items", id="home.ledger"),
         Binding("q", "app.quit", "Quit", id="home.quit"),
     ]
 
@@ -72,6 +73,7 @@ class HomeScreen(Screen[None]):
             )
         if rows:
             hint = Text("n new meeting · i import a session file · Enter opens · q quits", "dim")
+            hint.append(self._follow_through(rows))
         elif problems:
             hint = Text(
                 f"No meeting could be read: {len(problems)} damaged file"
@@ -89,6 +91,28 @@ class HomeScreen(Screen[None]):
             hint.append(f"\n⚠ {problem}", style="yellow")
         self.query_one("#home-hint", Static).update(hint)
         table.focus()
+
+    def _follow_through(self, rows: list[dict[str, object]]) -> Text:
+        """The overdue count (from the summaries alone) and postmortems past deadline."""
+        from pmtui.service.ledger import FollowThrough
+
+        try:
+            service = FollowThrough(self.pmtui.archive)
+            late, deadlines = service.overdue_counts(rows)
+        except ArchiveError as error:
+            return Text(f"\n⚠ {error}", "yellow")
+        text = Text()
+        if late:
+            text.append(f"\n⚠ {late} overdue action item{'s' if late > 1 else ''}", "bold red")
+            text.append(" · a opens the ledger", "dim")
+        for title, what in deadlines[:3]:
+            text.append(f"\n⏰ {title}: {what}", "yellow")
+        return text
+
+    def action_ledger(self) -> None:
+        from pmtui.ui.ledger import LedgerScreen
+
+        self.app.push_screen(LedgerScreen())
 
     def action_open(self) -> None:
         table = self.query_one(DataTable)

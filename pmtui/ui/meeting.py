@@ -36,6 +36,7 @@ from pmtui.ui.widgets.footer import QuietFooter
 # Each stage's module is imported when its pane is first built, not at start-up.
 PANES = {
     "setup": ("pmtui.ui.stages.setup", "SetupPane"),
+    "followups": ("pmtui.ui.stages.followups", "FollowUpsPane"),
     "timeline": ("pmtui.ui.stages.timeline", "TimelinePane"),
     "lessons": ("pmtui.ui.stages.lessons", "LessonsPane"),
     "whys": ("pmtui.ui.stages.whys", "WhysPane"),

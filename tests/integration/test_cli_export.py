@@ -45,8 +45,9 @@ def test_public_with_findings_exits_1_and_writes_nothing(
     out, err = capsys.readouterr()
     assert not target.exists() and out == ""
     lines = err.splitlines()
-    assert 'trigger: "Human error"' in lines[0] and 'trigger: "forgot"' in lines[1]
-    assert 'went_wrong[0]: "forgot"' in lines[2]
+    # Places named as the screen names them (see coach.place).
+    assert 'Trigger: "Human error"' in lines[0] and 'Trigger: "forgot"' in lines[1]
+    assert 'What went wrong, note 1: "forgot"' in lines[2]
     assert "careless" not in err  # where we got lucky does not go public
     assert lines[3].startswith("pmtui: 3 finding(s) in text that goes public; nothing written")
     # On stdout, nothing either.

@@ -58,7 +58,9 @@ def test_a_follower_in_another_process_follows_and_sees_the_crash(
     tmp_path: Path, sessions: list[str]
 ) -> None:
     store = Store(tmp_path, summarize=sessionfile.summarize)
-    meeting_id = store.create(sessionfile.to_record(read_session_file(SAMPLES[0])))
+    record = sessionfile.to_record(read_session_file(SAMPLES[0]))
+    record["status"] = "draft"  # a published postmortem opens read-only until reopened
+    meeting_id = store.create(record)
     pmtui = f"{sys.executable} -m pmtui --data {tmp_path}"
     env = {**os.environ, "TERM": "xterm-256color"}
     tag = f"pmtui-follow-test-{os.getpid()}"

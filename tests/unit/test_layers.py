@@ -44,7 +44,14 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "ui": ("pmtui.store", "pmtui.cli", "tinydb", "threading"),
     "cli": ("pmtui.store", "tinydb", "threading"),
 }
-TOP_LEVEL = {"cli": "cli", "show": "cli", "__main__": "cli", "resources": None, "__init__": None}
+TOP_LEVEL = {
+    "cli": "cli",
+    "cli_followthrough": "cli",
+    "show": "cli",
+    "__main__": "cli",
+    "resources": None,
+    "__init__": None,
+}
 
 
 def layer_of(path: Path, root: Path = PACKAGE) -> str | None:

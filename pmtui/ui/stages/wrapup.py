@@ -83,13 +83,38 @@ class WrapUpPane(FieldsPane):
     def _show_open_causes(self) -> None:
         """Every root cause no action item addresses: the last chance to agree on one."""
         causes = self.query_one("#wrapup-causes", Static)
-        causes.display = bool(self.live.pm.whys)
+        recurring = self._recurring()
+        causes.display = bool(self.live.pm.whys) or bool(recurring)
         open_causes = whytree.unaddressed(self.live.pm)
         if not open_causes:
-            causes.update(Text("✓ Every root cause has an action item", style="green"))
+            done = Text("✓ Every root cause has an action item", style="green")
+            if recurring:
+                done = recurring + done if self.live.pm.whys else recurring
+            causes.update(done)
             return
         text = Text(f"◆ Root causes with no action item ({len(open_causes)}):", style="bold yellow")
         for cause in open_causes:
             text.append(f"\n  • {cause.text}", style="yellow")
         text.append("\n  (Action items stage: Ctrl+L on an item links it to a why)", style="dim")
-        causes.update(text)
+        causes.update(recurring + text if recurring else text)
+
+    _recurring_text: Text | None = None
+
+    def _recurring(self) -> Text:
+        """Tags this meeting shares with earlier postmortems: the recurring cause is the
+        finding. Read from the archive once per visit of the stage."""
+        if self._recurring_text is None:
+            text = Text()
+            archive = getattr(self.app, "archive", None)
+            if archive is not None and (self.live.pm.tags or self.live.pm.whys):
+                from pmtui.service.errors import ArchiveError
+                from pmtui.service.ledger import FollowThrough
+
+                try:
+                    found = FollowThrough(archive).recurring(self.live.pm)
+                except ArchiveError:
+                    found = []
+                for item in found[:3]:
+                    text.append(f"↻ {item.describe()}\n", style="bold magenta")
+            self._recurring_text = text
+        return self._recurring_text

@@ -1,0 +1,141 @@
+"""Follow-through at scale: `pmtui list`, `actions --overdue`, `search WORD` and `stats`
+as whole processes on an archive of N meetings (default 10,000, generated from the
+samples with realistic action items and tags) against the same commands on an empty
+archive, in the same run; and a save's p95 in the big archive.
+
+Run: python benchmarks/bench_followthrough.py [--meetings N] [--runs R]
+
+Prints figures and asserts nothing (machines here are shared: compare the ratios).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pmtui.core import sessionfile  # noqa: E402
+from pmtui.core.models import ActionStatus, Priority, item_id, new_id  # noqa: E402
+from pmtui.core.tags import DEFAULT_VOCABULARY  # noqa: E402
+from pmtui.store.store import Store  # noqa: E402
+
+SAMPLES = sorted((ROOT / "sample_sessions").glob("*.json"))
+
+
+def generate(folder: Path, count: int, seed: int = 15) -> None:
+    rng = random.Random(seed)
+    bases = [sessionfile.parse_session(p.read_bytes()) for p in SAMPLES]
+    store = Store(folder, sessionfile.summarize, fsync=False)
+    for n in range(count):
+        base = bases[n % len(bases)]
+        shift = timedelta(days=rng.randint(-2500, 0) + (date(2026, 11, 1) - date(2019, 7, 2)).days)
+        items = []
+        for a in base.action_items:
+            closed = rng.random() < 0.8  # most old items were done
+            status = ActionStatus.DONE if closed else ActionStatus.OPEN
+            due = a.due + shift if a.due and rng.random() < 0.8 else None
+            items.append(
+                replace(
+                    a, id=item_id(), status=status, due=due, priority=rng.choice(list(Priority))
+                )
+            )
+        pm = replace(
+            base,
+            id=new_id(),
+            title=f"{base.title} #{n}",
+            # One meeting in a hundred mentions the word the benchmark searches for.
+            summary=base.summary + (" A zebrafish test rig was involved." if n % 100 == 0 else ""),
+            severity=rng.choice(["SEV-1", "SEV-2", "SEV-2", "SEV-3"]),
+            tags=rng.sample(DEFAULT_VOCABULARY, rng.randint(0, 3)),
+            timeline=[replace(e, at=e.at + shift) for e in base.timeline],
+            action_items=items,
+            meeting=replace(
+                base.meeting, held_at=base.meeting.held_at + shift if base.meeting.held_at else None
+            ),
+        )
+        store.create(sessionfile.to_record(pm))
+
+
+def run(data: Path, args: list[str], runs: int) -> float:
+    env = {**os.environ, "PMTUI_DATA": str(data), "PMTUI_CONFIG": str(data / "config")}
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "pmtui", *args],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def save_p95(data: Path, saves: int = 200) -> float:
+    store = Store(data, sessionfile.summarize, fsync=True)
+    meeting_id = store.ids()[0]
+    handle = store.open(meeting_id)
+    record = dict(handle.record)
+    times = []
+    try:
+        for n in range(saves):
+            record = {**record, "summary": f"edit {n}"}
+            t0 = time.perf_counter()
+            handle.save(record)
+            times.append(time.perf_counter() - t0)
+    finally:
+        handle.close()
+    return statistics.quantiles(times, n=20)[18] * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--meetings", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--word", default="zebrafish", help="what `pmtui search` looks for")
+    parser.add_argument("--keep", metavar="DIR", help="also copy the big archive to DIR")
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory() as empty, tempfile.TemporaryDirectory() as big:
+        empty_dir, big_dir = Path(empty), Path(big)
+        Store(empty_dir, sessionfile.summarize)
+        t0 = time.perf_counter()
+        generate(big_dir, options.meetings)
+        if options.keep:
+            import shutil
+
+            shutil.copytree(big_dir, options.keep, dirs_exist_ok=True)
+        print(f"generated {options.meetings} meetings in {time.perf_counter() - t0:.1f} s")
+        # The first list writes nothing new (summaries are written with each meeting);
+        # the first search builds its index: timed apart, then warm runs are compared.
+        t0 = time.perf_counter()
+        run(big_dir, ["search", options.word], 1)
+        print(f"first search (builds the index): {time.perf_counter() - t0:.2f} s")
+        commands = [
+            ["list"],
+            ["actions", "--overdue"],
+            ["search", options.word],
+            ["stats"],
+            ["--version"],
+        ]
+        print(f"{'command':28} {'empty s':>8} {options.meetings:>8} {'ratio':>6}")
+        for args in commands:
+            bare = run(empty_dir, args, options.runs)
+            full = run(big_dir, args, options.runs)
+            print(f"{' '.join(args):28} {bare:8.3f} {full:8.3f} {full / bare:6.2f}")
+        print(f"save p95 in the big archive: {save_p95(big_dir):.2f} ms")
+
+
+if __name__ == "__main__":
+    main()
