@@ -139,6 +139,14 @@ class LiveMeeting:
         if self.on_change is not None:
             self.on_change()
 
+    def from_outside(self, change: Callable[[Postmortem], None]) -> None:
+        """A change that is not the facilitator's (a participant's note or vote): made to
+        the record and to every undo and redo step, so no undo ever takes it back."""
+        for _label, pm in (*self._undo, *self._redo):
+            change(pm)
+        change(self.pm)
+        self._changed()
+
     def undo(self) -> str | None:
         """Take back the last edit; returns what was undone, or None."""
         return self._swap(self._undo, self._redo)

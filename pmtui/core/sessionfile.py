@@ -442,6 +442,9 @@ def _meeting(reader: _Reader, raw: Any, tz: tzinfo, *, keep_identity: bool) -> M
             facts.clock = clock
         else:
             reader.fail("meeting.clock", "must be an object")
+    board = obj.get("contributions")
+    if keep_identity and isinstance(board, dict):
+        facts.contributions = board  # checked by pmtui.core.contrib.Board.from_dict
     return facts
 
 
@@ -542,6 +545,8 @@ def to_record(pm: Postmortem) -> dict[str, Any]:
     record["updated_at"] = timeutil.format_utc(pm.updated_at)
     if pm.meeting.clock is not None:
         record["meeting"]["clock"] = pm.meeting.clock
+    if pm.meeting.contributions is not None:
+        record["meeting"]["contributions"] = pm.meeting.contributions
     return record
 
 

@@ -43,6 +43,9 @@ class Start:
     minutes: int = 30
     follow: bool = False  # follow `meeting_id` read-only instead of running it
     presenter: bool = False  # following, start on the presenter screen
+    join: bool = False  # following as a participant who writes notes and votes
+    name: str | None = None  # the participant's name (asked when None)
+    code: str | None = None  # the meeting's join code (asked when None)
 
 
 class PmtuiApp(App[None]):
@@ -75,7 +78,9 @@ class PmtuiApp(App[None]):
             self.set_keymap(keymap)
 
     def on_mount(self) -> None:
-        if self.start.meeting_id and self.start.follow:
+        if self.start.meeting_id and self.start.join:
+            self.join_meeting(self.start.meeting_id, self.start.name, self.start.code)
+        elif self.start.meeting_id and self.start.follow:
             self.follow_meeting(self.start.meeting_id, presenter=self.start.presenter)
         elif self.start.meeting_id:
             if not self.open_meeting(self.start.meeting_id, home_on_failure=True):
@@ -140,6 +145,24 @@ class PmtuiApp(App[None]):
             return False
         self.push_screen(FollowScreen(session, first, presenter=presenter))
         return True
+
+    def join_meeting(self, meeting_id: str, name: str | None, code: str | None) -> None:
+        """Follow a meeting as a participant (see pmtui.ui.participant)."""
+        from pmtui.service.inbox import InboxWriter
+        from pmtui.ui.participant import JoinScreen, ParticipantScreen
+
+        try:
+            session = self.archive.follow(meeting_id, self.clock)
+            first = session.open()
+            path = self.archive.meeting_file(meeting_id)
+            if name is None or code is None:
+                self.push_screen(JoinScreen(session, first, path, name, code))
+                return
+            writer = InboxWriter(path, meeting_id, name, code)
+        except ArchiveError as error:
+            self.exit(return_code=2, message=f"pmtui: {error}")
+            return
+        self.push_screen(ParticipantScreen(session, first, writer))
 
     def new_meeting(self, title: str, minutes: int) -> None:
         try:

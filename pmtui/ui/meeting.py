@@ -26,6 +26,7 @@ from pmtui.core.coach import Finding
 from pmtui.core.live import LiveMeeting
 from pmtui.service.autosave import SaveResult
 from pmtui.service.session import MeetingSession
+from pmtui.ui import facilitation
 from pmtui.ui.header import MeetingHeader
 from pmtui.ui.stages.base import StagePane
 from pmtui.ui.widgets.footer import QuietFooter
@@ -50,7 +51,7 @@ TICK_S = 0.5
 CLOCK_SAVE_EVERY_S = 5.0
 
 
-class MeetingScreen(Screen[None]):
+class MeetingScreen(facilitation.FacilitatorKeys, Screen[None]):
     """Runs one meeting. Meeting controls are priority keys, so they work while typing."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -66,6 +67,7 @@ class MeetingScreen(Screen[None]):
         Binding("ctrl+z", "undo", "Undo", id="meeting.undo"),
         Binding("ctrl+y", "redo", "Redo", show=False, id="meeting.redo"),
         Binding("f1,question_mark", "help", "Help", id="meeting.help"),
+        *facilitation.BINDINGS,
     ]
 
     def __init__(self, session: MeetingSession) -> None:
@@ -89,6 +91,7 @@ class MeetingScreen(Screen[None]):
         # right after it (see _mount_other_stages), which keeps start-up fast.
         with ContentSwitcher(initial=current, id="stages"):
             yield self._new_pane(current)
+        yield from facilitation.bar(self)
         yield QuietFooter()
 
     def _new_pane(self, key: str) -> StagePane:

@@ -33,7 +33,14 @@ class NoteList(OptionList):
         Binding("minus", "vote(-1)", "Vote −", id="lessons.vote_down"),
         Binding("s", "sort", "Sort by votes", id="lessons.sort"),
         Binding("a", "add", "Add", id="lessons.add"),
+        Binding("m", "merge", "Merge duplicate", id="lessons.merge"),
     ]
+
+    @dataclass
+    class MergeRequested(Message):
+        """Merge this note into another (the meeting screen asks which)."""
+
+        note_id: str
 
     @dataclass
     class AddRequested(Message):
@@ -91,6 +98,9 @@ class NoteList(OptionList):
 
     def action_move(self, step: int) -> None:
         self._ask(lambda note_id: self.MoveRequested(note_id, step))
+
+    def action_merge(self) -> None:
+        self._ask(self.MergeRequested)
 
     def action_why(self) -> None:
         self._ask(self.WhyRequested)

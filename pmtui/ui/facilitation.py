@@ -1,0 +1,253 @@
+"""The facilitator's side of participants, on the meeting screen: one line and a few keys.
+
+The line shows how to join (the command and the meeting's code), who joined, silent
+writing, votes; the keys run `pmtui.service.participation.Participation`. Inbox lines are
+verified on the session's thread; this module applies them on the screen's thread, then
+redraws the stages, and shows each refused line as a warning (the meeting goes on).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from pmtui.core import contrib
+from pmtui.core.live import EditError
+from pmtui.ui.dialogs import Dialog
+from pmtui.ui.stages.base import StagePane
+
+if TYPE_CHECKING:
+    from pmtui.service.participation import Participation
+    from pmtui.ui.meeting import MeetingScreen
+
+SHORT = {"went_right": "right", "went_wrong": "wrong", "got_lucky": "lucky"}
+WARNINGS_SHOWN = 3  # per batch; the rest are counted
+
+BINDINGS: list[BindingType] = [
+    Binding("f11,ctrl+r", "silent_writing", "Silent/Reveal", show=False, priority=True,
+            id="meeting.silent_writing"),
+    Binding("f12,ctrl+t", "lock_voting", "Lock votes", show=False, priority=True,
+            id="meeting.lock_voting"),
+    Binding("ctrl+n", "names", "Names", show=False, priority=True, id="meeting.names"),
+    Binding("ctrl+g", "votes_each", "Votes each", show=False, priority=True,
+            id="meeting.votes_each"),
+]  # fmt: skip
+
+
+class ParticipantsBar(Static):
+    """One line: how to join, and the state of writing and voting."""
+
+    DEFAULT_CSS = """
+    ParticipantsBar {
+        height: 1;
+        padding: 0 1;
+        background: $boost;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    """
+
+    class Arrived(Message):
+        """Inbox lines wait to be merged (posted from the session's thread)."""
+
+    def __init__(self, participation: Participation) -> None:
+        super().__init__(id="participants-bar")
+        self.participation = participation
+
+    def on_mount(self) -> None:
+        self.show()
+        self.participation.start(self._from_thread)
+        self.participation.watch.check()
+        self.call_after_refresh(self.merge)
+
+    def _from_thread(self) -> None:
+        try:
+            self.post_message(self.Arrived())
+        except RuntimeError:  # the app is gone: the meeting was closed
+            if self.is_attached:
+                raise
+
+    def on_participants_bar_arrived(self, _: Arrived) -> None:
+        self.merge()
+
+    def merge(self) -> None:
+        """Apply what arrived; redraw the stages that show notes; say what was refused."""
+        merged = self.participation.take()
+        if merged.warnings:
+            shown = merged.warnings[:WARNINGS_SHOWN]
+            more = len(merged.warnings) - len(shown)
+            text = "\n".join(shown) + (f"\n(+{more} more)" if more > 0 else "")
+            self.notify(text, title="Inbox lines skipped", severity="warning", timeout=8)
+        if merged.changed:
+            self.redraw_stages()
+        self.show()
+
+    def redraw_stages(self) -> None:
+        screen = self.screen
+        for pane in screen.query(StagePane):
+            if pane.display and pane.id == "lessons":
+                pane.refresh_record()
+            else:
+                pane.stale = True
+
+    def show(self) -> None:
+        part = self.participation
+        board = part.board
+        joined = len(part.reader.people())
+        pm = part.live.pm
+        notes = sum(len(getattr(pm, c)) for c in contrib.COLUMNS)
+        text = Text.assemble(
+            ("Join: ", "dim"),
+            (f"pmtui join {pm.id[:8]}", "bold"),
+            ("  code ", "dim"),
+            (part.code, "bold reverse"),
+            f"  · {joined} joined · {notes} notes",
+        )
+        if board.writing:
+            text.append(f" · silent writing, {board.pending_count()} hidden (F11 reveals)",
+                        style="bold yellow")  # fmt: skip
+        else:
+            text.append(" · F11 silent writing", style="dim")
+        text.append(f" · {board.votes_per_person} votes each (^G)")
+        text.append(" · voting locked (F12)" if board.voting_locked else " · F12 locks votes",
+                    style="bold yellow" if board.voting_locked else "dim")  # fmt: skip
+        text.append(" · names on (^N)" if board.names else " · anonymous (^N)", style="dim")
+        self.update(text)
+
+
+def bar(screen: MeetingScreen) -> ComposeResult:
+    """The participants' line, when participants can join this meeting."""
+    participation = screen.session.participation
+    if participation is not None:
+        yield ParticipantsBar(participation)
+
+
+class FacilitatorKeys:
+    """The meeting screen's participant keys (mixed into MeetingScreen)."""
+
+    def _participation(self) -> tuple[Participation, ParticipantsBar] | None:
+        screen: MeetingScreen = self  # type: ignore[assignment]
+        found = screen.query(ParticipantsBar)
+        if screen.session.participation is None or not found:
+            return None
+        return screen.session.participation, found.first()
+
+    def _after(self, bar: ParticipantsBar, message: str) -> None:
+        bar.redraw_stages()
+        bar.show()
+        bar.notify(message, timeout=4)
+
+    def action_silent_writing(self) -> None:
+        if (found := self._participation()) is None:
+            return
+        part, bar = found
+        bar.merge()  # what arrived before the key counts as written in silence
+        if part.board.writing:
+            shown = part.reveal()
+            self._after(bar, f"Revealed {shown} note{'s' if shown != 1 else ''}")
+        else:
+            part.set_writing(True)
+            self._after(bar, "Silent writing: participants' notes are hidden until F11")
+
+    def action_lock_voting(self) -> None:
+        if (found := self._participation()) is None:
+            return
+        part, bar = found
+        bar.merge()
+        locked = not part.board.voting_locked
+        part.lock_voting(locked)
+        self._after(bar, "Voting locked" if locked else "Voting open")
+
+    def action_names(self) -> None:
+        if (found := self._participation()) is None:
+            return
+        part, bar = found
+        on_ = not part.board.names
+        part.show_names(on_)
+        self._after(bar, "Names kept in the record" if on_ else "Notes anonymous in the record")
+
+    def action_votes_each(self) -> None:
+        if (found := self._participation()) is None:
+            return
+        part, bar = found
+
+        def chosen(n: int | None) -> None:
+            if n is not None:
+                part.set_votes(n)
+                self._after(bar, f"{n} votes per participant")
+
+        bar.app.push_screen(VotesDialog(part.board.votes_per_person), chosen)
+
+    def on_note_list_merge_requested(self, event: object) -> None:
+        if (found := self._participation()) is None:
+            return
+        part, bar = found
+        gone: str = event.note_id  # type: ignore[attr-defined]
+
+        def chosen(keep: str | None) -> None:
+            if keep is None:
+                return
+            try:
+                part.merge(keep, gone)
+            except EditError as error:
+                bar.notify(str(error), severity="warning", timeout=4)
+                return
+            self._after(bar, "Merged: votes and authors combined")
+
+        bar.app.push_screen(MergeDialog(part, gone), chosen)
+
+
+class VotesDialog(Dialog[int | None]):
+    def __init__(self, current: int) -> None:
+        super().__init__("Votes per participant")
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield self.title_label()
+            yield Input(str(self.current), id="votes-each", restrict=r"\d{0,2}")
+            yield Label("", id="votes-problem")
+
+    @on(Input.Submitted)
+    def _done(self, event: Input.Submitted) -> None:
+        if event.value.isdigit():
+            self.dismiss(int(event.value))
+        else:
+            self.query_one("#votes-problem", Label).update(f"0 to {contrib.MAX_VOTES}")
+
+
+class MergeDialog(Dialog[str | None]):
+    """Pick the note a duplicate is merged into."""
+
+    def __init__(self, part: Participation, gone: str) -> None:
+        super().__init__("Merge this duplicate into…")
+        self.part = part
+        self.gone = gone
+        self.ids: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield self.title_label()
+            options = OptionList(id="merge-options")
+            for column in contrib.COLUMNS:
+                for note in getattr(self.part.live.pm, column):
+                    if note.id == self.gone:
+                        continue
+                    self.ids.append(note.id)
+                    options.add_option(
+                        Option(Text.assemble((f"●{note.votes:<3}", "bold"),
+                                             (f"[{SHORT[column]}] ", "dim"), note.text[:100]))
+                    )  # fmt: skip
+            yield options
+
+    @on(OptionList.OptionSelected)
+    def _done(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.ids[event.option_index])
