@@ -52,21 +52,31 @@ class Participation:
     def board(self) -> Board:
         return Board.from_dict(self.live.pm.meeting.contributions)
 
-    def _keep(self, board: Board, change: Callable[[object], None] | None = None) -> None:
+    def _keep(
+        self,
+        board: Board,
+        change: Callable[[object], None] | None = None,
+        *,
+        announce: bool = True,
+    ) -> None:
         self.live.pm.meeting.contributions = board.to_dict()
 
         def apply(pm: object) -> None:
             if change is not None:
                 change(pm)
 
-        self.live.from_outside(apply)
+        self.live.from_outside(apply, announce=announce)
 
     def start(self, listener: Callable[[], None]) -> None:
         """Watch the inboxes; `listener` is called (from the watching thread) when lines wait."""
         self.watch.start(listener)
 
-    def take(self) -> Merged:
-        """Apply what arrived to the record (call on the meeting's thread)."""
+    def take(self, *, save: bool = True) -> Merged:
+        """Apply what arrived to the record (call on the meeting's thread).
+
+        `save` False: the record is not handed to the writer now; the caller saves soon
+        after. Nothing is at risk meanwhile: the inboxes are on disk, and a meeting reopened
+        before the save reads them again (what was merged is never merged twice)."""
         batch = self.watch.take()
         board = self.board
         adds: list[tuple[str, str, str]] = []
@@ -94,7 +104,7 @@ class Participation:
             for nid, step in votes:
                 contrib.add_votes(pm, nid, step)
 
-        self._keep(board, change)
+        self._keep(board, change, announce=save)
         return Merged(
             notes=len(adds),
             held=board.pending_count() - held_before,

@@ -8,6 +8,7 @@ redraws the stages, and shows each refused line as a warning (the meeting goes o
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -28,6 +29,13 @@ if TYPE_CHECKING:
     from pmtui.service.participation import Participation
     from pmtui.ui.meeting import MeetingScreen
 
+# Merges come at most this often: twelve people typing at once make one redraw and one
+# save, not twelve, and the facilitator's own keys keep their pace.
+MERGE_EVERY_S = 0.1
+# Participants' notes are saved with the facilitator's next edit, or after this long: the
+# inboxes on disk already keep them, and one save instead of one per merge leaves the disk
+# and the writer thread to the facilitator's keystrokes.
+SAVE_AFTER_S = 1.0
 SHORT = {"went_right": "right", "went_wrong": "wrong", "got_lucky": "lucky"}
 WARNINGS_SHOWN = 3  # per batch; the rest are counted
 
@@ -61,6 +69,9 @@ class ParticipantsBar(Static):
     def __init__(self, participation: Participation) -> None:
         super().__init__(id="participants-bar")
         self.participation = participation
+        self._merged_at = float("-inf")
+        self._merge_due = False
+        self._save_due = False
 
     def on_mount(self) -> None:
         self.show()
@@ -76,11 +87,18 @@ class ParticipantsBar(Static):
                 raise
 
     def on_participants_bar_arrived(self, _: Arrived) -> None:
-        self.merge()
+        wait = self._merged_at + MERGE_EVERY_S - time.monotonic()
+        if wait <= 0:
+            self.merge()
+        elif not self._merge_due:
+            self._merge_due = True
+            self.set_timer(wait, self.merge)
 
     def merge(self) -> None:
         """Apply what arrived; redraw the stages that show notes; say what was refused."""
-        merged = self.participation.take()
+        self._merged_at = time.monotonic()
+        self._merge_due = False
+        merged = self.participation.take(save=False)
         if merged.warnings:
             shown = merged.warnings[:WARNINGS_SHOWN]
             more = len(merged.warnings) - len(shown)
@@ -88,7 +106,15 @@ class ParticipantsBar(Static):
             self.notify(text, title="Inbox lines skipped", severity="warning", timeout=8)
         if merged.changed:
             self.redraw_stages()
+            if not self._save_due:
+                self._save_due = True
+                self.set_timer(SAVE_AFTER_S, self._save)
         self.show()
+
+    def _save(self) -> None:
+        self._save_due = False
+        session = self.screen.session  # type: ignore[attr-defined]
+        session.save()
 
     def redraw_stages(self) -> None:
         screen = self.screen
@@ -120,7 +146,7 @@ class ParticipantsBar(Static):
         text.append(" · voting locked (F12)" if board.voting_locked else " · F12 locks votes",
                     style="bold yellow" if board.voting_locked else "dim")  # fmt: skip
         text.append(" · names on (^N)" if board.names else " · anonymous (^N)", style="dim")
-        self.update(text)
+        self.update(text, layout=False)  # one line, always: no layout pass
 
 
 def bar(screen: MeetingScreen) -> ComposeResult:

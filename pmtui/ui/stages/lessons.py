@@ -78,6 +78,7 @@ class NoteList(OptionList):
         super().__init__(id=f"list-{column}", classes="note-list")
         self.column = column
         self.note_ids: list[str] = []  # the ids of the notes shown, set by the pane
+        self.rows: list[tuple[Note, bool]] = []  # what is shown: each note, and flagged
 
     def _note_id(self) -> str | None:
         index = self.highlighted
@@ -153,18 +154,29 @@ class LessonsPane(StagePane):
         flagged = self.flagged_fields()
         for column in LESSON_COLUMNS:
             notes = self._list(column)
-            highlighted = notes.highlighted
-            notes.clear_options()
             items: list[Note] = getattr(self.live.pm, column)
+            rows = [(note, f"{column}[{i}]" in flagged) for i, note in enumerate(items)]
+            if rows == notes.rows:
+                continue
+            old = notes.rows
+            highlighted = notes.highlighted
+            if len(rows) >= len(old):
+                # Notes only replace each other or arrive at the end (participants' notes
+                # do, many at once): redraw the rows that changed, add the new ones.
+                for i, (before, now) in enumerate(zip(old, rows, strict=False)):
+                    if before[0] is not now[0] or before[1] != now[1]:
+                        notes.replace_option_prompt_at_index(i, self._note(*now))
+                notes.add_options(Option(self._note(*row)) for row in rows[len(old) :])
+            else:
+                notes.clear_options()
+                notes.add_options(Option(self._note(*row)) for row in rows)
+            notes.rows = rows
             notes.note_ids = [note.id for note in items]
-            notes.add_options(
-                Option(self._note(note, f"{column}[{i}]" in flagged))
-                for i, note in enumerate(items)
-            )
             if items:
                 notes.highlighted = min(highlighted or 0, len(items) - 1)
             title = f"{LESSON_TITLES[column]} ({len(items)})"
-            notes.parent.query_one(".column-title", Static).update(title)  # type: ignore[union-attr]
+            title_line = notes.parent.query_one(".column-title", Static)  # type: ignore[union-attr]
+            title_line.update(title, layout=False)  # one line: no layout pass
 
     @staticmethod
     def _note(note: Note, flagged: bool = False) -> Text:
