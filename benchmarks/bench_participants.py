@@ -191,7 +191,8 @@ def main() -> None:
                 print(
                     f"  participant's Enter -> facilitator's frame ({label}, {len(values)} notes): "
                     f"median {statistics.median(values):.0f} ms, "
-                    f"p95 {percentile(values, 0.95):.0f} ms, max {max(values):.0f} ms (target: p95 <= 500 ms)"
+                    f"p95 {percentile(values, 0.95):.0f} ms, max {max(values):.0f} ms "
+                    "(target: p95 <= 500 ms)"
                 )
     by: dict[int, list[float]] = {0: [], n: []}
     for _ in range(args.rounds):
@@ -202,7 +203,8 @@ def main() -> None:
     none, many = by[0], by[n]
     print(
         "  keystroke, Enter -> row painted and saved: none median "
-        f"{statistics.median(none):.1f} ms (p95 {percentile(none, 0.95):.1f}); {n} participants writing median "
+        f"{statistics.median(none):.1f} ms (p95 {percentile(none, 0.95):.1f}); "
+        f"{n} participants writing median "
         f"{statistics.median(many):.1f} ms (p95 {percentile(many, 0.95):.1f}); ratio "
         f"{statistics.median(many) / statistics.median(none):.2f}x (target <= 1.2x)"
     )
