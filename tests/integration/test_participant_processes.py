@@ -63,6 +63,7 @@ def spawn(path: Path, session, name: str, notes: int, votes: list[str], half: bo
     )
 
 
+@pytest.mark.slow
 def test_many_participants_at_once(facilitator) -> None:
     _data, session, part, path = facilitator
     targets = [session.live.add_lesson("went_wrong", f"seed {i}") for i in range(2)]
@@ -93,6 +94,7 @@ def test_many_participants_at_once(facilitator) -> None:
     assert len(again.went_wrong) == 2 + 8 * 15
 
 
+@pytest.mark.slow
 def test_a_participant_killed_mid_line(facilitator) -> None:
     _data, session, part, path = facilitator
     proc = spawn(path, session, "Ana", 4, [], half=True)
