@@ -74,6 +74,10 @@ class ParticipantsBar(Static):
         self._save_due = False
 
     def on_mount(self) -> None:
+        # Shown on the stage that takes participants' notes (and at any stage while notes
+        # are hidden in silent writing), so other stages keep their lines.
+        switcher = self.screen.query_one("#stages")
+        self.watch(switcher, "current", self._stage_shown)
         self.show()
         self.participation.start(self._from_thread)
         self.participation.watch.check()
@@ -124,9 +128,14 @@ class ParticipantsBar(Static):
             else:
                 pane.stale = True
 
+    def _stage_shown(self, _stage: str | None = None) -> None:
+        current = self.screen.query_one("#stages").current  # type: ignore[attr-defined]
+        self.display = current == "lessons" or self.participation.board.writing
+
     def show(self) -> None:
         part = self.participation
         board = part.board
+        self._stage_shown()
         joined = len(part.reader.people())
         pm = part.live.pm
         notes = sum(len(getattr(pm, c)) for c in contrib.COLUMNS)

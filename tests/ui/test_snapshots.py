@@ -19,6 +19,12 @@ from tests.ui.helpers import T0, app_for, meeting, new_store, sample_meeting, se
 STAGES = ["timeline", "lessons", "whys", "actions", "wrapup"]
 
 
+@pytest.fixture(autouse=True)
+def same_join_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The join code on the lessons stage is random per meeting: fixed here."""
+    monkeypatch.setattr("pmtui.core.contrib.new_code", lambda: "K7P2QX")
+
+
 def sample_app(tmp_path: Path) -> Any:
     store = new_store(tmp_path)
     return app_for(store, FakeClock(T0.timestamp()), Start(meeting_id=sample_meeting(store)))
