@@ -25,6 +25,8 @@ import secrets
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from pmtui.core.controls import first_file_control
+
 COLUMNS = ("went_right", "went_wrong", "got_lucky")
 DEFAULT_VOTES = 3
 MAX_VOTES = 99
@@ -59,7 +61,7 @@ def check_name(name: str) -> str:
         raise ContribError("a name is needed")
     if len(name) > MAX_NAME:
         raise ContribError(f"a name is at most {MAX_NAME} characters")
-    if any(not ch.isprintable() for ch in name):
+    if any(not ch.isprintable() for ch in name) or first_file_control(name):
         raise ContribError("a name cannot hold control characters")
     return name
 
@@ -126,9 +128,20 @@ def note_entry(seq: int, author: str, column: str, text: str) -> Entry:
         raise ContribError(f"{column} is not one of {', '.join(COLUMNS)}")
     if not text:
         raise ContribError("type something first")
+    if (problem := first_file_control(text) or _bidi(text)) is not None:
+        raise ContribError(f"a note cannot hold a {problem}")
     if len(text) > MAX_TEXT:
         raise ContribError(f"a note is at most {MAX_TEXT} characters")
     return Entry(seq, author, "note", column=column, text=text)
+
+
+def _bidi(text: str) -> str | None:
+    """Bidi overrides and isolates reorder what a reader sees (a note could show one thing
+    and say another)."""
+    for ch in text:
+        if "\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069":
+            return f"direction control U+{ord(ch):04X}"
+    return None
 
 
 def read_line(raw: bytes, owner: str, key: bytes) -> Entry:
@@ -139,7 +152,7 @@ def read_line(raw: bytes, owner: str, key: bytes) -> Entry:
         obj = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise ContribError("a line that is not UTF-8") from None
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested past what json reads
         raise ContribError("a line that is not JSON") from None
     if not isinstance(obj, dict):
         raise ContribError("a line that is not a JSON object")
@@ -161,7 +174,7 @@ def read_line(raw: bytes, owner: str, key: bytes) -> Entry:
         column, text = obj.get("column"), obj.get("text")
         if not isinstance(column, str) or not isinstance(text, str):
             raise ContribError("a note without a column or text")
-        return note_entry(seq, owner, column, text)
+        return note_entry(seq, owner, column, text)  # checked as the participant's was
     if kind == "vote":
         note, step = obj.get("note"), obj.get("step")
         if not isinstance(note, str) or step not in (1, -1) or isinstance(step, bool):

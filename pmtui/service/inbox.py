@@ -17,10 +17,13 @@ the half line becomes a malformed line and is skipped).
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
+import re
 import secrets
+import stat
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,7 +34,9 @@ from pmtui.core.contrib import ContribError, Entry
 from pmtui.service.errors import ArchiveError
 
 MAX_INBOX = 1 << 20  # bytes: past this an inbox is no longer read (with a warning)
+MAX_INBOXES = 200  # participants in one meeting; more files are not read
 POLL_S = 0.05
+INBOX_NAME = re.compile(r"p[0-9a-f]{11}\.jsonl")
 
 
 def code_path(meeting_file: Path) -> Path:
@@ -70,7 +75,8 @@ def ensure_code(meeting_file: Path) -> str:
 def check_code(meeting_file: Path, code: str) -> bool:
     """The typed code is the meeting's. ArchiveError when nobody has opened it to join."""
     try:
-        check = json.loads(join_path(meeting_file).read_text(encoding="ascii"))
+        with open(join_path(meeting_file), "rb") as f:
+            check = json.loads(f.read(4096))
         salt, want = str(check["salt"]), str(check["verifier"])
     except (OSError, ValueError, KeyError, TypeError):
         raise ArchiveError(
@@ -88,11 +94,16 @@ class InboxWriter:
         self._key = contrib.participant_key(code, meeting_id, self.name)
         self.path = inbox_dir(meeting_file) / f"{self.who}.jsonl"
         self._lock = threading.Lock()
+        flags = os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_NONBLOCK
         try:
             self.path.parent.mkdir(exist_ok=True)
-            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+            # Never through a link someone left in its place (it could point at the record).
+            self._fd = os.open(self.path, flags | getattr(os, "O_NOFOLLOW", 0), 0o644)
         except OSError as error:
             raise ArchiveError(f"cannot open the inbox: {error.strerror or error}") from None
+        if not stat.S_ISREG(os.fstat(self._fd).st_mode):
+            os.close(self._fd)
+            raise ArchiveError("cannot open the inbox: it is not a plain file")
         try:
             fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -104,8 +115,10 @@ class InboxWriter:
             os.write(self._fd, b"\n")
 
     def _read_own(self) -> tuple[list[Entry], bool]:
-        with open(self.path, "rb") as f:
-            data = f.read(MAX_INBOX + 1)
+        os.lseek(self._fd, 0, os.SEEK_SET)
+        data = b""
+        while len(data) <= MAX_INBOX and (chunk := os.read(self._fd, 1 << 16)):
+            data += chunk
         *lines, tail = data.split(b"\n")
         out = []
         for raw in lines:
@@ -150,6 +163,7 @@ class _Inbox:
     tail: bytes = b""
     stopped: bool = False
     name: str | None = None  # the owner, from the first line whose signature checks
+    skip_rest: bool = False  # the line being read is over the limit: skip to its end
 
 
 @dataclass(frozen=True)
@@ -173,8 +187,7 @@ class InboxReader:
         self.meeting_id = meeting_id
         self.code = code
         self._inboxes: dict[str, _Inbox] = {}
-        self._dir_sig: tuple[int, int] | None = None
-        self._names: list[str] = []
+        self._ignored: set[str] = set()
 
     def people(self) -> dict[str, str]:
         """Pseudonym -> name of everyone seen so far."""
@@ -187,35 +200,67 @@ class InboxReader:
         except OSError:
             return batch
         for file in names:
-            if not file.endswith(".jsonl"):
+            if not INBOX_NAME.fullmatch(file):
+                if file not in self._ignored:
+                    self._ignored.add(file)
+                    batch.warnings.append(
+                        "a file in the inbox folder that is not an inbox: ignored"
+                    )
                 continue
             who = file[: -len(".jsonl")]
+            if who not in self._inboxes and len(self._inboxes) >= MAX_INBOXES:
+                if file not in self._ignored:
+                    self._ignored.add(file)
+                    batch.warnings.append(f"more than {MAX_INBOXES} inboxes: the rest are not read")
+                continue
             state = self._inboxes.setdefault(who, _Inbox())
-            if not state.stopped:
+            if state.stopped:
+                continue
+            try:
                 self._read(who, state, batch)
+            except OSError as error:  # one bad inbox never keeps the others from being read
+                state.stopped = True
+                batch.warnings.append(f"inbox {who}: cannot be read ({error.strerror})")
         return batch
 
     def _read(self, who: str, state: _Inbox, batch: Batch) -> None:
         path = self.folder / f"{who}.jsonl"
         try:
-            with open(path, "rb") as f:
-                size = os.fstat(f.fileno()).st_size
-                if size > MAX_INBOX:
-                    state.stopped = True
-                    batch.warnings.append(
-                        f"inbox {who} is over {MAX_INBOX // 1024} KiB: no longer read"
-                    )
-                    return
-                if size <= state.offset:
-                    return
-                f.seek(state.offset)
-                data = f.read(size - state.offset)
+            # Never follow a link, never wait on a pipe: only a plain file is an inbox.
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
         except OSError as error:
-            batch.warnings.append(f"inbox {who}: {error.strerror or error}")
+            if error.errno != errno.ENOENT:
+                state.stopped = True
+                batch.warnings.append(f"inbox {who}: cannot be read ({error.strerror})")
             return
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            os.close(fd)
+            state.stopped = True
+            batch.warnings.append(f"inbox {who}: not a plain file, not read")
+            return
+        with os.fdopen(fd, "rb") as f:
+            size = info.st_size
+            if size > MAX_INBOX:
+                state.stopped = True
+                batch.warnings.append(
+                    f"inbox {who} is over {MAX_INBOX // 1024} KiB: no longer read"
+                )
+                return
+            if size <= state.offset:
+                return
+            f.seek(state.offset)
+            data = f.read(size - state.offset)
         state.offset += len(data)
         *lines, state.tail = (state.tail + data).split(b"\n")
+        if len(state.tail) > contrib.MAX_LINE:  # no line is this long: stop waiting for its end
+            state.tail = b""
+            state.skip_rest = True
         for raw in lines:
+            if state.skip_rest:
+                state.skip_rest = False
+                batch.warnings.append(f"inbox {state.name or who}: skipped a line over the limit")
+                continue
             if not raw.strip():
                 continue
             try:
@@ -227,6 +272,7 @@ class InboxReader:
         name = state.name or _claimed(raw)
         if name is None or contrib.pseudonym(self.code, self.meeting_id, name) != who:
             raise ContribError("a line whose author does not own this inbox")
+        contrib.check_name(name)
         key = contrib.participant_key(self.code, self.meeting_id, name)
         entry = contrib.read_line(raw, name, key)
         state.name = name

@@ -21,6 +21,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from pmtui.core import contrib
+from pmtui.core.controls import for_terminal
 from pmtui.core.live import EditError
 from pmtui.ui.dialogs import Dialog
 from pmtui.ui.stages.base import StagePane
@@ -107,7 +108,13 @@ class ParticipantsBar(Static):
             shown = merged.warnings[:WARNINGS_SHOWN]
             more = len(merged.warnings) - len(shown)
             text = "\n".join(shown) + (f"\n(+{more} more)" if more > 0 else "")
-            self.notify(text, title="Inbox lines skipped", severity="warning", timeout=8)
+            self.notify(
+                for_terminal(text, multiline=True),
+                title="Inbox lines skipped",
+                severity="warning",
+                timeout=8,
+                markup=False,
+            )
         if merged.changed:
             self.redraw_stages()
             if not self._save_due:

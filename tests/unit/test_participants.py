@@ -94,19 +94,52 @@ def test_hostile_inboxes_are_skipped_with_warnings(meeting) -> None:
     part = session.participation
     alice = writer(session, path, "Alice")
     alice.note("went_wrong", "first")
+    key = contrib.participant_key(part.code, session.meeting_id, "Alice")
+    escape = contrib.sign(contrib.Entry(2, "Alice", "note", column="went_wrong", text="x"), key)
     with open(alice.path, "ab") as f:
         f.write(b"not json\n\xff\xfe\xfd\n[1,2]\n" + b"x" * 5000 + b"\n{}\n")
+        f.write(b"[" * 3000 + b"\n")
+        f.write(escape.replace(b'"text":"x"', b'"text":"\\u001b[2J"'))  # bad signature too
     alice.close()
     alice = writer(session, path, "Alice")
     alice.note("got_lucky", "second")
-    big = inbox_dir(path) / "pbig.jsonl"
-    big.write_bytes(b"y" * (MAX_INBOX + 10))
-    (inbox_dir(path) / "pempty.jsonl").write_bytes(b"\n\n")
+    folder = inbox_dir(path)
+    (folder / "p00000000001.jsonl").write_bytes(b"y" * (MAX_INBOX + 10))
+    (folder / "p00000000002.jsonl").write_bytes(b"\n\n")
+    (folder / "p00000000003.jsonl").symlink_to(path)  # a link to the record: never read
+    os.mkfifo(folder / "p00000000004.jsonl")  # a pipe would block a reader: never opened
+    (folder / "p00000000005.jsonl").mkdir()
+    (folder / "[bold]\x1b[2J.jsonl").write_bytes(b"")
+    (folder / "p00000000006.jsonl").write_bytes(b"z" * (contrib.MAX_LINE * 3))  # no newline
     merged = part.poll()
     assert merged.notes == 2
-    assert len(merged.warnings) == 6
+    assert sum("Alice" in w for w in merged.warnings) == 7
     assert any("no longer read" in w for w in merged.warnings)
-    assert all("\n" not in w for w in merged.warnings)
+    assert sum("not a plain file" in w or "cannot be read" in w for w in merged.warnings) == 3
+    assert any("not an inbox" in w for w in merged.warnings)
+    assert all("\n" not in w and "\x1b" not in w and "[bold]" not in w for w in merged.warnings)
+    again = part.poll()  # each problem is told once
+    assert not again.warnings and not again.changed
+    with open(folder / "p00000000006.jsonl", "ab") as f:
+        f.write(b"\n")
+    assert len(part.poll().warnings) == 1  # the over-long line, skipped when it ends
+
+
+def test_a_link_in_place_of_an_inbox_is_not_written_through(meeting) -> None:
+    _archive, session, path = meeting
+    who = contrib.pseudonym(session.participation.code, session.meeting_id, "Ana")
+    (inbox_dir(path) / f"{who}.jsonl").symlink_to(path)
+    before = path.read_bytes()
+    with pytest.raises(ArchiveError):
+        writer(session, path, "Ana")
+    assert path.read_bytes() == before
+
+
+def test_control_characters_are_refused_in_notes_and_names() -> None:
+    for text in ("\x1b[2J clear", "bell\x07", "\u202etxt.exe", "\ud800"):
+        with pytest.raises(contrib.ContribError):
+            contrib.note_entry(1, "Ana", "went_wrong", text)
+    assert contrib.note_entry(1, "Ana", "went_wrong", "  two\n lines \t ").text == "two lines"
 
 
 def test_a_half_written_line_is_skipped_and_everything_before_is_kept(meeting) -> None:
