@@ -51,6 +51,11 @@ BINDINGS: list[BindingType] = [
 ]  # fmt: skip
 
 
+def join_command(meeting_id: str) -> str:
+    """What a participant types to join (the id's first 8 characters are enough)."""
+    return f"pmtui join {meeting_id[:8]}"
+
+
 class ParticipantsBar(Static):
     """One line: how to join, and the state of writing and voting."""
 
@@ -148,7 +153,7 @@ class ParticipantsBar(Static):
         notes = sum(len(getattr(pm, c)) for c in contrib.COLUMNS)
         text = Text.assemble(
             ("Join: ", "dim"),
-            (f"pmtui join {pm.id[:8]}", "bold"),
+            (join_command(pm.id), "bold"),
             ("  code ", "dim"),
             (part.code, "bold reverse"),
             f"  · {joined} joined · {notes} notes",

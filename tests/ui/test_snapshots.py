@@ -21,8 +21,9 @@ STAGES = ["timeline", "lessons", "whys", "actions", "wrapup"]
 
 @pytest.fixture(autouse=True)
 def same_join_code(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The join code on the lessons stage is random per meeting: fixed here."""
+    """The join code and the meeting id on the lessons stage are random: fixed here."""
     monkeypatch.setattr("pmtui.core.contrib.new_code", lambda: "K7P2QX")
+    monkeypatch.setattr("pmtui.ui.facilitation.join_command", lambda _id: "pmtui join 3f2a9c01")
 
 
 def sample_app(tmp_path: Path) -> Any:
