@@ -510,7 +510,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             f"{args.port} there can read this meeting",
             file=sys.stderr,
         )
-    print(f"Following {pm.title!r} at {serve.url(args.host, args.port)} (Ctrl+C stops)")
+    verb = "Participants join" if args.join else "Following"
+    print(f"{verb} {pm.title!r} at {serve.url(args.host, args.port)} (Ctrl+C stops)")
     sys.stdout.flush()
     serve.serve(
         meeting_id,

@@ -245,3 +245,22 @@ def test_names_are_checked() -> None:
         with pytest.raises(contrib.ContribError):
             contrib.check_name(bad)
     assert contrib.check_name("  Ada   L ") == "Ada L"
+
+
+def test_serve_join_runs_pmtui_join_in_each_tab(tmp_path: Path) -> None:
+    from pmtui.service.serve import follow_command
+
+    command = follow_command("abc123", tmp_path, join=True)
+    assert " join abc123" in command and " follow " not in command
+    assert " follow abc123" in follow_command("abc123", tmp_path)
+
+
+def test_join_codes_differ_per_meeting(tmp_path: Path) -> None:
+    from pmtui.service.inbox import ensure_code
+
+    first = tmp_path / "a.json"
+    second = tmp_path / "b.json"
+    codes = {ensure_code(first), ensure_code(second)}
+    assert len(codes) == 2
+    assert ensure_code(first) in codes  # kept for the meeting when it is opened again
+    assert (first.with_suffix(".code").stat().st_mode & 0o077) == 0  # owner only
