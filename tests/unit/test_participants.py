@@ -264,3 +264,15 @@ def test_join_codes_differ_per_meeting(tmp_path: Path) -> None:
     assert len(codes) == 2
     assert ensure_code(first) in codes  # kept for the meeting when it is opened again
     assert (first.with_suffix(".code").stat().st_mode & 0o077) == 0  # owner only
+
+
+def test_minutes_name_authors_only_when_names_are_on(meeting, tmp_path: Path) -> None:
+    _archive, session, path = meeting
+    part = session.participation
+    writer(session, path, "Ana Example").note("went_wrong", "Paging was slow")
+    part.poll()
+    minutes = session.export_minutes(folder=tmp_path / "a").read_text()
+    assert "Paging was slow" in minutes and "Ana Example" not in minutes
+    part.show_names(True)
+    minutes = session.export_minutes(folder=tmp_path / "b").read_text()
+    assert "Paging was slow — Ana Example" in minutes
