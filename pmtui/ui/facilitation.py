@@ -156,7 +156,7 @@ class ParticipantsBar(Static):
             (join_command(pm.id), "bold"),
             ("  code ", "dim"),
             (part.code, "bold reverse"),
-            f"  · {joined} joined · {notes} notes",
+            f"  · {joined} joined · {notes} note{'' if notes == 1 else 's'}",
         )
         if board.writing:
             text.append(f" · silent writing, {board.pending_count()} hidden (F11 reveals)",

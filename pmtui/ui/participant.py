@@ -108,11 +108,11 @@ class ParticipantScreen(FollowScreen, inherit_bindings=False):
                 entry.focus()
         board = self.board
         pm = self.live.pm
-        shown = sum(len(getattr(pm, c)) for c in contrib.COLUMNS)
+        everyone = sum(len(getattr(pm, c)) for c in contrib.COLUMNS) + board.pending_count()
         status = Text.assemble(
             (self.writer.name, "bold"),
             f" · {self.votes_left(board)} of {board.votes_per_person} votes left",
-            f" · {shown + board.pending_count()} notes from everyone",
+            f" · {everyone} note{'' if everyone == 1 else 's'} from everyone",
         )
         if board.writing:
             status.append(" · silent writing: notes hidden until the reveal", style="yellow")

@@ -78,7 +78,8 @@ class NoteList(OptionList):
         super().__init__(id=f"list-{column}", classes="note-list")
         self.column = column
         self.note_ids: list[str] = []  # the ids of the notes shown, set by the pane
-        self.rows: list[tuple[Note, bool]] = []  # what is shown: each note, and flagged
+        # What is shown: each note, and whether the coach flags it (None: nothing yet).
+        self.rows: list[tuple[Note, bool]] | None = None
 
     def _note_id(self) -> str | None:
         index = self.highlighted
@@ -158,7 +159,7 @@ class LessonsPane(StagePane):
             rows = [(note, f"{column}[{i}]" in flagged) for i, note in enumerate(items)]
             if rows == notes.rows:
                 continue
-            old = notes.rows
+            old = notes.rows or []
             highlighted = notes.highlighted
             if len(rows) >= len(old):
                 # Notes only replace each other or arrive at the end (participants' notes
