@@ -82,6 +82,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     p.add_argument("--presenter", action="store_true", help="browsers open on the presenter screen")
 
+    p.add_argument(
+        "--join",
+        action="store_true",
+        help="browsers join as participants (each tab asks a name and the join code)",
+    )
+
+    p = commands.add_parser(
+        "join", help="join a meeting as a participant: write notes and vote from this terminal"
+    )
+    p.add_argument("id", help="meeting id (a unique prefix is enough)")
+    p.add_argument("--as", dest="name", metavar="NAME", help="your name (asked when not given)")
+    p.add_argument(
+        "--code", help="the join code the facilitator's screen shows (asked when not given)"
+    )
+
     commands.add_parser(
         "demo", help="open a sample meeting in a throw-away archive (your meetings are untouched)"
     )
@@ -540,7 +555,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             f"{args.port} there can read this meeting",
             file=sys.stderr,
         )
-    print(f"Following {pm.title!r} at {serve.url(args.host, args.port)} (Ctrl+C stops)")
+    verb = "Participants join" if args.join else "Following"
+    print(f"{verb} {pm.title!r} at {serve.url(args.host, args.port)} (Ctrl+C stops)")
     sys.stdout.flush()
     serve.serve(
         meeting_id,
@@ -549,8 +565,38 @@ def cmd_serve(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         presenter=args.presenter,
+        join=args.join,
     )
     return 0
+
+
+def cmd_join(args: argparse.Namespace) -> int:
+    """A participant: the follow view plus entry lines and dot votes (see service.inbox)."""
+    from pmtui.core.contrib import ContribError, check_name
+    from pmtui.service.follow import yield_to_the_facilitator
+    from pmtui.service.inbox import check_code
+    from pmtui.ui.app import Start
+
+    archive = open_archive(args)
+    meeting_id = archive.resolve(args.id)
+    archive.load(meeting_id)  # a damaged record is a message here, before the screen
+    path = archive.meeting_file(meeting_id)
+    name = None
+    if args.name is not None:
+        try:
+            name = check_name(args.name)
+        except ContribError as error:
+            print(f"pmtui: {error}", file=sys.stderr)
+            return 2
+    if args.code is not None and not check_code(path, args.code):
+        print("pmtui: that is not this meeting's join code", file=sys.stderr)
+        return 2
+    yield_to_the_facilitator()
+    return run_tui(
+        args,
+        archive,
+        Start(meeting_id=meeting_id, follow=True, join=True, name=name, code=args.code),
+    )
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -656,6 +702,7 @@ COMMANDS = {
     "demo": cmd_demo,
     "follow": cmd_follow,
     "serve": cmd_serve,
+    "join": cmd_join,
     "import": cmd_import,
     "list": cmd_list,
     "show": cmd_show,

@@ -171,6 +171,20 @@ class LiveMeeting:
                 setattr(fixed, name, getattr(pm, name))
             pm.__dict__.update(fixed.__dict__)
 
+    def from_outside(self, change: Callable[[Postmortem], None], *, announce: bool = True) -> None:
+        """A change that is not the facilitator's (a participant's note or vote): made to
+        the record and to every undo and redo step, so no undo ever takes it back.
+
+        `announce` False: `on_change` is not called (the caller saves when it chooses)."""
+        for _label, pm in (*self._undo, *self._redo):
+            change(pm)
+        change(self.pm)
+        hook, self.on_change = self.on_change, (self.on_change if announce else None)
+        try:
+            self._changed()
+        finally:
+            self.on_change = hook
+
     def undo(self) -> str | None:
         """Take back the last edit; returns what was undone, or None."""
         return self._swap(self._undo, self._redo)

@@ -196,6 +196,8 @@ class MeetingFacts:
     agenda: list[StageRecord] = field(default_factory=list)
     # The meeting engine's saved clock state, so a reopened meeting resumes where it was.
     clock: dict[str, object] | None = None
+    # Participants' contributions: votes used, notes held back (pmtui.core.contrib.Board).
+    contributions: dict[str, object] | None = None
 
 
 @dataclass

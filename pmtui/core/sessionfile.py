@@ -513,6 +513,9 @@ def _meeting(reader: _Reader, raw: Any, tz: tzinfo, *, keep_identity: bool) -> M
             facts.clock = clock
         else:
             reader.fail("meeting.clock", "must be an object")
+    board = obj.get("contributions")
+    if keep_identity and isinstance(board, dict):
+        facts.contributions = board  # checked by pmtui.core.contrib.Board.from_dict
     return facts
 
 
@@ -693,6 +696,8 @@ def to_record(pm: Postmortem) -> dict[str, Any]:
         record["drafts"] = dict(pm.drafts)
     if pm.conflicts:
         record["conflicts"] = copy.deepcopy(pm.conflicts)
+    if pm.meeting.contributions is not None:
+        record["meeting"]["contributions"] = pm.meeting.contributions
     return record
 
 

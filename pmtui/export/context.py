@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
+from pmtui.core import contrib, timeutil
 from pmtui.core import metrics as core_metrics
-from pmtui.core import timeutil
 from pmtui.core import whys as whytree
 from pmtui.core.models import ActionStatus, Cause, EventKind, Postmortem, WhyChain
 from pmtui.export.filters import drop_zero_width as plain
@@ -104,6 +104,7 @@ class Person:
 class Note:
     text: str
     votes: int
+    by: str = ""  # who wrote it: only when the facilitator kept names (never in public)
 
 
 @dataclass(frozen=True)
@@ -259,8 +260,13 @@ def build(pm: Postmortem, now: datetime, *, public: bool = False) -> dict[str, A
     elif pm.severity.strip():
         impact_rows.insert(0, (f"Time in {pm.severity.strip()}", m.time_to_resolve_s))
 
+    board = contrib.Board.from_dict(pm.meeting.contributions)
+
     def notes(column: str) -> list[Note]:
-        return [Note(note.text, note.votes) for note in getattr(pm, column)]
+        return [
+            Note(note.text, note.votes, "" if public else contrib.byline(board, note.id))
+            for note in getattr(pm, column)
+        ]
 
     def due(value: date | None) -> str:
         return value.isoformat() if value else ""

@@ -265,9 +265,25 @@ class Archive:
         except ArchiveError:
             handle.close()
             raise
-        return MeetingSession(
+        session = MeetingSession(
             live, handle, export_dir=self.settings.export_dir, coach_rules=coach_rules
         )
+        if not session.read_only:
+            from pmtui.service.participation import Participation
+
+            try:
+                session.participation = Participation(live, self._store.meeting_path(meeting_id))
+            except ArchiveError as error:  # participants cannot join; the meeting runs
+                session.participation_problem = str(error)
+        return session
+
+    def meeting_file(self, meeting_id: str) -> Path:
+        """Where the meeting's file is (participants' inboxes are kept beside it)."""
+        with _errors():
+            path = self._store.meeting_path(meeting_id)
+        if not path.exists():
+            raise ArchiveError(f"no meeting {meeting_id}")
+        return path
 
     def follow(self, meeting_id: str, clock: Clock, **options: Any) -> FollowSession:
         """Follow a meeting someone else runs: read-only, never taking its lock. Call

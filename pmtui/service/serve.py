@@ -33,10 +33,14 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def follow_command(meeting_id: str, data_dir: Path, *, presenter: bool = False) -> str:
-    """The shell command each browser tab runs: this Python, this pmtui, this archive."""
-    words = [sys.executable, "-m", "pmtui", "--data", str(data_dir), "follow", meeting_id]
-    if presenter:
+def follow_command(
+    meeting_id: str, data_dir: Path, *, presenter: bool = False, join: bool = False
+) -> str:
+    """The shell command each browser tab runs: this Python, this pmtui, this archive.
+    `join`: each tab is a participant (`pmtui join`, which asks a name and the code)."""
+    verb = "join" if join else "follow"
+    words = [sys.executable, "-m", "pmtui", "--data", str(data_dir), verb, meeting_id]
+    if presenter and not join:
         words.append("--presenter")
     return shlex.join(words)
 
@@ -60,6 +64,7 @@ def serve(
     host: str = DEFAULT_HOST,
     port: int = DEFAULT_PORT,
     presenter: bool = False,
+    join: bool = False,
 ) -> None:
     """Serve the meeting's follow view until interrupted. ArchiveError when textual-serve
     is missing or the port is not a port."""
@@ -69,7 +74,7 @@ def serve(
         raise ArchiveError(MISSING) from None
     if not 0 < port < 65536:
         raise ArchiveError(f"{port} is not a port number (1-65535)")
-    command = follow_command(meeting_id, data_dir, presenter=presenter)
+    command = follow_command(meeting_id, data_dir, presenter=presenter, join=join)
     server = Server(
         command, host=host, port=port, title=f"pmtui · {title}", public_url=url(host, port)
     )

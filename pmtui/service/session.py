@@ -22,6 +22,7 @@ from pmtui.service.autosave import AutoSaver, SaveResult
 from pmtui.service.errors import ArchiveError
 
 if TYPE_CHECKING:
+    from pmtui.service.participation import Participation
     from pmtui.store.store import MeetingHandle
 
 # How long closing waits for the last save before saying it did not complete.
@@ -76,6 +77,9 @@ class MeetingSession:
         self._saved_seq = 0
         self._error: str | None = None
         self._saved_at: float | None = None
+        # Participants' inboxes (set by the archive for a read-write meeting).
+        self.participation: Participation | None = None
+        self.participation_problem: str | None = None
         if handle is not None and not handle.read_only:
             self._saver = AutoSaver(handle, self._saved)
             # Every change of the record goes to the writer at once, before anything is
@@ -166,6 +170,8 @@ class MeetingSession:
 
         False when the last save did not complete: the meeting then stays open (lock and
         writer kept), so nothing is lost and the facilitator can try again."""
+        if self.participation is not None:
+            self.participation.close()
         if self._saver is not None:
             self.save()
             with self._mutex:

@@ -46,6 +46,9 @@ class Start:
     presenter: bool = False  # following, start on the presenter screen
     # A meeting the caller has opened already (pmtui open: its record is read once).
     session: MeetingSession | None = None
+    join: bool = False  # following as a participant who writes notes and votes
+    name: str | None = None  # the participant's name (asked when None)
+    code: str | None = None  # the meeting's join code (asked when None)
 
 
 class PmtuiApp(App[None]):
@@ -80,6 +83,8 @@ class PmtuiApp(App[None]):
     def on_mount(self) -> None:
         if self.start.session is not None:
             self._show_meeting(self.start.session)
+        elif self.start.meeting_id and self.start.join:
+            self.join_meeting(self.start.meeting_id, self.start.name, self.start.code)
         elif self.start.meeting_id and self.start.follow:
             self.follow_meeting(self.start.meeting_id, presenter=self.start.presenter)
         elif self.start.meeting_id:
@@ -153,6 +158,24 @@ class PmtuiApp(App[None]):
             return False
         self.push_screen(FollowScreen(session, first, presenter=presenter))
         return True
+
+    def join_meeting(self, meeting_id: str, name: str | None, code: str | None) -> None:
+        """Follow a meeting as a participant (see pmtui.ui.participant)."""
+        from pmtui.service.inbox import InboxWriter
+        from pmtui.ui.participant import JoinScreen, ParticipantScreen
+
+        try:
+            session = self.archive.follow(meeting_id, self.clock)
+            first = session.open()
+            path = self.archive.meeting_file(meeting_id)
+            if name is None or code is None:
+                self.push_screen(JoinScreen(session, first, path, name, code))
+                return
+            writer = InboxWriter(path, meeting_id, name, code)
+        except ArchiveError as error:
+            self.exit(return_code=2, message=f"pmtui: {error}")
+            return
+        self.push_screen(ParticipantScreen(session, first, writer))
 
     def new_meeting(self, title: str, minutes: int) -> None:
         try:

@@ -28,6 +28,7 @@ from pmtui.core.coach import Finding
 from pmtui.core.live import LiveMeeting
 from pmtui.service.autosave import SaveResult
 from pmtui.service.session import MeetingSession
+from pmtui.ui import facilitation
 from pmtui.ui.header import MeetingHeader
 from pmtui.ui.stages.base import StagePane
 from pmtui.ui.widgets.entry import EntryLine, TypeThrough
@@ -55,7 +56,7 @@ TICK_S = 0.5
 CLOCK_SAVE_EVERY_S = 5.0
 
 
-class MeetingScreen(Screen[None]):
+class MeetingScreen(facilitation.FacilitatorKeys, Screen[None]):
     """Runs one meeting. Meeting controls are priority keys, so they work while typing."""
 
     # Footer order: export, home and quit first (always visible, even at 80 columns),
@@ -81,6 +82,7 @@ class MeetingScreen(Screen[None]):
             "shift+tab", "focus_entry(-1)", "Previous field", show=False, id="meeting.prev_field"
         ),
         Binding("f12", "conflicts", "Conflicts", show=False, priority=True, id="meeting.conflicts"),
+        *facilitation.BINDINGS,
     ]
 
     _ORDER: ClassVar[dict[str, int]] = {}
@@ -130,6 +132,7 @@ class MeetingScreen(Screen[None]):
         # right after it (see _mount_other_stages), which keeps start-up fast.
         with ContentSwitcher(initial=current, id="stages"):
             yield self._new_pane(current)
+        yield from facilitation.bar(self)
         yield QuietFooter()
 
     def _new_pane(self, key: str) -> StagePane:

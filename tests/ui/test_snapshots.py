@@ -33,6 +33,13 @@ LONG_ACTION = (
 )
 
 
+@pytest.fixture(autouse=True)
+def same_join_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The join code and the meeting id on the lessons stage are random: fixed here."""
+    monkeypatch.setattr("pmtui.core.contrib.new_code", lambda: "K7P2QX")
+    monkeypatch.setattr("pmtui.ui.facilitation.join_command", lambda _id: "pmtui join 3f2a9c01")
+
+
 def sample_app(tmp_path: Path, *, at_setup: bool = False) -> Any:
     store = new_store(tmp_path)
     meeting_id = sample_meeting(store, at_setup=at_setup)

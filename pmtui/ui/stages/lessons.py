@@ -34,7 +34,14 @@ class NoteList(TypeThrough, OptionList):
         Binding("ctrl+w", "why", "Five Whys", id="lessons.start_why"),
         Binding("ctrl+s", "sort", "Sort by votes", id="lessons.sort"),
         Binding("insert", "add", "Add", show=False, id="lessons.add"),
+        Binding("ctrl+u", "merge", "Merge duplicate", id="lessons.merge"),
     ]
+
+    @dataclass
+    class MergeRequested(Message):
+        """Merge this note into another (the meeting screen asks which)."""
+
+        note_id: str
 
     @dataclass
     class AddRequested(Message):
@@ -72,6 +79,8 @@ class NoteList(TypeThrough, OptionList):
         super().__init__(id=f"list-{column}", classes="note-list")
         self.column = column
         self.note_ids: list[str] = []  # the ids of the notes shown, set by the pane
+        # What is shown: each note, and whether the coach flags it (None: nothing yet).
+        self.rows: list[tuple[Note, bool]] | None = None
 
     def entry_for(self, character: str) -> str:
         return f"#input-{self.column}"
@@ -95,6 +104,9 @@ class NoteList(TypeThrough, OptionList):
 
     def action_move(self, step: int) -> None:
         self._ask(lambda note_id: self.MoveRequested(note_id, step))
+
+    def action_merge(self) -> None:
+        self._ask(self.MergeRequested)
 
     def action_why(self) -> None:
         self._ask(self.WhyRequested)
@@ -148,18 +160,29 @@ class LessonsPane(StagePane):
         flagged = self.flagged_fields()
         for column in LESSON_COLUMNS:
             notes = self._list(column)
-            highlighted = notes.highlighted
-            notes.clear_options()
             items: list[Note] = getattr(self.live.pm, column)
+            rows = [(note, f"{column}[{i}]" in flagged) for i, note in enumerate(items)]
+            if rows == notes.rows:
+                continue
+            old = notes.rows or []
+            highlighted = notes.highlighted
+            if len(rows) >= len(old):
+                # Notes only replace each other or arrive at the end (participants' notes
+                # do, many at once): redraw the rows that changed, add the new ones.
+                for i, (before, now) in enumerate(zip(old, rows, strict=False)):
+                    if before[0] is not now[0] or before[1] != now[1]:
+                        notes.replace_option_prompt_at_index(i, self._note(*now))
+                notes.add_options(Option(self._note(*row)) for row in rows[len(old) :])
+            else:
+                notes.clear_options()
+                notes.add_options(Option(self._note(*row)) for row in rows)
+            notes.rows = rows
             notes.note_ids = [note.id for note in items]
-            notes.add_options(
-                Option(self._note(note, f"{column}[{i}]" in flagged))
-                for i, note in enumerate(items)
-            )
             if items:
                 notes.highlighted = min(highlighted or 0, len(items) - 1)
             title = f"{LESSON_TITLES[column]} ({len(items)})"
-            notes.parent.query_one(".column-title", Static).update(title)  # type: ignore[union-attr]
+            title_line = notes.parent.query_one(".column-title", Static)  # type: ignore[union-attr]
+            title_line.update(title, layout=False)  # one line: no layout pass
 
     @staticmethod
     def _note(note: Note, flagged: bool = False) -> Text:
