@@ -91,7 +91,7 @@ def test_a_follower_in_another_process_follows_and_sees_the_crash(
     tmux("send-keys", "-t", facilitator, "F5")  # past the set-up, onto the timeline
     # Typing waits for the timeline to be on screen, as a person would: on a busy machine
     # keys sent at once would reach the set-up's fields.
-    assert wait_for(lambda: "Timeline review" in screen(facilitator)), screen(facilitator)
+    assert wait_for(lambda: "Time to detect" in screen(facilitator)), screen(facilitator)
     time.sleep(0.5)
     tmux("send-keys", "-t", facilitator, "F2")
     for key in ("+", "1", "m", "Enter"):
