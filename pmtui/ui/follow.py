@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, Digits
+from textual.widgets import ContentSwitcher, DataTable, Digits
 
 from pmtui.core.agenda import stage_numbers
 from pmtui.core.coach import Coach, Finding
@@ -218,6 +218,7 @@ class FollowScreen(Screen[None]):
             snapshot.meeting.pm is not self.live.pm
             or snapshot.meeting.engine is not self.live.engine
         ):
+            seen = {event.id for event in self.live.pm.timeline}
             self.live.pm = snapshot.meeting.pm
             self.live.engine = snapshot.meeting.engine
             self.live.version += 1
@@ -227,7 +228,19 @@ class FollowScreen(Screen[None]):
                 pane.stale = True
             self._current_pane().refresh_record()
             self._current_pane().stale = False
+            self.call_after_refresh(self._show_added_event, seen)
         self.tick()
+
+    def _show_added_event(self, seen: set[str]) -> None:
+        """Keep the event the facilitator just added in view: the room reads what is being
+        written, however long the timeline is."""
+        timeline = self.live.pm.sorted_timeline()
+        added = [i for i, event in enumerate(timeline) if event.id not in seen]
+        if not added or not seen:
+            return
+        for table in self.query("#timeline #events").results(DataTable):
+            if added[-1] < table.row_count:
+                table.move_cursor(row=added[-1], animate=False, scroll=True)
 
     def _view(self) -> MeetingView:
         return self.live.engine.view(self.live.clock.now())
