@@ -7,6 +7,7 @@ facilitator adds while the page is open."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -76,6 +77,31 @@ def wait_for(what: Callable[[], bool], timeout: float = 30.0) -> bool:
     return False
 
 
+@contextlib.contextmanager
+def serving(data: Path, meeting_id: str, *options: str) -> Iterator[str]:
+    """`pmtui serve` on a free loopback port, until the block ends; its URL."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "pmtui", "--data", str(data), "serve", meeting_id,
+         "--port", str(port), *options],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True,
+    )  # fmt: skip
+    try:
+        first = server.stdout.readline() if server.stdout else ""
+        assert f"http://127.0.0.1:{port}" in first, first
+
+        def listening() -> bool:
+            with socket.socket() as s:
+                return s.connect_ex(("127.0.0.1", port)) == 0
+
+        assert wait_for(listening, 15)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        os.killpg(server.pid, 15)  # the server and the follower processes it started
+        server.wait(10)
+
+
 @pytest.fixture
 def browser() -> Iterator[object]:
     webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
@@ -104,26 +130,8 @@ def served(tmp_path: Path) -> Iterator[tuple[Archive, str, str]]:
     pytest.importorskip("textual_serve", reason="textual-serve is not installed")
     archive = Archive(Settings.load(data=tmp_path, environ={}))
     meeting_id = archive.import_file(SAMPLES[0]).id
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "pmtui", "--data", str(tmp_path), "serve", meeting_id,
-         "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True,
-    )  # fmt: skip
-    try:
-        first = server.stdout.readline() if server.stdout else ""
-        assert f"http://127.0.0.1:{port}" in first, first
-
-        def listening() -> bool:
-            with socket.socket() as s:
-                return s.connect_ex(("127.0.0.1", port)) == 0
-
-        assert wait_for(listening, 15)
-        yield archive, meeting_id, f"http://127.0.0.1:{port}"
-    finally:
-        os.killpg(server.pid, 15)  # the server and the follower processes it started
-        server.wait(10)
+    with serving(tmp_path, meeting_id) as url:
+        yield archive, meeting_id, url
 
 
 def test_the_meeting_and_a_new_event_appear_in_the_browser(browser, served) -> None:  # type: ignore[no-untyped-def]

@@ -4,10 +4,6 @@ A wrong code first is refused on the page."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +14,7 @@ from pmtui.core.clock import SystemClock
 from pmtui.service.archive import Archive
 from pmtui.service.settings import Settings
 from tests.conftest import SAMPLES
-from tests.integration.test_follow_browser import ANSI, browser, free_port, wait_for
+from tests.integration.test_follow_browser import ANSI, browser, serving, wait_for
 
 pytestmark = pytest.mark.slow
 __all__ = ["browser"]  # the fixture, shared with the follow test
@@ -32,26 +28,10 @@ def served_join(tmp_path: Path) -> Iterator[tuple[Archive, object, str]]:
     session = archive.open_session(meeting_id, SystemClock())  # the facilitator
     assert session.participation is not None
     session.participation.watch.poll_s = 0
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "pmtui", "--data", str(tmp_path), "serve", meeting_id,
-         "--port", str(port), "--join"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True,
-    )  # fmt: skip
     try:
-        first = server.stdout.readline() if server.stdout else ""
-        assert f"http://127.0.0.1:{port}" in first, first
-
-        def listening() -> bool:
-            with socket.socket() as s:
-                return s.connect_ex(("127.0.0.1", port)) == 0
-
-        assert wait_for(listening, 15)
-        yield archive, session, f"http://127.0.0.1:{port}"
+        with serving(tmp_path, meeting_id, "--join") as url:
+            yield archive, session, url
     finally:
-        os.killpg(server.pid, 15)
-        server.wait(10)
         session.close()
 
 
