@@ -136,8 +136,18 @@ class _Merger:
         return " › ".join(labels) if labels else ".".join(path)
 
     def conflict(
-        self, kind: str, path: tuple[str, ...], labels: tuple[str, ...], kept: Any, other: Any
+        self,
+        kind: str,
+        path: tuple[str, ...],
+        labels: tuple[str, ...],
+        kept: Any,
+        other: Any,
+        *,
+        kept_ours: bool | None = None,
     ) -> None:
+        """Record a conflict. The kept value is the later side's (`theirs_win`) unless
+        `kept_ours` says which side it came from (an edit kept against a delete)."""
+        ours_kept = not self.theirs_win if kept_ours is None else kept_ours
         kept_v = None if kept is MISSING else kept
         other_v = None if other is MISSING else other
         self.found.append(
@@ -148,8 +158,8 @@ class _Merger:
                 where=self._where(path, labels),
                 kept=kept_v,
                 other=other_v,
-                kept_at=self.theirs_at if self.theirs_win else self.ours_at,
-                other_at=self.ours_at if self.theirs_win else self.theirs_at,
+                kept_at=self.ours_at if ours_kept else self.theirs_at,
+                other_at=self.theirs_at if ours_kept else self.ours_at,
             )
         )
 
@@ -235,17 +245,8 @@ class _Merger:
             elif present != bi:
                 # Deleted on one side, edited on the other: keep the edit, flag it.
                 kept[item_id] = present
-                self.found.append(
-                    Conflict(
-                        id=conflict_id(DELETED, item_path, present, None),
-                        kind=DELETED,
-                        path=item_path,
-                        where=self._where(item_path, item_labels),
-                        kept=present,
-                        other=None,
-                        kept_at=self.ours_at if oi is not MISSING else self.theirs_at,
-                        other_at=self.theirs_at if oi is not MISSING else self.ours_at,
-                    )
+                self.conflict(
+                    DELETED, item_path, item_labels, present, None, kept_ours=oi is not MISSING
                 )
             # else: deleted on one side, untouched on the other: gone.
         return [kept[i] for i in _order(ours, theirs, kept)]
