@@ -77,8 +77,11 @@ class Participant:
     role: str = ""
 
 
-@dataclass
+@dataclass(frozen=True)
 class TimelineEvent:
+    """One moment of the incident. Frozen: an edit replaces the event (same id), so undo's
+    snapshots share events and a save can reuse an unchanged event's written form."""
+
     at: datetime  # always timezone-aware, in UTC
     text: str
     kind: EventKind = EventKind.EVENT

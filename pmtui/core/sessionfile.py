@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import json
+import operator
 import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, tzinfo
@@ -585,7 +586,7 @@ def to_document(pm: Postmortem, *, with_metrics: bool = True) -> dict[str, Any]:
     for key in BODY_FIELDS:
         doc[key] = getattr(pm, key)
     doc["participants"] = [{"name": p.name, "role": p.role} for p in pm.participants]
-    doc["timeline"] = [_event_document(e) for e in pm.sorted_timeline()]
+    doc["timeline"] = _timeline_document(pm.timeline)
     for key in LESSON_FIELDS:
         doc[key] = [
             {"id": n.id, "text": n.text, **({"votes": n.votes} if n.votes else {})}
@@ -645,24 +646,54 @@ def to_document(pm: Postmortem, *, with_metrics: bool = True) -> dict[str, Any]:
     return doc
 
 
-# Each event's written form, kept while the event object is unchanged: every save writes
+# Each event's written form, kept while the event is the same object: every save writes
 # every event again, and a timeline of 10,000 events took longer to write than the disk.
-# Edits replace an event rather than change it, and every field is compared anyway.
-_WRITTEN: dict[int, tuple[TimelineEvent, tuple[Any, ...], dict[str, Any]]] = {}
+# Events are frozen (an edit replaces one), so the same event always reads the same. The
+# same dict is handed out each time, which lets the store find its text by identity too;
+# a copy of it is kept, and a dict changed in place by a caller is written afresh.
+_WRITTEN: dict[int, tuple[TimelineEvent, dict[str, Any], dict[str, Any]]] = {}
 
 
 def _event_document(e: TimelineEvent) -> dict[str, Any]:
-    fields = (e.at, e.text, e.kind, e.id, e.source)
     cached = _WRITTEN.get(id(e))
-    if cached is not None and cached[0] is e and cached[1] == fields:
-        return dict(cached[2])  # a copy: a caller may change the document it is given
+    if cached is not None and cached[0] is e and cached[1] == cached[2]:
+        return cached[1]
     written = {"id": e.id, "at": timeutil.format_utc(e.at), "text": e.text, "kind": e.kind.value}
     if e.source:
         written["source"] = e.source
     if len(_WRITTEN) > 50_000:
         _WRITTEN.clear()
-    _WRITTEN[id(e)] = (e, fields, dict(written))
+    _WRITTEN[id(e)] = (e, written, dict(written))
     return written
+
+
+# The last timeline written, as (its events, their documents in time order, copies of
+# those): a save of an unchanged timeline of 10,000 events reuses the list, unsorted.
+_LAST_TIMELINE: tuple[list[TimelineEvent], list[dict[str, Any]], list[dict[str, Any]]] = (
+    [],
+    [],
+    [],
+)
+
+
+def _timeline_document(events: list[TimelineEvent]) -> list[dict[str, Any]]:
+    """Events by time as documents; equal times keep the order they were entered in."""
+    global _LAST_TIMELINE
+    seen, documents, copies = _LAST_TIMELINE
+    if (
+        events
+        and len(seen) == len(events)
+        and all(map(operator.is_, seen, events))
+        and documents == copies
+    ):
+        return list(documents)
+    documents = [_event_document(e) for e in sorted(events, key=_event_time)]
+    _LAST_TIMELINE = (list(events), documents, [dict(d) for d in documents])
+    return list(documents)
+
+
+def _event_time(e: TimelineEvent) -> datetime:
+    return e.at
 
 
 def _stage_document(s: StageRecord) -> dict[str, Any]:
@@ -729,8 +760,7 @@ def summarize(record: dict[str, Any]) -> dict[str, Any]:
     Nothing here changes on every keystroke, so most saves leave the summary alone.
     """
     timeline = record.get("timeline") or []
-    starts = [e["at"] for e in timeline if e.get("kind") == "start"]
-    times = starts or [e["at"] for e in timeline]
+    first, earliest = _first_times(timeline)
     held = (record.get("meeting") or {}).get("held_at")
     items = record.get("action_items") or []
     return {
@@ -738,7 +768,7 @@ def summarize(record: dict[str, Any]) -> dict[str, Any]:
         "title": record.get("title", ""),
         "severity": record.get("severity", ""),
         "status": record.get("status", "draft"),
-        "incident_at": min(times) if times else None,
+        "incident_at": first.get("start", earliest),
         "held_at": held,
         "open_actions": sum(1 for a in items if a.get("status", "open") == "open"),
         # For the action ledger without reading every meeting: each open item as
@@ -769,19 +799,48 @@ def summarize(record: dict[str, Any]) -> dict[str, Any]:
         "created_at": record.get("created_at"),
         # Seconds from impact start to the first detection, mitigation and resolution
         # ("180,5880,45900"; empty where a marker is missing), for `pmtui stats`.
-        "marker_s": _marker_seconds(timeline),
+        "marker_s": _marker_seconds(first),
     }
 
 
-def _marker_seconds(timeline: list[Any]) -> str:
+_MARKERS = ("start", "detection", "mitigation", "resolution")
+
+
+# The last timeline summarised (copies of its events) and what `_first_times` found in it.
+_LAST_FIRSTS: tuple[list[Any], tuple[dict[str, str], str | None]] = ([], ({}, None))
+
+
+def _first_times(timeline: list[Any]) -> tuple[dict[str, str], str | None]:
+    """The first time of each marker kind, and the earliest time of all. A save summarises
+    the record every time, and for 10,000 events this was most of it: an unchanged
+    timeline (compared in C, item by item) gives what it gave last time."""
+    global _LAST_FIRSTS
+    copies, found = _LAST_FIRSTS
+    if timeline and timeline == copies:
+        return dict(found[0]), found[1]
+    found = _scan_times(timeline)
+    _LAST_FIRSTS = ([dict(e) for e in timeline], found)
+    return dict(found[0]), found[1]
+
+
+def _scan_times(timeline: list[Any]) -> tuple[dict[str, str], str | None]:
     firsts: dict[str, str] = {}
+    earliest = None
     for event in timeline:
-        if isinstance(event, dict) and isinstance(event.get("at"), str):
-            kind = event.get("kind")
-            if kind in ("start", "detection", "mitigation", "resolution"):
-                at = event["at"]
-                if kind not in firsts or at < firsts[kind]:
-                    firsts[kind] = at
+        # A record whose timeline holds anything else cannot be summarised (the store
+        # reports it as damaged).
+        at = event["at"]
+        if type(at) is not str:
+            raise TypeError("an event's time is not text")
+        if earliest is None or at < earliest:
+            earliest = at
+        kind = event.get("kind")
+        if kind in _MARKERS and (kind not in firsts or at < firsts[kind]):
+            firsts[kind] = at
+    return firsts, earliest
+
+
+def _marker_seconds(firsts: dict[str, str]) -> str:
     if "start" not in firsts:
         return ",,"
     try:

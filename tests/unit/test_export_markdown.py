@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -415,8 +416,8 @@ def test_pagerduty_time_in_the_record_s_severity() -> None:
 
 def test_atlassian_leadup_and_response_come_from_the_markers() -> None:
     pm = record("x")
-    pm.timeline[0].text = "before"
-    pm.timeline[3].text = "during"
+    pm.timeline[0] = replace(pm.timeline[0], text="before")
+    pm.timeline[3] = replace(pm.timeline[3], text="during")
     tokens = parse(render_markdown(pm, "atlassian", now=NOW))
     items = texts(tokens)
     assert "2026-11-20 10:00 UTC: before" in items

@@ -352,9 +352,10 @@ def postmortems(draw: st.DrawFn) -> Postmortem:
             max_size=4,
         )
     )
-    items: list[Any] = [*pm.timeline, *pm.whys, *answers, *pm.action_items]
-    count = len(items) + sum(len(getattr(pm, c)) for c in sf.LESSON_FIELDS)
+    items: list[Any] = [*pm.whys, *answers, *pm.action_items]
+    count = len(items) + len(pm.timeline) + sum(len(getattr(pm, c)) for c in sf.LESSON_FIELDS)
     drawn = iter(draw(st.lists(ids, min_size=count, max_size=count, unique=True)))
+    pm.timeline = [replace(e, id=next(drawn)) for e in pm.timeline]  # events are frozen
     for item in items:
         item.id = next(drawn)
     for column in sf.LESSON_FIELDS:
@@ -503,3 +504,27 @@ def test_version_3_refuses_duplicate_and_invalid_ids(document: Any, expected: st
 def test_a_record_without_items_is_still_written_as_version_1() -> None:
     assert sf.to_document(Postmortem(title="empty"))["pmtui"] == 1
     assert sf.to_document(Postmortem(title="x", went_right=[Note("ok")]))["pmtui"] == 3
+
+
+def test_an_events_written_form_is_shared_between_saves_but_a_change_in_place_is_not_kept() -> None:
+    t0 = datetime(2026, 11, 20, 9, tzinfo=UTC)
+    pm = Postmortem(title="Shared")
+    pm.timeline = [TimelineEvent(t0 + timedelta(minutes=i), f"event {i}") for i in range(5)]
+    first = sf.to_record(pm)
+    second = sf.to_record(pm)
+    assert first["timeline"][2] is second["timeline"][2]  # the store finds it by identity
+    assert first["timeline"] is not second["timeline"]
+    first["timeline"][2]["text"] = "changed by a caller"
+    third = sf.to_record(pm)
+    assert third["timeline"][2]["text"] == "event 2"
+    # A replaced event is written anew, in time order.
+    pm.timeline[0] = replace(pm.timeline[0], at=t0 + timedelta(hours=1), text="late")
+    fourth = sf.to_record(pm)
+    assert [e["text"] for e in fourth["timeline"]] == [f"event {i}" for i in (1, 2, 3, 4)] + [
+        "late"
+    ]
+    assert sf.summarize(third)["incident_at"] == "2026-11-20T09:00:00Z"
+    assert sf.summarize(fourth)["incident_at"] == "2026-11-20T09:01:00Z"
+    # The summary of an unchanged timeline is reused; a kind changed in place is seen.
+    fourth["timeline"][1]["kind"] = "start"
+    assert sf.summarize(fourth)["incident_at"] == "2026-11-20T09:02:00Z"

@@ -486,3 +486,29 @@ def test_a_lock_that_cannot_be_made_gives_a_read_only_handle(
     with store.open(meeting_id) as handle:  # nothing was left locked by the failures
         assert not handle.read_only
         handle.save(dict(handle.record, summary="locked at last"))
+
+
+def test_the_written_form_of_an_item_or_a_long_list_is_reused_only_while_unchanged() -> None:
+    """dump_pretty finds an item handed in again by identity, and a long list by its place,
+    but an item changed in place since (same object, new value) is written afresh."""
+    from pmtui.store.storage import dump_pretty
+
+    events = [{"id": f"e{i}", "text": f"event {i}", "kind": "event"} for i in range(100)]
+    short = [{"id": "a1", "title": "Add an alert"}]
+    data = {"meeting": {"1": {"timeline": events, "actions": short}}}
+    first = json.loads(dump_pretty(data))
+    assert first == data
+    events[40]["text"] = "rewritten in place"
+    short[0]["title"] = "Add a runbook"
+    second = json.loads(dump_pretty(data))["meeting"]["1"]
+    assert second["timeline"][40]["text"] == "rewritten in place"
+    assert second["actions"][0]["title"] == "Add a runbook"
+    # An equal list of other objects in the same place reads the same; a longer one too.
+    again = [dict(e) for e in events] + [{"id": "e100", "text": "new", "kind": "event"}]
+    third = json.loads(dump_pretty({"meeting": {"1": {"timeline": again}}}))
+    assert third["meeting"]["1"]["timeline"] == again
+    # One that differs only in a value's type is not taken for the one written before.
+    typed = [{"id": "x", "n": 1} for _ in range(70)]
+    dump_pretty({"t": typed})
+    flipped = [{"id": "x", "n": 1.0} for _ in range(70)]
+    assert b'"n": 1.0' in dump_pretty({"u": flipped})
