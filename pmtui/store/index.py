@@ -23,6 +23,7 @@ HASH_FIELD = "summary_hash"
 SummaryTypes = Mapping[str, type | tuple[type, ...]]
 BASE_TYPES: dict[str, type | tuple[type, ...]] = {"id": str, "title": str}
 _SCALARS = (str, int, float, bool, type(None))
+_SCALAR_TYPES = frozenset(_SCALARS)
 HEAD_BYTES = 512
 # "_store" sorts before "meeting", so a file written by the store begins with it; any other
 # file is read whole.
@@ -46,9 +47,12 @@ def summary_problem(summary: object, meeting_id: str, types: SummaryTypes) -> st
         return "its summary is not a JSON object"
     if summary.get("id") != meeting_id:
         return "its summary names another meeting"
-    for key, value in summary.items():
-        if not isinstance(key, str) or not isinstance(value, _SCALARS):
-            return f"its summary field {key!r} is not a single value"
+    # Exact types first (a list of 10,000 meetings checks every row): a subclass of str
+    # or int falls through to the isinstance checks below.
+    if not all(type(k) is str and type(v) in _SCALAR_TYPES for k, v in summary.items()):
+        for key, value in summary.items():
+            if not isinstance(key, str) or not isinstance(value, _SCALARS):
+                return f"its summary field {key!r} is not a single value"
     for key, kinds in types.items():
         if not isinstance(summary.get(key), kinds):
             return f"its summary field {key!r} has the wrong type"

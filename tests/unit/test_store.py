@@ -512,3 +512,60 @@ def test_the_written_form_of_an_item_or_a_long_list_is_reused_only_while_unchang
     dump_pretty({"t": typed})
     flipped = [{"id": "x", "n": 1.0} for _ in range(70)]
     assert b'"n": 1.0' in dump_pretty({"u": flipped})
+
+
+def test_the_combined_summary_cache_is_used_only_for_the_file_it_was_made_from(
+    tmp_path: Path,
+) -> None:
+    import sqlite3
+
+    from pmtui.store.summarycache import FILE
+
+    store = make_store(tmp_path)
+    first = store.create(record("first"))
+    second = store.create(record("second"))
+    assert sorted(row["title"] for row in store.list()) == ["first", "second"]
+    cache = store.index / FILE
+    db = sqlite3.connect(cache)
+    assert {row[0] for row in db.execute("select id from summary")} == {first, second}
+    # Listing again reads the cache alone: the per-meeting summary files are not needed.
+    for meeting_id in (first, second):
+        store.summary_path(meeting_id).unlink()
+    db.execute("update summary set summary = replace(summary, 'first', 'from the cache')")
+    db.commit()
+    assert sorted(row["title"] for row in store.list()) == ["from the cache", "second"]
+    # A save replaces the meeting's file: its entry no longer matches and is rebuilt.
+    with store.open(first) as handle:
+        handle.save(dict(handle.record, title="renamed"))
+    assert sorted(row["title"] for row in store.list()) == ["renamed", "second"]
+    # A row that does not check out (a title that is a number) is not used.
+    db.execute("update summary set summary = replace(summary, '\"second\"', '5')")
+    db.commit()
+    assert sorted(row["title"] for row in store.list()) == ["renamed", "second"]
+    # A deleted meeting leaves the cache.
+    store.delete(second)
+    assert [row["title"] for row in store.list()] == ["renamed"]
+    assert [row[0] for row in db.execute("select id from summary")] == [first]
+    db.close()
+    # A damaged cache is ignored and built again.
+    cache.write_bytes(b"not a database at all" * 100)
+    assert [row["title"] for row in store.list()] == ["renamed"]
+    db = sqlite3.connect(cache)
+    assert [row[0] for row in db.execute("select id from summary")] == [first]
+    db.close()
+
+
+def test_a_cache_row_that_smuggles_two_summaries_is_not_trusted(tmp_path: Path) -> None:
+    import sqlite3
+
+    from pmtui.store.summarycache import FILE
+
+    store = make_store(tmp_path)
+    ids = [store.create(record(f"m{n}")) for n in range(3)]
+    store.list()
+    db = sqlite3.connect(store.index / FILE)
+    fake = json.dumps({"id": ids[1], "title": "smuggled"})
+    db.execute("update summary set summary = summary || ',' || ? where id = ?", (fake, ids[0]))
+    db.commit()
+    db.close()
+    assert sorted(row["title"] for row in store.list()) == ["m0", "m1", "m2"]
