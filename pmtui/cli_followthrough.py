@@ -363,8 +363,9 @@ def with_deadlines(archive: Any, rows: list[dict[str, Any]]) -> list[dict[str, A
     from pmtui.service.ledger import FollowThrough
 
     ft = FollowThrough(archive)
+    today = ft.today
     out = []
     for row in rows:
-        found = ft.deadline_of(row)
+        found = ft.deadline_of(row, today)
         out.append({**row, "deadline": found.describe() if found else ""})
     return out

@@ -26,7 +26,7 @@ def print_renderable(renderable: RenderableType, *, wrap: bool = True) -> None:
     console = Console(highlight=False)
     parts = renderable.renderables if isinstance(renderable, Group) else [renderable]
     for part in parts:
-        if isinstance(part, TimelineView):
+        if isinstance(part, TimelineView | MeetingsTable):
             part.write(console)
         else:
             console.print(part, no_wrap=not wrap, overflow="ellipsis" if not wrap else None)
@@ -47,47 +47,98 @@ def _many(value: str) -> str:
 
 
 def meetings_table(rows: list[dict[str, Any]], width: int | None = None) -> RenderableType:
+    """The archive as aligned columns (see MeetingsTable)."""
+    if not rows:
+        return Text("No meetings yet. Start one with `pmtui new` or `pmtui import FILE`.")
+    return MeetingsTable(rows, width)
+
+
+def _cells(text: str) -> int:
+    return len(text) if text.isascii() else cell_len(text)
+
+
+def _fit(text: str, width: int) -> str:
+    """`text` padded to `width` cells, or cut with an ellipsis."""
+    size = _cells(text)
+    if size <= width:
+        return text + " " * (width - size)
+    if text.isascii():
+        return text[: width - 1] + "…"
+    return set_cell_size(text, width - 1) + "…"
+
+
+class MeetingsTable:
     """The archive as aligned columns.
 
     Laid out by hand rather than with rich.Table: a Table of 1,000 rows takes most of a
-    second to measure, this takes milliseconds. Widths count terminal cells, so wide
-    characters in titles keep the columns straight.
-    """
-    if not rows:
-        return Text("No meetings yet. Start one with `pmtui new` or `pmtui import FILE`.")
-    width = width or Console().width
-    cells = [
-        (
-            _one(row["id"][:8]),
-            _one(row.get("title", "")),
-            _one(row.get("severity", "") or "—"),
-            _one(row.get("status", "")),
-            _day(row.get("incident_at") or row.get("held_at")),
-            str(row.get("open_actions", 0)),
-            _one(row.get("deadline", "")),
-        )
-        for row in rows
-    ]
-    header = ("id", "title", "severity", "status", "date", "open actions", "deadline")
-    fixed = [max(cell_len(r[i]) for r in [header, *cells]) for i in range(len(header))]
-    others = sum(fixed) - fixed[1] + 2 * (len(header) - 1)
-    fixed[1] = max(12, min(fixed[1], width - others))
-    styles = ("bold cyan", "", "", "", "", "", "yellow")
-    text = Text()
-    text.append(f"{len(rows)} meeting(s)\n", style="bold")
-    for n, line in enumerate([header, *cells]):
-        for i, value in enumerate(line):
-            cell = set_cell_size(value, fixed[i]) if i != 5 else value.rjust(fixed[i])
-            if i == 1 and cell_len(value) > fixed[1]:
-                cell = set_cell_size(value, fixed[1] - 1) + "…"
-            text.append(cell, style="bold" if n == 0 else styles[i])
-            if i < len(line) - 1:
-                text.append("  ")
-        text.append("\n")
-        if n == 0:
-            text.append("─" * min(width, sum(fixed) + 2 * (len(header) - 1)) + "\n", "dim")
-    text.rstrip()
-    return text
+    second to measure, and even one Text of 10,000 lines took Rich 6 s to print. Widths
+    count terminal cells, so wide characters in titles keep the columns straight."""
+
+    HEADER = ("id", "title", "severity", "status", "date", "open actions", "deadline")
+    STYLES = ("bold cyan", "", "", "", "", "", "yellow")
+
+    def __init__(self, rows: list[dict[str, Any]], width: int | None = None) -> None:
+        self.width = width
+        self.cells = [
+            (
+                _one(row["id"][:8]),
+                _one(row.get("title", "")),
+                _one(row.get("severity", "") or "—"),
+                _one(row.get("status", "")),
+                _day(row.get("incident_at") or row.get("held_at")),
+                str(row.get("open_actions", 0)),
+                _one(row.get("deadline", "")),
+            )
+            for row in rows
+        ]
+
+    def lines(self, width: int) -> list[list[tuple[str, str]]]:
+        """Each line as (text, style) pieces, cut to fit `width`."""
+        header = self.HEADER
+        rows = [header, *self.cells]
+        fixed = []
+        for i in range(len(header)):
+            column = [r[i] for r in rows]
+            plain = "".join(column).isascii()  # then a character is a cell
+            fixed.append(max(map(len, column)) if plain else max(map(cell_len, column)))
+        others = sum(fixed) - fixed[1] + 2 * (len(header) - 1)
+        fixed[1] = max(12, min(fixed[1], width - others))
+        last = len(header) - 1
+        out: list[list[tuple[str, str]]] = [[(f"{len(self.cells)} meeting(s)", "bold")]]
+        for n, line in enumerate(rows):
+            styles = ("bold",) * len(header) if n == 0 else self.STYLES
+            pieces = [
+                (
+                    (value.rjust(fixed[i]) if i == 5 else _fit(value, fixed[i])) + "  ",
+                    styles[i],
+                )
+                for i, value in enumerate(line[:last])
+            ]
+            pieces.append((line[last], styles[last]))
+            out.append(pieces)
+            if n == 0:
+                out.append([("─" * min(width, sum(fixed) + 2 * last), "dim")])
+        return out
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for pieces in self.lines(self.width or options.max_width):
+            for text, style in pieces:
+                yield Segment(text, Style.parse(style) if style else None)
+            yield Segment.line()
+
+    def write(self, console: Console) -> None:
+        """Print straight to the console's file, styled for its colours (if any)."""
+        system = _COLOR_SYSTEMS.get(console.color_system or "")
+        styles = {name: Style.parse(name) for name in {*self.STYLES, "bold", "dim"} if name}
+        out = []
+        for pieces in self.lines(self.width or console.width):
+            out.append(
+                "".join(
+                    styles[style].render(text, color_system=system) if system and style else text
+                    for text, style in pieces
+                ).rstrip()
+            )
+        console.file.write("\n".join(out) + "\n")
 
 
 def _field(label: str, value: str) -> RenderableType:

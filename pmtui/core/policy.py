@@ -78,8 +78,10 @@ class Policy:
 
     def meeting_due(self, pm: Postmortem) -> date | None:
         """By when the meeting should be held, if its severity has a deadline."""
-        rule = self.meeting_deadlines.get(normal_severity(pm.severity))
-        incident = pm.incident_date()
+        return self.meeting_due_from(pm.severity, pm.incident_date())
+
+    def meeting_due_from(self, severity: str, incident: datetime | None) -> date | None:
+        rule = self.meeting_deadlines.get(normal_severity(severity))
         if rule is None or incident is None:
             return None
         days, business = rule
@@ -88,9 +90,14 @@ class Policy:
 
     def publish_due(self, pm: Postmortem) -> date | None:
         """By when the minutes should be published: a further week after the meeting."""
-        if pm.meeting.held_at is not None:
-            return self.local_date(pm.meeting.held_at) + timedelta(days=self.publish_days)
-        due = self.meeting_due(pm)
+        return self.publish_due_from(pm.severity, pm.incident_date(), pm.meeting.held_at)
+
+    def publish_due_from(
+        self, severity: str, incident: datetime | None, held: datetime | None
+    ) -> date | None:
+        if held is not None:
+            return self.local_date(held) + timedelta(days=self.publish_days)
+        due = self.meeting_due_from(severity, incident)
         return due + timedelta(days=self.publish_days) if due else None
 
 
@@ -120,13 +127,27 @@ def relative_day(days_left: int) -> str:
 
 def deadline(policy: Policy, pm: Postmortem, today: date) -> Deadline | None:
     """The postmortem's next deadline not yet met (hold the meeting, then publish)."""
-    if pm.status is Status.PUBLISHED:
+    return deadline_from(
+        policy, pm.status, pm.severity, pm.incident_date(), pm.meeting.held_at, today
+    )
+
+
+def deadline_from(
+    policy: Policy,
+    status: Status,
+    severity: str,
+    incident: datetime | None,
+    held: datetime | None,
+    today: date,
+) -> Deadline | None:
+    """`deadline` from the facts it needs (a list's summaries hold them)."""
+    if status is Status.PUBLISHED:
         return None
-    if pm.meeting.held_at is None:
-        due = policy.meeting_due(pm)
+    if held is None:
+        due = policy.meeting_due_from(severity, incident)
         if due is not None:
             return Deadline("meeting", due, (due - today).days)
-    due = policy.publish_due(pm)
+    due = policy.publish_due_from(severity, incident, held)
     if due is None:
         return None
     return Deadline("publish", due, (due - today).days)

@@ -16,8 +16,8 @@ from typing import Any
 from pmtui.core import ledger, review, stats
 from pmtui.core import search as textsearch
 from pmtui.core.ledger import Change, Filters, LedgerRow
-from pmtui.core.models import ActionItem, EventKind, Postmortem, Priority, Status, TimelineEvent
-from pmtui.core.policy import Deadline, Policy, PolicyError, deadline, normal_severity
+from pmtui.core.models import ActionItem, Postmortem, Priority, Status
+from pmtui.core.policy import Deadline, Policy, PolicyError, deadline_from, normal_severity
 from pmtui.core.tags import Recurring, recurring
 from pmtui.service.archive import Archive
 from pmtui.service.errors import ArchiveError
@@ -217,16 +217,33 @@ class FollowThrough:
 
     # -- deadlines --------------------------------------------------------------------
 
-    def deadline_of(self, summary: dict[str, Any]) -> Deadline | None:
+    def deadline_of(self, summary: dict[str, Any], today: date | None = None) -> Deadline | None:
         """A postmortem's next deadline, from its list summary alone."""
-        return deadline(self.policy, _from_summary(summary), self.today)
+        try:
+            status = Status(summary.get("status", "draft"))
+        except ValueError:
+            status = Status.DRAFT
+        if status is Status.PUBLISHED:
+            return None
+        incident = held = None
+        try:
+            if summary.get("incident_at"):
+                incident = _parse(summary["incident_at"])
+            if summary.get("held_at"):
+                held = _parse(summary["held_at"])
+        except ValueError:
+            pass
+        severity = str(summary.get("severity", ""))
+        when = self.today if today is None else today
+        return deadline_from(self.policy, status, severity, incident, held, when)
 
     def overdue(self) -> tuple[list[LedgerRow], list[tuple[dict[str, Any], Deadline]]]:
         """What `pmtui check --overdue` fails on: overdue P0/P1 items, late postmortems."""
         items = [r for r in self.ledger(Filters(overdue=True)) if r.priority in URGENT]
         late = []
+        today = self.today
         for summary in self.summaries():
-            found = self.deadline_of(summary)
+            found = self.deadline_of(summary, today)
             if found is not None and found.overdue:
                 late.append((summary, found))
         return items, late
@@ -241,7 +258,7 @@ class FollowThrough:
         )
         deadlines = []
         for summary in summaries:
-            found = self.deadline_of(summary)
+            found = self.deadline_of(summary, today)
             if found is not None and found.overdue:
                 deadlines.append((str(summary.get("title", "")), found.describe()))
         return late, deadlines
@@ -326,24 +343,6 @@ def _parse(raw: str) -> datetime:
 
 def _day(raw: str, policy: Policy) -> date:
     return policy.local_date(_parse(raw))
-
-
-def _from_summary(summary: dict[str, Any]) -> Postmortem:
-    """Just enough of a postmortem, from its summary, for its deadlines."""
-    pm = Postmortem(title=str(summary.get("title", "")), id=summary["id"])
-    pm.severity = str(summary.get("severity", ""))
-    try:
-        pm.status = Status(summary.get("status", "draft"))
-    except ValueError:
-        pm.status = Status.DRAFT
-    try:
-        if summary.get("incident_at"):
-            pm.timeline = [TimelineEvent(_parse(summary["incident_at"]), "", EventKind.START)]
-        if summary.get("held_at"):
-            pm.meeting.held_at = _parse(summary["held_at"])
-    except ValueError:
-        pass
-    return pm
 
 
 def _figures(summary: dict[str, Any], policy: Policy, today: date) -> stats.Figures | None:

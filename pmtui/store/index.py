@@ -49,7 +49,8 @@ def summary_problem(summary: object, meeting_id: str, types: SummaryTypes) -> st
         return "its summary names another meeting"
     # Exact types first (a list of 10,000 meetings checks every row): a subclass of str
     # or int falls through to the isinstance checks below.
-    if not all(type(k) is str and type(v) in _SCALAR_TYPES for k, v in summary.items()):
+    plain_values = all(map(_SCALAR_TYPES.__contains__, map(type, summary.values())))
+    if not plain_values or not set(map(type, summary)) <= {str}:
         for key, value in summary.items():
             if not isinstance(key, str) or not isinstance(value, _SCALARS):
                 return f"its summary field {key!r} is not a single value"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,7 @@ def stored(data: Path, **fields: str) -> str:
     for name, value in fields.items():
         setattr(pm, name, value)
     pm.went_wrong.append(Note(f"line one {EVIL}\nline two"))
-    pm.timeline[0].text = f"event {EVIL}"
+    pm.timeline[0] = replace(pm.timeline[0], text=f"event {EVIL}")
     pm.action_items[0].title = f"item {EVIL}"
     pm.action_items[0].owner = "[link=https://example.com]owner[/link]"
     return Store(data, summarize=sf.summarize).create(sf.to_record(pm))
