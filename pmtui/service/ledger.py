@@ -278,8 +278,13 @@ class FollowThrough:
         self, query: str, *, tag: str = "", severity: str = "", since: date | None = None
     ) -> list[textsearch.Hit]:
         filtered = bool(tag or severity or since)
-        ids = [s["id"] for s in self._filtered(tag=tag, severity=severity, since=since)]
-        if len(" ".join(query.split())) >= 3:
+        indexed = len(" ".join(query.split())) >= 3
+        ids: list[str] = []
+        if filtered or not indexed:  # the index alone answers an unfiltered search
+            ids = [s["id"] for s in self._filtered(tag=tag, severity=severity, since=since)]
+        else:
+            self.problems = []
+        if indexed:
             from pmtui.service.searchindex import SearchIndex
 
             index = SearchIndex(self.archive.settings.data_dir, self._load_or_none)
@@ -296,7 +301,8 @@ class FollowThrough:
     def _load_or_none(self, meeting_id: str) -> Postmortem | None:
         try:
             return self.archive.load(meeting_id)
-        except ArchiveError:
+        except ArchiveError as error:
+            self.problems.append(str(error))  # a damaged meeting is named, not searched
             return None
 
     def stats(self, *, by: str = "month", since: date | None = None) -> stats.Stats:

@@ -93,6 +93,17 @@ def test_search_and_stats_through_the_archive(archive: Archive) -> None:
     assert ft(archive).stats().total.held == 4
 
 
+def test_an_unfiltered_search_names_a_damaged_meeting_instead_of_searching_it(
+    archive: Archive,
+) -> None:
+    meeting_id = archive.list()[0]["id"]
+    archive.meeting_file(meeting_id).write_text("{ not json")
+    service = ft(archive)
+    hits = service.search("the")
+    assert hits and meeting_id not in {h.meeting_id for h in hits}
+    assert any(meeting_id in problem for problem in service.problems)
+
+
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
     code = main(list(argv))
     return code, capsys.readouterr().out
