@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -242,6 +243,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `pmtui list | head`: the reader has all it wanted. Quietly stop, and keep Python
+        # from complaining again when it flushes stdout at exit.
+        with contextlib.suppress(OSError, AttributeError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return 141
     except OSError as error:
         where = f"{error.filename}: " if error.filename else ""
         print(f"pmtui: {for_terminal(f'{where}{error.strerror or error}')}", file=sys.stderr)

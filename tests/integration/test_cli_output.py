@@ -136,3 +136,21 @@ def test_an_export_shows_bidi_controls_on_a_pipe_and_on_a_terminal(
     out = capsys.readouterr().out
     assert_safe(out)
     assert "עברית <U+202E>abc<U+2069>" in out
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`pmtui list | head`: the pipe closes; no "Broken pipe" message, exit 141 as a shell's."""
+    stored(data_dir)
+
+    class ClosedPipe:
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def flush(self) -> None:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr("sys.stdout", ClosedPipe())
+    assert main(["list"]) == 141
+    assert capsys.readouterr().err == ""
