@@ -20,6 +20,7 @@ from pmtui.core import whys as whytree
 from pmtui.core.coach import why_field
 from pmtui.core.models import Cause, WhyChain
 from pmtui.ui.stages.base import StagePane
+from pmtui.ui.tagpicker import TAG_KEY, tag_line
 from pmtui.ui.widgets.entry import EntryLine, TypeThrough
 
 
@@ -74,6 +75,7 @@ class AnswerList(TypeThrough, OptionList):
         Binding("delete,ctrl+d", "delete", "Delete why", id="whys.delete_answer"),
         Binding("ctrl+r", "root", "Root cause", id="whys.root_cause"),
         Binding("ctrl+t", "contributing", "Contributing", id="whys.contributing"),
+        Binding(TAG_KEY, "tags", "Tags", id="whys.tags"),
     ]
 
     # Each asks about one row of the tree: `path` is () for the problem, else an answer's.
@@ -94,6 +96,10 @@ class AnswerList(TypeThrough, OptionList):
     class MarkRequested(Message):
         path: whytree.Path
         cause: Cause
+
+    @dataclass
+    class TagsRequested(Message):
+        path: whytree.Path
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -129,6 +135,9 @@ class AnswerList(TypeThrough, OptionList):
 
     def action_contributing(self) -> None:
         self._ask(lambda path: self.MarkRequested(path, Cause.CONTRIBUTING))
+
+    def action_tags(self) -> None:
+        self._ask(self.TagsRequested)
 
 
 def _hanging(lead: Text, body: Text) -> Table:
@@ -169,7 +178,8 @@ class WhysPane(StagePane):
                 yield EntryLine(placeholder="Why? — Enter adds the next answer", id="answer-input")
         yield Static(
             "Enter adds the next why · in the tree: Enter answers the highlighted why, "
-            "Ctrl+N branch, Ctrl+R root cause, Ctrl+T contributing, Ctrl+E edit, Del delete · "
+            "Ctrl+N branch, Ctrl+R root cause, Ctrl+T contributing, Ctrl+G tags, Ctrl+E edit, "
+            "Del delete · "
             "chains: Ctrl+W from 'went wrong'",
             classes="hint",
         )
@@ -252,6 +262,8 @@ class WhysPane(StagePane):
                 )
                 if row.why.id in addressed:
                     label.append("  ✓ action", "green")
+            if row.why.tags:
+                label.append("  ").append_text(tag_line(row.why.tags))
             if why_field(self.chain, row.path) in flagged:
                 label.append("  ⚑", "bold magenta")
             lead = Text.assemble((row.indent, "dim"), (f"Why {row.level}", "bold cyan"))
@@ -424,6 +436,20 @@ class WhysPane(StagePane):
             self._draw_chain(keep=path)
             shown = whytree.CAUSE_LABELS.get(now)
             self.notify(f"Marked as {shown}" if shown else "Mark taken off")
+
+    @on(AnswerList.TagsRequested)
+    def tags(self, event: AnswerList.TagsRequested) -> None:
+        if self.chain is None:
+            return
+        if not event.path:
+            self.notify(
+                "Highlight a why to tag it; the meeting's own tags are in the set-up and "
+                "the wrap-up (Ctrl+G there).",
+                severity="warning",
+            )
+            return
+        why = whytree.find(self.live.pm.whys[self.chain], event.path)
+        self.pick_tags(f"Tags of the why: {why.text}", why.id)
 
     def mark_findings(self) -> None:
         if self.chain is not None:
