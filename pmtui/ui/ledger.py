@@ -6,12 +6,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
+from textual.worker import Worker, WorkerState
 
-from pmtui.core.ledger import Change, Filters, LedgerRow
+from pmtui.core.ledger import Change, Filters, LedgerRow, sort_rows
 from pmtui.service.errors import ArchiveError
 from pmtui.service.ledger import FollowThrough
 from pmtui.ui.stages.followups import AskDialog, _cut
@@ -21,6 +23,14 @@ if TYPE_CHECKING:
     from pmtui.ui.app import PmtuiApp
 
 SORTS = ("overdue", "due", "owner", "meeting")
+
+
+def read_ledger(app: PmtuiApp, filters: Filters) -> tuple[list[LedgerRow], str]:
+    """The ledger's rows and a problem to show ("" when none); runs in a worker thread."""
+    try:
+        return FollowThrough(app.archive).ledger(filters), ""
+    except ArchiveError as error:
+        return [], str(error)
 
 
 class LedgerScreen(Screen[None]):
@@ -40,6 +50,7 @@ class LedgerScreen(Screen[None]):
         self.filters = Filters()
         self.sort = SORTS[0]
         self._rows: list[LedgerRow] = []
+        self._loading = False
 
     @property
     def pmtui(self) -> PmtuiApp:
@@ -60,15 +71,37 @@ class LedgerScreen(Screen[None]):
         self.reload()
 
     def reload(self) -> None:
+        """Read the ledger in a worker thread (seconds on a large archive); the screen
+        says "loading…" meanwhile and stays responsive."""
+        self._loading = True
+        self._title("loading…")
+        app, filters = self.pmtui, self.filters
+        self.run_worker(
+            lambda: (filters, *read_ledger(app, filters)),
+            group="ledger",
+            thread=True,
+            exclusive=True,
+        )
+
+    @on(Worker.StateChanged)
+    def loaded(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "ledger" or event.state is not WorkerState.SUCCESS:
+            return
+        filters, rows, problem = event.worker.result  # type: ignore[misc]
+        if filters != self.filters:
+            return  # filtered again meanwhile: a newer read is on its way
+        self._loading = False
+        if problem:
+            self.notify(problem, severity="error")
+        self._show(rows)
+
+    def _show(self, rows: list[LedgerRow]) -> None:
         table = self.query_one(DataTable)
+        keep = table.cursor_row
         table.clear()
-        try:
-            service = FollowThrough(self.pmtui.archive)
-            rows = service.ledger(self.filters)
-        except ArchiveError as error:
-            self.notify(str(error), severity="error")
-            rows = []
-        if self.sort == "due":
+        if self.sort == "overdue":
+            rows = sort_rows(rows)
+        elif self.sort == "due":
             rows.sort(key=lambda r: r.due)
         elif self.sort == "owner":
             rows.sort(key=lambda r: (r.owner.casefold() or "~", r.due))
@@ -87,17 +120,23 @@ class LedgerScreen(Screen[None]):
                 r.id[:8],
                 key=r.id,
             )
+        if rows:
+            table.move_cursor(row=min(keep, len(rows) - 1))
         late = sum(1 for r in rows if r.overdue)
         shown = "all items" if self.filters.include_closed else "open items"
         if self.filters.overdue:
             shown = "overdue items"
-        self.query_one("#ledger-title", Static).update(
-            Text.assemble(
-                ("Action items", "bold"),
-                f"  {len(rows)} {shown}, {late} overdue · sorted by {self.sort}",
-            )
+        self._title(
+            "loading…"
+            if self._loading
+            else f"{len(rows)} {shown}, {late} overdue · sorted by {self.sort}"
         )
         table.focus()
+
+    def _title(self, what: str) -> None:
+        self.query_one("#ledger-title", Static).update(
+            Text.assemble(("Action items", "bold"), f"  {what}")
+        )
 
     def _current(self) -> LedgerRow | None:
         table = self.query_one(DataTable)
@@ -113,7 +152,7 @@ class LedgerScreen(Screen[None]):
 
     def action_sort(self) -> None:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
-        self.reload()
+        self._show(self._rows)  # a new order of the rows read already
 
     def action_open(self) -> None:
         row = self._current()
