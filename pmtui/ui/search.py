@@ -50,6 +50,20 @@ def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _snippet(hit: Hit, room: int) -> tuple[str, str, str]:
+    """The hit with as much context as fits in `room` characters: what one side does not
+    use, the other side gets (a hit near the start shows more of what follows)."""
+    before, found, after = hit.snippet(room)
+    left = max(0, room - len(found))
+    keep = min(len(before), max(left // 2, left - len(after)))
+    if len(before) > keep:
+        before = "…" + before[len(before) - keep + 1 :] if keep > 0 else ""
+    rest = left - len(before)
+    if len(after) > rest:
+        after = after[: rest - 1] + "…" if rest > 0 else ""
+    return before, found, after
+
+
 class HitList(OptionList):
     """The hits; Enter opens the meeting of the highlighted one."""
 
@@ -171,7 +185,7 @@ class SearchScreen(Screen[None]):
         """Two lines: the meeting and the place; the words around the hit, marked."""
         title = _cut(hit.meeting_title, room - len(hit.place) - 5)
         entry = Text.assemble((title, "bold"), ("  ·  ", "dim"), (hit.place, "cyan"))
-        before, found, after = hit.snippet(max(10, (room - 4 - (hit.end - hit.start)) // 2))
+        before, found, after = _snippet(hit, room - 2)
         entry.append("\n  ")
         entry.append(before)
         entry.append(found, "bold reverse")

@@ -109,7 +109,7 @@ class TagPicker(Dialog[None]):
             shown.append(wanted)  # after the matches: Enter on "con" picks "config change"
         return shown
 
-    def fill(self, keep: int | None = None) -> None:
+    def fill(self) -> None:
         options = self.query_one(OptionList)
         self._shown = self.choices(self.query_one(Input).value)
         options.clear_options()
@@ -122,8 +122,6 @@ class TagPicker(Dialog[None]):
             options.add_option(Option(line))
         if not self._shown:
             options.add_option(Option(Text("no tag matches", "dim"), disabled=True))
-        elif keep is not None:
-            options.highlighted = min(keep, len(self._shown) - 1)
         else:
             options.highlighted = 0
 
@@ -155,8 +153,12 @@ class TagPicker(Dialog[None]):
         now = self.toggle(tag)
         if now is None:
             return
-        new = tag not in self.known and tag not in self.tags
         self.tags = now
-        if new:  # a free tag just named: clear the filter for the next one
-            self.query_one(Input).value = ""
-        self.fill(keep=None if new else index)
+        # The filter is done with: the next tag is typed from scratch, and the one just
+        # toggled stays highlighted in the whole list.
+        field = self.query_one(Input)
+        with field.prevent(Input.Changed):
+            field.value = ""
+        self.fill()
+        if tag in self._shown:
+            self.query_one(OptionList).highlighted = self._shown.index(tag)

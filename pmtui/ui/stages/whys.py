@@ -75,7 +75,6 @@ class AnswerList(TypeThrough, OptionList):
         Binding("delete,ctrl+d", "delete", "Delete why", id="whys.delete_answer"),
         Binding("ctrl+r", "root", "Root cause", id="whys.root_cause"),
         Binding("ctrl+t", "contributing", "Contributing", id="whys.contributing"),
-        Binding(TAG_KEY, "tags", "Tags", id="whys.tags"),
     ]
 
     # Each asks about one row of the tree: `path` is () for the problem, else an answer's.
@@ -96,10 +95,6 @@ class AnswerList(TypeThrough, OptionList):
     class MarkRequested(Message):
         path: whytree.Path
         cause: Cause
-
-    @dataclass
-    class TagsRequested(Message):
-        path: whytree.Path
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -136,9 +131,6 @@ class AnswerList(TypeThrough, OptionList):
     def action_contributing(self) -> None:
         self._ask(lambda path: self.MarkRequested(path, Cause.CONTRIBUTING))
 
-    def action_tags(self) -> None:
-        self._ask(self.TagsRequested)
-
 
 def _hanging(lead: Text, body: Text) -> Table:
     """`lead` in its own column, so lines of a long answer wrap under its text."""
@@ -158,6 +150,9 @@ class WhysPane(StagePane):
     LINE_ITEMS = {"new-chain": "chain", "answer-input": "why, each answering the one before"}  # noqa: RUF012
 
     COACH_FIELDS = ("whys",)
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(TAG_KEY, "tags", "Tags", id="whys.tags"),
+    ]
 
     chain: int | None = None
     # The why the answer field answers: () the problem, else the path of an answer.
@@ -437,18 +432,18 @@ class WhysPane(StagePane):
             shown = whytree.CAUSE_LABELS.get(now)
             self.notify(f"Marked as {shown}" if shown else "Mark taken off")
 
-    @on(AnswerList.TagsRequested)
-    def tags(self, event: AnswerList.TagsRequested) -> None:
-        if self.chain is None:
-            return
-        if not event.path:
+    def action_tags(self) -> None:
+        """Tag the why highlighted in the tree (after typing a why: that one), whichever
+        part of the stage has the cursor."""
+        path = self._highlighted()
+        if self.chain is None or not path:
             self.notify(
-                "Highlight a why to tag it; the meeting's own tags are in the set-up and "
-                "the wrap-up (Ctrl+G there).",
+                "Highlight a why in the tree to tag it; the meeting's own tags are in the "
+                "set-up and the wrap-up (Ctrl+G there).",
                 severity="warning",
             )
             return
-        why = whytree.find(self.live.pm.whys[self.chain], event.path)
+        why = whytree.find(self.live.pm.whys[self.chain], path)
         self.pick_tags(f"Tags of the why: {why.text}", why.id)
 
     def mark_findings(self) -> None:
