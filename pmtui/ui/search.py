@@ -80,6 +80,7 @@ class SearchScreen(Screen[None]):
         self._timer: Timer | None = None
         self._asked = ""  # the query of the search running or shown
         self._hits: list[Hit] = []
+        self._busy = False  # a search is running
 
     @property
     def pmtui(self) -> PmtuiApp:
@@ -134,24 +135,32 @@ class SearchScreen(Screen[None]):
             self._status(Text(f"Type at least {MIN_QUERY} characters to search.", "dim"))
             return
         self._status(Text(f"searching for “{query}”…", "italic"))
+        if not self._busy:
+            self._start(query)
+        # else: the search under way ends first, then this one starts (see `searched`)
+
+    def _start(self, query: str) -> None:
+        """One search at a time: the first one builds the search index, and two builds at
+        once would wait on each other's lock."""
+        self._busy = True
         app = self.pmtui
-        self.run_worker(
-            lambda: (query, *find(app, query)),
-            name="search",
-            group="search",
-            thread=True,
-            exclusive=True,
-        )
+        self.run_worker(lambda: (query, *find(app, query)), group="search", thread=True)
 
     @on(Worker.StateChanged)
     def searched(self, event: Worker.StateChanged) -> None:
         worker = event.worker
-        if worker.group != "search" or event.state is not WorkerState.SUCCESS:
+        finished = (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED)
+        if worker.group != "search" or event.state not in finished:
+            return
+        self._busy = False
+        if event.state is not WorkerState.SUCCESS:  # `find` catches errors: not expected
+            self._show([], "the search stopped; type again to retry")
             return
         query, hits, problem = worker.result  # type: ignore[misc]
-        if query != self._asked:
-            return  # typing went on: a newer search is on its way
-        self._show(hits, problem)
+        if query == self._asked:
+            self._show(hits, problem)
+        elif len(self._asked) >= MIN_QUERY:
+            self._start(self._asked)  # typing went on meanwhile: search what is there now
 
     # -- showing ----------------------------------------------------------------------
 

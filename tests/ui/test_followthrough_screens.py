@@ -98,6 +98,38 @@ async def test_search_waits_for_three_characters_and_says_so_calmly(
         assert isinstance(app.screen, HomeScreen)
 
 
+async def test_one_search_at_a_time_and_the_last_query_wins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    go = threading.Event()
+    asked: list[str] = []
+    real = FollowThrough.search
+
+    def waiting(self: FollowThrough, query: str, **options: object) -> object:
+        asked.append(query)
+        go.wait(10)
+        return real(self, query, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(FollowThrough, "search", waiting)
+    store = new_store(tmp_path)
+    sample_meeting(store)
+    app = app_for(store, FakeClock(T0.timestamp()))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("slash")
+        await type_text(pilot, "rep")
+        await pilot.press("enter")
+        await type_text(pilot, "lica")
+        await pilot.press("enter")  # while the first search runs: it waits its turn
+        await pilot.pause()
+        assert asked == ["rep"]
+        assert "searching for “replica”" in shown(app, "#search-status")
+        go.set()
+        await loaded(pilot)
+        await loaded(pilot)
+        assert asked == ["rep", "replica"]
+        assert {h.text[h.start : h.end].lower() for h in app.screen._hits} == {"replica"}
+
+
 # -- trends ---------------------------------------------------------------------------
 
 
