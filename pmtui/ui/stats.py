@@ -157,6 +157,8 @@ class StatsScreen(Screen[None]):
             return
         for group in [*stats.groups, stats.total]:
             table.add_row(*_cells(group), key=group.key if group is not stats.total else None)
+        # The total and the latest groups (months run oldest first) in view.
+        table.move_cursor(row=table.row_count - 1, animate=False)
         total = stats.total
         self._title(
             Text.assemble(
