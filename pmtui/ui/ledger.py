@@ -3,6 +3,7 @@ most overdue first; the same decisions as `pmtui actions`, through each meeting'
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -11,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
+from textual.widgets.data_table import CellDoesNotExist
 from textual.worker import Worker, WorkerState
 
 from pmtui.core.ledger import Change, Filters, LedgerRow, sort_rows
@@ -198,4 +200,11 @@ class LedgerScreen(Screen[None]):
             self.notify(str(error), title="Not changed", severity="warning", timeout=8)
             return
         self.notify(done.describe(), timeout=4)
+        # The row says so at once; the ledger is read again behind "loading…".
+        column, value = {
+            "due": ("due", change.due.isoformat() if change.due else "(policy)"),
+            "assign": ("owner", change.owner),
+        }.get(change.kind, ("status", change.describe()))
+        with contextlib.suppress(CellDoesNotExist):
+            self.query_one(DataTable).update_cell(row.id, column, Text(value, "bold green"))
         self.reload()

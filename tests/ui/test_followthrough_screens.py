@@ -260,6 +260,16 @@ async def test_the_ledger_shows_at_once_and_fills_in(
         await loaded(pilot)
         assert "2 open items, 2 overdue · sorted by due" in shown(app, "#ledger-title")
         assert app.screen.query_one(DataTable).row_count == 2
+        slow_ledger.clear()
+        table = app.screen.query_one(DataTable)
+        first = app.screen._rows[0]
+        await pilot.press("d")
+        await pilot.pause()
+        assert "loading…" in shown(app, "#ledger-title")
+        assert table.get_cell(first.id, "status").plain == "done"  # at once, before the read
+        slow_ledger.set()
+        await loaded(pilot)
+        assert table.row_count == 1
 
 
 async def test_the_follow_ups_stage_shows_at_once_and_fills_in(
