@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from pmtui.ui.app import PmtuiApp
 
 SORTS = ("overdue", "due", "owner", "meeting")
+# Rows drawn at most: a table of 10,000 rows takes seconds to build on the UI thread, and
+# nobody reads past the first screens of the most overdue.
+SHOWN = 1000
 
 
 def read_ledger(app: PmtuiApp, filters: Filters) -> tuple[list[LedgerRow], str]:
@@ -51,7 +54,8 @@ class LedgerScreen(Screen[None]):
         super().__init__()
         self.filters = Filters()
         self.sort = SORTS[0]
-        self._rows: list[LedgerRow] = []
+        self._rows: list[LedgerRow] = []  # as listed
+        self._read: list[LedgerRow] = []  # every row of the last read
         self._loading = False
 
     @property
@@ -66,10 +70,8 @@ class LedgerScreen(Screen[None]):
         yield table
         yield QuietFooter()
 
-    def on_mount(self) -> None:
-        self.reload()
-
     def on_screen_resume(self) -> None:
+        # Also when the screen is first shown (a reload from on_mount too read it twice).
         self.reload()
 
     def reload(self) -> None:
@@ -109,8 +111,9 @@ class LedgerScreen(Screen[None]):
             rows.sort(key=lambda r: (r.owner.casefold() or "~", r.due))
         elif self.sort == "meeting":
             rows.sort(key=lambda r: (r.meeting_title.casefold(), r.due))
-        self._rows = rows
-        for r in rows:
+        self._read = rows
+        self._rows = rows[:SHOWN]
+        for r in self._rows:
             table.add_row(
                 Text(f"{r.days_overdue}d" if r.days_overdue else "", "bold red"),
                 r.priority,
@@ -132,6 +135,7 @@ class LedgerScreen(Screen[None]):
             "loading…"
             if self._loading
             else f"{len(rows)} {shown}, {late} overdue · sorted by {self.sort}"
+            + (f" · the first {SHOWN} listed" if len(rows) > SHOWN else "")
         )
         table.focus()
 
@@ -154,7 +158,7 @@ class LedgerScreen(Screen[None]):
 
     def action_sort(self) -> None:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
-        self._show(self._rows)  # a new order of the rows read already
+        self._show(self._read)  # a new order of the rows read already
 
     def action_open(self) -> None:
         row = self._current()

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 # With more open items than this, those sharing a tag with this incident come first.
 MANY = 15
+# Rows drawn at most (a table of thousands takes seconds to build on the UI thread).
+SHOWN = 1000
 
 
 class AskDialog(Dialog[str | None]):
@@ -110,9 +112,9 @@ class FollowUpsPane(StagePane):
         mine = set(meeting_tags(self.live.pm))
         if len(rows) > MANY and mine:
             rows.sort(key=lambda r: not (set(r.tags) & mine))  # stable: overdue order kept
-        self._rows = rows
+        self._rows = rows[:SHOWN]
         decided = {f.action_id: f.decision for f in self.live.pm.follow_ups}
-        for r in rows:
+        for r in self._rows:
             table.add_row(
                 Text(decided.get(r.id, ""), "bold green"),
                 Text(f"{r.days_overdue}d" if r.days_overdue else "", "bold red"),
@@ -124,8 +126,9 @@ class FollowUpsPane(StagePane):
                 key=r.id,
             )
         late = sum(1 for r in rows if r.overdue)
+        listed = f" (the first {SHOWN} listed)" if len(rows) > SHOWN else ""
         hint = (
-            f"{len(rows)} open item(s) from earlier postmortems, {late} overdue · "
+            f"{len(rows)} open item(s) from earlier postmortems, {late} overdue{listed} · "
             "Ctrl+X done · Ctrl+W won't do · Ctrl+T new date · Ctrl+O new owner"
             if rows
             else "No open action items in earlier postmortems: move on (n)."
