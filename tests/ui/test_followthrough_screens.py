@@ -305,3 +305,22 @@ async def test_the_wrap_up_names_causes_earlier_postmortems_share(tmp_path: Path
         await loaded(pilot)
         note = shown(app, "#wrapup-causes")
         assert "↻ config change: also in 1 earlier postmortem (S3 unavailable" in note
+
+
+async def test_the_ledger_lists_at_most_its_limit_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("pmtui.ui.ledger.SHOWN", 1)
+    store = new_store(tmp_path)
+    sample_meeting(store)
+    app = app_for(store, FakeClock(T0.timestamp()))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")
+        await loaded(pilot)
+        assert "2 open items, 2 overdue · sorted by overdue · the first 1 listed" in shown(
+            app, "#ledger-title"
+        )
+        assert app.screen.query_one(DataTable).row_count == 1
+        await pilot.press("s")  # by due date: of every row read, not only those listed
+        earliest = min(app.screen._read, key=lambda r: r.due)
+        assert len(app.screen._read) == 2 and app.screen._rows == [earliest]
