@@ -123,3 +123,6 @@ def test_recurring_causes_name_only_earlier_postmortems(tmp_path: Path) -> None:
     undated.tags = ["config change"]  # a new meeting, no timeline yet: every other is earlier
     (found,) = service.recurring(undated)
     assert found.titles == (older.title, newer.title) or found.titles == (newer.title, older.title)
+    archive.add(undated)  # stored: created now, so it is earlier than no 2019 incident
+    (found,) = service.recurring(archive.load(newer.id))
+    assert found.titles == (older.title,)

@@ -103,14 +103,14 @@ class WrapUpPane(FieldsPane):
         if not open_causes:
             done = Text("✓ Every root cause has an action item", style="green")
             if recurring:
-                done = recurring + done if self.live.pm.whys else recurring
+                done = Text("\n").join([recurring, done]) if self.live.pm.whys else recurring
             causes.update(done)
             return
         text = Text(f"◆ Root causes with no action item ({len(open_causes)}):", style="bold yellow")
         for cause in open_causes:
             text.append(f"\n  • {cause.text}", style="yellow")
         text.append("\n  (Action items stage: Ctrl+L on an item links it to a why)", style="dim")
-        causes.update(recurring + text if recurring else text)
+        causes.update(Text("\n").join([recurring, text]) if recurring else text)
 
     _recurring_text: Text = Text()
     _recurring_for: tuple[str, ...] | None = None  # the tags it was read for
@@ -153,7 +153,5 @@ def _recurring_text(archive: Archive, pm: Postmortem) -> Text:
         found = FollowThrough(archive).recurring(pm)
     except ArchiveError:
         return Text()
-    text = Text()
-    for item in found[:3]:
-        text.append(f"↻ {item.describe()}\n", style="bold magenta")
-    return text
+    lines = [Text(f"↻ {item.describe()}", style="bold magenta") for item in found[:3]]
+    return Text("\n").join(lines)
