@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from pmtui.core import review, sessionfile
+from pmtui.core import review, sessionfile, tags
 from pmtui.core import whys as whytree
 from pmtui.core.agenda import Agenda, scaled
 from pmtui.core.clock import Clock
@@ -27,6 +27,7 @@ from pmtui.core.models import (
     Postmortem,
     StageRecord,
     TimelineEvent,
+    Why,
     WhyChain,
 )
 
@@ -456,6 +457,32 @@ class LiveMeeting:
         with self.edit(label.get(new, "unmark why")) as pm:
             whytree.find(pm.whys[chain], path).cause = new
         return new
+
+    # -- tags -----------------------------------------------------------------------------
+
+    def toggle_tag(self, text: str, why_id: str = "") -> list[str]:
+        """Add a tag (a contributing-factor category or a free one) to the meeting, or to
+        the why with `why_id`; the same tag again takes it off. Returns the tags now."""
+        try:
+            tag = tags.parse_tag(text)
+        except ValueError as error:
+            raise EditError(str(error)) from None
+        if why_id and whytree.find_id(self.pm, why_id) is None:
+            raise EditError("That why is no longer there")
+        was = self.tags_of(why_id)
+        verb = "untag" if tag in was else "tag"
+        with self.edit(f"{verb} {'why' if why_id else 'meeting'} {tag!r}") as pm:
+            target: Postmortem | Why | None = whytree.find_id(pm, why_id) if why_id else pm
+            assert target is not None  # checked above, and the edit runs on the same record
+            target.tags = tags.toggle(list(target.tags), tag)
+        return self.tags_of(why_id)
+
+    def tags_of(self, why_id: str = "") -> list[str]:
+        """The tags of the meeting, or of the why with `why_id` ([] when it is gone)."""
+        if not why_id:
+            return list(self.pm.tags)
+        why = whytree.find_id(self.pm, why_id)
+        return list(why.tags) if why is not None else []
 
     # -- action items ---------------------------------------------------------------------
 

@@ -82,6 +82,26 @@ def texts(pm: Postmortem) -> Iterator[tuple[str, str]]:
         yield "Tags", tag
 
 
+# The stage of the meeting that shows each place (by the place's first words).
+_STAGES = (
+    ("Timeline", "timeline"),
+    ("Went right", "lessons"),
+    ("Went wrong", "lessons"),
+    ("Got lucky", "lessons"),
+    ("Chain", "whys"),
+    ("Action item", "actions"),
+    ("Title", "setup"),
+    ("Incident id", "setup"),
+    ("Tags", "setup"),
+)
+
+
+def stage_of(place: str) -> str:
+    """The key of the stage that shows `place` ("Chain 1, why 3" -> "whys"); the wrap-up
+    for its fields (summary, impact, trigger, detection, resolution)."""
+    return next((key for start, key in _STAGES if place.startswith(start)), "wrapup")
+
+
 def search(pm: Postmortem, query: str) -> list[Hit]:
     """Every place `query` (case and spacing ignored) occurs in the meeting; one hit per
     text (its first occurrence)."""

@@ -266,11 +266,15 @@ class FollowThrough:
     # -- tags, search, stats ----------------------------------------------------------
 
     def recurring(self, pm: Postmortem) -> list[Recurring]:
-        """Tags of `pm` that earlier postmortems share (from the list summaries)."""
+        """Tags of `pm` that earlier postmortems share (from the list summaries): those
+        whose incident came before this one's (for a meeting with no timeline yet: its
+        meeting, else its creation), so a reopened old meeting does not call later ones
+        earlier."""
+        when = pm.incident_date() or pm.meeting.held_at or pm.created_at
         earlier = [
             (s["id"], str(s.get("title", "")), _tags(s))
             for s in self.summaries()
-            if s["id"] != pm.id
+            if s["id"] != pm.id and _not_after(s, when)
         ]
         return recurring(pm, earlier)
 
@@ -341,6 +345,18 @@ class FollowThrough:
 def _tags(summary: dict[str, Any]) -> list[str]:
     raw = summary.get("tags") or ""
     return raw.split(";") if raw else []
+
+
+def _not_after(summary: dict[str, Any], when: datetime | None) -> bool:
+    """Whether a meeting's incident (else its meeting, else its creation) came no later
+    than `when`; True when either is unknown."""
+    raw = summary.get("incident_at") or summary.get("held_at") or summary.get("created_at")
+    if when is None or not raw:
+        return True
+    try:
+        return _parse(raw) <= when
+    except (TypeError, ValueError):
+        return True
 
 
 def _parse(raw: str) -> datetime:

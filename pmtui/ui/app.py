@@ -130,7 +130,7 @@ class PmtuiApp(App[None]):
             if home_on_failure:
                 self.show_home()
             return False
-        if stage and not session.read_only:
+        if stage:  # read-only too: a search hit in a published meeting is shown
             with contextlib.suppress(KeyError, ValueError):
                 session.live.control("jump", session.live.engine.agenda.index_of(stage))
         self._show_meeting(session)

@@ -26,6 +26,8 @@ class HomeScreen(Screen[None]):
         Binding("enter", "open", "Open", show=True, id="home.open"),
         Binding("r", "reload", "Refresh", id="home.reload"),
         Binding("a", "ledger", "Action items", id="home.ledger"),
+        Binding("slash", "search", "Search", id="home.search"),
+        Binding("s", "stats", "Trends", id="home.stats"),
         Binding("q", "app.quit", "Quit", id="home.quit"),
     ]
 
@@ -72,7 +74,11 @@ class HomeScreen(Screen[None]):
                 key=row["id"],
             )
         if rows:
-            hint = Text("n new meeting · i import a session file · Enter opens · q quits", "dim")
+            hint = Text(
+                "n new meeting · i import a session file · Enter opens · / searches · "
+                "s trends · q quits",
+                "dim",
+            )
             hint.append(self._follow_through(rows))
         elif problems:
             hint = Text(
@@ -113,6 +119,16 @@ class HomeScreen(Screen[None]):
         from pmtui.ui.ledger import LedgerScreen
 
         self.app.push_screen(LedgerScreen())
+
+    def action_search(self) -> None:
+        from pmtui.ui.search import SearchScreen
+
+        self.app.push_screen(SearchScreen())
+
+    def action_stats(self) -> None:
+        from pmtui.ui.stats import StatsScreen
+
+        self.app.push_screen(StatsScreen())
 
     def action_open(self) -> None:
         table = self.query_one(DataTable)

@@ -3,15 +3,19 @@ most overdue first; the same decisions as `pmtui actions`, through each meeting'
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
+from textual.widgets.data_table import CellDoesNotExist
+from textual.worker import Worker, WorkerState
 
-from pmtui.core.ledger import Change, Filters, LedgerRow
+from pmtui.core.ledger import Change, Filters, LedgerRow, sort_rows
 from pmtui.service.errors import ArchiveError
 from pmtui.service.ledger import FollowThrough
 from pmtui.ui.stages.followups import AskDialog, _cut
@@ -21,6 +25,17 @@ if TYPE_CHECKING:
     from pmtui.ui.app import PmtuiApp
 
 SORTS = ("overdue", "due", "owner", "meeting")
+# Rows drawn at most: a table of 10,000 rows takes seconds to build on the UI thread, and
+# nobody reads past the first screens of the most overdue.
+SHOWN = 1000
+
+
+def read_ledger(app: PmtuiApp, filters: Filters) -> tuple[list[LedgerRow], str]:
+    """The ledger's rows and a problem to show ("" when none); runs in a worker thread."""
+    try:
+        return FollowThrough(app.archive).ledger(filters), ""
+    except ArchiveError as error:
+        return [], str(error)
 
 
 class LedgerScreen(Screen[None]):
@@ -39,7 +54,9 @@ class LedgerScreen(Screen[None]):
         super().__init__()
         self.filters = Filters()
         self.sort = SORTS[0]
-        self._rows: list[LedgerRow] = []
+        self._rows: list[LedgerRow] = []  # as listed
+        self._read: list[LedgerRow] = []  # every row of the last read
+        self._loading = False
 
     @property
     def pmtui(self) -> PmtuiApp:
@@ -53,29 +70,50 @@ class LedgerScreen(Screen[None]):
         yield table
         yield QuietFooter()
 
-    def on_mount(self) -> None:
-        self.reload()
-
     def on_screen_resume(self) -> None:
+        # Also when the screen is first shown (a reload from on_mount too read it twice).
         self.reload()
 
     def reload(self) -> None:
+        """Read the ledger in a worker thread (seconds on a large archive); the screen
+        says "loading…" meanwhile and stays responsive."""
+        self._loading = True
+        self._title("loading…")
+        app, filters = self.pmtui, self.filters
+        self.run_worker(
+            lambda: (filters, *read_ledger(app, filters)),
+            group="ledger",
+            thread=True,
+            exclusive=True,
+        )
+
+    @on(Worker.StateChanged)
+    def loaded(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "ledger" or event.state is not WorkerState.SUCCESS:
+            return
+        filters, rows, problem = event.worker.result  # type: ignore[misc]
+        if filters != self.filters:
+            return  # filtered again meanwhile: a newer read is on its way
+        self._loading = False
+        if problem:
+            self.notify(problem, severity="error")
+        self._show(rows)
+
+    def _show(self, rows: list[LedgerRow]) -> None:
         table = self.query_one(DataTable)
+        keep = table.cursor_row
         table.clear()
-        try:
-            service = FollowThrough(self.pmtui.archive)
-            rows = service.ledger(self.filters)
-        except ArchiveError as error:
-            self.notify(str(error), severity="error")
-            rows = []
-        if self.sort == "due":
+        if self.sort == "overdue":
+            rows = sort_rows(rows)
+        elif self.sort == "due":
             rows.sort(key=lambda r: r.due)
         elif self.sort == "owner":
             rows.sort(key=lambda r: (r.owner.casefold() or "~", r.due))
         elif self.sort == "meeting":
             rows.sort(key=lambda r: (r.meeting_title.casefold(), r.due))
-        self._rows = rows
-        for r in rows:
+        self._read = rows
+        self._rows = rows[:SHOWN]
+        for r in self._rows:
             table.add_row(
                 Text(f"{r.days_overdue}d" if r.days_overdue else "", "bold red"),
                 r.priority,
@@ -87,17 +125,24 @@ class LedgerScreen(Screen[None]):
                 r.id[:8],
                 key=r.id,
             )
+        if rows:
+            table.move_cursor(row=min(keep, len(rows) - 1))
         late = sum(1 for r in rows if r.overdue)
         shown = "all items" if self.filters.include_closed else "open items"
         if self.filters.overdue:
             shown = "overdue items"
-        self.query_one("#ledger-title", Static).update(
-            Text.assemble(
-                ("Action items", "bold"),
-                f"  {len(rows)} {shown}, {late} overdue · sorted by {self.sort}",
-            )
+        self._title(
+            "loading…"
+            if self._loading
+            else f"{len(rows)} {shown}, {late} overdue · sorted by {self.sort}"
+            + (f" · the first {SHOWN} listed" if len(rows) > SHOWN else "")
         )
         table.focus()
+
+    def _title(self, what: str) -> None:
+        self.query_one("#ledger-title", Static).update(
+            Text.assemble(("Action items", "bold"), f"  {what}")
+        )
 
     def _current(self) -> LedgerRow | None:
         table = self.query_one(DataTable)
@@ -113,7 +158,7 @@ class LedgerScreen(Screen[None]):
 
     def action_sort(self) -> None:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
-        self.reload()
+        self._show(self._read)  # a new order of the rows read already
 
     def action_open(self) -> None:
         row = self._current()
@@ -159,4 +204,11 @@ class LedgerScreen(Screen[None]):
             self.notify(str(error), title="Not changed", severity="warning", timeout=8)
             return
         self.notify(done.describe(), timeout=4)
+        # The row says so at once; the ledger is read again behind "loading…".
+        column, value = {
+            "due": ("due", change.due.isoformat() if change.due else "(policy)"),
+            "assign": ("owner", change.owner),
+        }.get(change.kind, ("status", change.describe()))
+        with contextlib.suppress(CellDoesNotExist):
+            self.query_one(DataTable).update_cell(row.id, column, Text(value, "bold green"))
         self.reload()

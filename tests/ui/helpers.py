@@ -83,3 +83,10 @@ async def settle(pilot: Pilot[None]) -> None:
     if isinstance(screen, MeetingScreen):
         screen.session.flush(5)
     await pilot.pause()
+
+
+async def loaded(pilot: Pilot[None]) -> None:
+    """Let the screen's worker threads (a ledger, a search, trends) finish and show."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()

@@ -11,7 +11,16 @@ from pmtui.core.agenda import scaled
 from pmtui.core.clock import FakeClock
 from pmtui.core.models import ActionStatus
 from pmtui.ui.app import Start
-from tests.ui.helpers import T0, app_for, archive_for, meeting, new_store, sample_meeting, settle
+from tests.ui.helpers import (
+    T0,
+    app_for,
+    archive_for,
+    loaded,
+    meeting,
+    new_store,
+    sample_meeting,
+    settle,
+)
 
 
 def test_presets_give_the_review_one_or_two_minutes() -> None:
@@ -34,6 +43,7 @@ async def test_a_decision_is_written_to_the_other_meeting(tmp_path: Path) -> Non
         assert screen.live.engine.agenda.stages[1].key == "followups"
         await pilot.press("f5")  # from the set-up to the follow-ups
         await settle(pilot)
+        await loaded(pilot)
         table = screen.query_one("#followups-table", DataTable)
         assert table.row_count == 2  # the sample's open items
         table.focus()

@@ -9,7 +9,16 @@ from textual.widgets import DataTable, Static
 from pmtui.core.clock import FakeClock
 from pmtui.core.models import ActionStatus
 from pmtui.ui.ledger import LedgerScreen
-from tests.ui.helpers import T0, app_for, archive_for, meeting, new_store, sample_meeting, settle
+from tests.ui.helpers import (
+    T0,
+    app_for,
+    archive_for,
+    loaded,
+    meeting,
+    new_store,
+    sample_meeting,
+    settle,
+)
 
 
 async def test_home_counts_overdue_items_and_the_ledger_marks_one_done(tmp_path: Path) -> None:
@@ -21,13 +30,13 @@ async def test_home_counts_overdue_items_and_the_ledger_marks_one_done(tmp_path:
         hint = str(app.screen.query_one("#home-hint", Static).render())
         assert "2 overdue action items" in hint
         await pilot.press("a")
-        await pilot.pause()
+        await loaded(pilot)
         assert isinstance(app.screen, LedgerScreen)
         table = app.screen.query_one("#ledger", DataTable)
         assert table.row_count == 2
         first = app.screen._rows[0]
         await pilot.press("d")
-        await pilot.pause()
+        await loaded(pilot)
         item = next(a for a in archive_for(store).load(meeting_id).action_items if a.id == first.id)
         assert item.status is ActionStatus.DONE
         assert table.row_count == 1

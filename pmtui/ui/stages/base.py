@@ -51,6 +51,25 @@ class StagePane(Vertical):
         self.refresh_record()
         return True if result is None else result
 
+    def pick_tags(self, heading: str, why_id: str = "") -> None:
+        """Open the tag picker on the meeting's tags, or on the why with `why_id`."""
+        from pmtui.ui.tagpicker import TagPicker, team_vocabulary
+
+        if self.read_only:
+            self.notify("This meeting is open read-only.", severity="warning")
+            return
+        known, problem = team_vocabulary(self.app)
+        if problem:
+            self.notify(f"{problem}; the default tags are offered", severity="warning")
+        self.app.push_screen(
+            TagPicker(
+                heading,
+                known,
+                self.live.tags_of(why_id),
+                lambda tag: self.apply(self.live.toggle_tag, tag, why_id),
+            )
+        )
+
     def focus_now(self, widget: Widget) -> None:
         """Move the cursor at once. `Widget.focus()` waits its turn in the message queue,
         so keys a fast typist already sent would still land in the old field."""

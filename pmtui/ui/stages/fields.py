@@ -79,7 +79,29 @@ class FieldsPane(StagePane):
             for status in self.query("#field-status").results(Select):
                 status.value = pm.status
         self.refresh_facts()
+        self._show_tags()
         self._hint(self.HINT)
+
+    def _show_tags(self) -> None:
+        """The meeting's tags, where the pane has a line for them."""
+        from rich.text import Text
+
+        from pmtui.ui.tagpicker import tag_line
+
+        for line in self.query(".meeting-tags").results(Static):
+            shown = Text("Tags  ", "bold")
+            if self.live.pm.tags:
+                shown.append_text(tag_line(self.live.pm.tags))
+                if not self.read_only:
+                    shown.append("   Ctrl+G changes them", "dim")
+            elif self.read_only:
+                shown.append("none", "dim")
+            else:
+                shown.append("none yet · Ctrl+G picks contributing factors", "dim")
+            line.update(shown)
+
+    def action_tags(self) -> None:
+        self.pick_tags(f"Tags of the meeting: {self.live.pm.title}")
 
     def refresh_facts(self) -> None:
         """Redraw what the pane shows beside its fields (metrics, open causes)."""

@@ -6,13 +6,15 @@ meeting's record, so its minutes say what was reviewed and decided."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Static
+from textual.worker import Worker, WorkerState
 
 from pmtui.core.ledger import Change, Filters, LedgerRow, meeting_tags
 from pmtui.core.live import LiveMeeting
@@ -21,8 +23,13 @@ from pmtui.service.errors import ArchiveError
 from pmtui.ui.dialogs import Dialog
 from pmtui.ui.stages.base import StagePane
 
+if TYPE_CHECKING:
+    from pmtui.service.ledger import FollowThrough
+
 # With more open items than this, those sharing a tag with this incident come first.
 MANY = 15
+# Rows drawn at most (a table of thousands takes seconds to build on the UI thread).
+SHOWN = 1000
 
 
 class AskDialog(Dialog[str | None]):
@@ -76,21 +83,38 @@ class FollowUpsPane(StagePane):
         return FollowThrough(archive) if archive is not None else None
 
     def load(self) -> None:
-        table = self.query_one(DataTable)
-        table.clear()
+        """Read the open items of every earlier meeting in a worker thread (seconds on
+        a large archive): the stage shows at once, with "loading…" until they come."""
+        self._hint(Text("loading the open items of earlier postmortems…", "italic"))
         try:
             service = self._ft()
-            rows = service.ledger(Filters()) if service is not None else []
-        except ArchiveError as error:
+        except ArchiveError as error:  # a policy file that cannot be read
             self.notify(str(error), severity="warning")
-            rows = []
+            service = None
+        if service is None:
+            self._show([])
+            return
+        self.run_worker(lambda: _open_items(service), group="followups", thread=True)
+
+    @on(Worker.StateChanged)
+    def loaded(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "followups" or event.state is not WorkerState.SUCCESS:
+            return
+        rows, problem = event.worker.result  # type: ignore[misc]
+        if problem:
+            self.notify(problem, severity="warning")
+        self._show(rows)
+
+    def _show(self, rows: list[LedgerRow]) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
         rows = [r for r in rows if r.meeting_id != self.live.pm.id]
         mine = set(meeting_tags(self.live.pm))
         if len(rows) > MANY and mine:
             rows.sort(key=lambda r: not (set(r.tags) & mine))  # stable: overdue order kept
-        self._rows = rows
+        self._rows = rows[:SHOWN]
         decided = {f.action_id: f.decision for f in self.live.pm.follow_ups}
-        for r in rows:
+        for r in self._rows:
             table.add_row(
                 Text(decided.get(r.id, ""), "bold green"),
                 Text(f"{r.days_overdue}d" if r.days_overdue else "", "bold red"),
@@ -102,13 +126,17 @@ class FollowUpsPane(StagePane):
                 key=r.id,
             )
         late = sum(1 for r in rows if r.overdue)
+        listed = f" (the first {SHOWN} listed)" if len(rows) > SHOWN else ""
         hint = (
-            f"{len(rows)} open item(s) from earlier postmortems, {late} overdue · "
+            f"{len(rows)} open item(s) from earlier postmortems, {late} overdue{listed} · "
             "Ctrl+X done · Ctrl+W won't do · Ctrl+T new date · Ctrl+O new owner"
             if rows
             else "No open action items in earlier postmortems: move on (n)."
         )
-        self.query_one("#followups-hint", Static).update(Text(hint, "dim"))
+        self._hint(Text(hint, "dim"))
+
+    def _hint(self, text: Text) -> None:
+        self.query_one("#followups-hint", Static).update(text)
 
     def refresh_record(self) -> None:
         decided = {f.action_id: f.decision for f in self.live.pm.follow_ups}
@@ -176,6 +204,14 @@ class FollowUpsPane(StagePane):
         self.apply(
             self.live.record_follow_up, FollowUp(row.meeting_id, row.id, row.title, decision)
         )
+
+
+def _open_items(service: FollowThrough) -> tuple[list[LedgerRow], str]:
+    """Every open item of the archive, and a problem to show; runs in a worker thread."""
+    try:
+        return service.ledger(Filters()), ""
+    except ArchiveError as error:
+        return [], str(error)
 
 
 def _cut(text: str, width: int) -> str:

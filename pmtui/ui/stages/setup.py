@@ -5,14 +5,21 @@ there in which role. Reachable again at any time (F7 then 0, or the command pale
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Grid, VerticalScroll
 from textual.widgets import Input, Label, Static, TextArea
 
 from pmtui.ui.stages.fields import FieldsPane
+from pmtui.ui.tagpicker import TAG_KEY
 
 
 class SetupPane(FieldsPane):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(TAG_KEY, "tags", "Tags", id="setup.tags"),
+    ]
     COACH_FIELDS = ()
     LINE_FIELDS = (
         ("title", "Title"),
@@ -31,6 +38,7 @@ class SetupPane(FieldsPane):
             "Before the timeline: what the minutes need, and the zone times are typed in.",
             classes="pane-info",
         )
+        yield Static(classes="meeting-tags pane-info")
         with VerticalScroll(id="setup-scroll", classes="fields-scroll"):
             with Grid(id="setup-lines", classes="field-lines"):
                 for name, label in self.LINE_FIELDS:

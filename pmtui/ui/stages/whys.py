@@ -20,6 +20,7 @@ from pmtui.core import whys as whytree
 from pmtui.core.coach import why_field
 from pmtui.core.models import Cause, WhyChain
 from pmtui.ui.stages.base import StagePane
+from pmtui.ui.tagpicker import TAG_KEY, tag_line
 from pmtui.ui.widgets.entry import EntryLine, TypeThrough
 
 
@@ -149,6 +150,9 @@ class WhysPane(StagePane):
     LINE_ITEMS = {"new-chain": "chain", "answer-input": "why, each answering the one before"}  # noqa: RUF012
 
     COACH_FIELDS = ("whys",)
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(TAG_KEY, "tags", "Tags", id="whys.tags"),
+    ]
 
     chain: int | None = None
     # The why the answer field answers: () the problem, else the path of an answer.
@@ -169,7 +173,8 @@ class WhysPane(StagePane):
                 yield EntryLine(placeholder="Why? — Enter adds the next answer", id="answer-input")
         yield Static(
             "Enter adds the next why · in the tree: Enter answers the highlighted why, "
-            "Ctrl+N branch, Ctrl+R root cause, Ctrl+T contributing, Ctrl+E edit, Del delete · "
+            "Ctrl+N branch, Ctrl+R root cause, Ctrl+T contributing, Ctrl+G tags, Ctrl+E edit, "
+            "Del delete · "
             "chains: Ctrl+W from 'went wrong'",
             classes="hint",
         )
@@ -252,6 +257,8 @@ class WhysPane(StagePane):
                 )
                 if row.why.id in addressed:
                     label.append("  ✓ action", "green")
+            if row.why.tags:
+                label.append("  ").append_text(tag_line(row.why.tags))
             if why_field(self.chain, row.path) in flagged:
                 label.append("  ⚑", "bold magenta")
             lead = Text.assemble((row.indent, "dim"), (f"Why {row.level}", "bold cyan"))
@@ -424,6 +431,20 @@ class WhysPane(StagePane):
             self._draw_chain(keep=path)
             shown = whytree.CAUSE_LABELS.get(now)
             self.notify(f"Marked as {shown}" if shown else "Mark taken off")
+
+    def action_tags(self) -> None:
+        """Tag the why highlighted in the tree (after typing a why: that one), whichever
+        part of the stage has the cursor."""
+        path = self._highlighted()
+        if self.chain is None or not path:
+            self.notify(
+                "Highlight a why in the tree to tag it; the meeting's own tags are in the "
+                "set-up and the wrap-up (Ctrl+G there).",
+                severity="warning",
+            )
+            return
+        why = whytree.find(self.live.pm.whys[self.chain], path)
+        self.pick_tags(f"Tags of the why: {why.text}", why.id)
 
     def mark_findings(self) -> None:
         if self.chain is not None:
