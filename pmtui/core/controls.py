@@ -40,6 +40,8 @@ def for_terminal(text: str, *, multiline: bool = False) -> str:
     """`text` safe to print: unsafe characters as visible escapes.
 
     With `multiline`, newlines (and tabs) stay, and a Windows line end becomes one."""
+    if text.isascii() and text.isprintable():  # no control at all: most text, quickly
+        return text
     if multiline:
         text = text.replace("\r\n", "\n")
         return _MULTI_LINE.sub(_escape, text)
