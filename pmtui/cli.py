@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import gc
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -35,6 +36,9 @@ class CliError(Exception):
     """An error a user can cause: printed as one line, exit status 2."""
 
 
+# Built once per process: parsing leaves the parser as it was, and building it costs about
+# 20 ms (every `main` call in the same process paid it again: the test suite makes thousands).
+@functools.cache
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pmtui",
