@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import gc
 import os
 import sys
@@ -36,6 +37,9 @@ class CliError(Exception):
     """An error a user can cause: printed as one line, exit status 2."""
 
 
+# Built once per process: parsing leaves the parser as it was, and building it costs 20-50 ms
+# (every `main` call in one process paid it again: the test suite makes about a thousand).
+@functools.cache
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pmtui",

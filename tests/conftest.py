@@ -2,12 +2,47 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+import textual.constants
+
+# Scrolling to the focused field and the like complete at once instead of animating for a
+# fifth of a second: Pilot waits for every animation after every key, and what a test
+# checks is where the screen ends up. The snapshot plugin has imported Textual already, so
+# its constant is set too; subprocesses read the variable.
+os.environ["TEXTUAL_ANIMATIONS"] = "none"
+textual.constants.TEXTUAL_ANIMATIONS = "none"
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "sample_sessions").glob("*.json"))
+
+# The slowest tests, started first: with `pytest -n auto` the workers then finish
+# together, on short tests, instead of one waiting while the other runs a long one last.
+# (A test in none of these only runs later; it is never left out.)
+FIRST = (
+    "tests/integration/test_wheel.py",
+    "tests/integration/test_follow_browser.py",
+    "tests/integration/test_join_browser.py",
+    "tests/integration/test_import_fuzz.py::test_import_answers",
+    "tests/integration/test_follow_processes.py",
+    "tests/ui/test_meeting_flow.py::test_a_whole_meeting",
+    "tests/integration/test_sync.py",
+    "tests/ui/",
+    "tests/integration/",
+)
+
+
+def _rank(item: pytest.Item) -> int:
+    for rank, prefix in enumerate(FIRST):
+        if item.nodeid.startswith(prefix):
+            return rank
+    return len(FIRST)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=_rank)  # stable: the order within a rank is the collection order
 
 
 @pytest.fixture(autouse=True)

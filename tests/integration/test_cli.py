@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import re
@@ -20,6 +22,9 @@ GITLAB = ROOT / "sample_sessions" / "gitlab-2017-database-outage.json"
 
 
 def run(*args: str, data: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """`python -m pmtui` in a process of its own: for what only a real process shows (its
+    stdin is not a terminal). It pays an interpreter and the imports; the rest of this file
+    calls `main` in this process (`call`)."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     return subprocess.run(
         [sys.executable, "-m", "pmtui", "--data", str(data), *args],
@@ -29,6 +34,15 @@ def run(*args: str, data: Path, stdin: str | None = None) -> subprocess.Complete
         input=stdin,
         timeout=60,
     )
+
+
+def call(*args: str, data: Path) -> subprocess.CompletedProcess[str]:
+    """`main(["--data", data, *args])` in this process, with what it printed: an exception
+    that escapes `main` (a traceback for the user) fails the test right here."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["--data", str(data), *args])
+    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
 
 
 def imported(data: Path, capsys: pytest.CaptureFixture[str], sample: Path = GITLAB) -> str:
@@ -108,12 +122,13 @@ def test_unknown_and_ambiguous_ids(tmp_path: Path, capsys: pytest.CaptureFixture
 
 
 def test_delete_without_yes_off_a_terminal(tmp_path: Path) -> None:
-    first = run("import", str(GITLAB), data=tmp_path)
+    first = call("import", str(GITLAB), data=tmp_path)
     assert first.returncode == 0
+    # A real process: its stdin is a pipe, not a terminal, and nothing escapes as a traceback.
     result = run("delete", first.stdout.strip(), data=tmp_path, stdin="y\n")
     assert result.returncode == 2
-    assert "needs --yes" in result.stderr
-    assert run("list", "--json", data=tmp_path).stdout.count('"id"') == 1
+    assert "needs --yes" in result.stderr and "Traceback" not in result.stderr
+    assert call("list", "--json", data=tmp_path).stdout.count('"id"') == 1
 
 
 BAD_FILES = {
@@ -140,7 +155,7 @@ def test_bad_import_is_one_line_exit_2_and_changes_nothing(tmp_path: Path, name:
     source = tmp_path / name
     source.write_bytes(content)
     data = tmp_path / "data"
-    result = run("import", str(source), data=data)
+    result = call("import", str(source), data=data)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert result.stderr.count("\n") == 1
@@ -151,7 +166,7 @@ def test_bad_import_is_one_line_exit_2_and_changes_nothing(tmp_path: Path, name:
 
 def test_missing_file_and_folder(tmp_path: Path) -> None:
     for target, expected in ((tmp_path / "nope.json", "no such file"), (tmp_path, "is a folder")):
-        result = run("import", str(target), data=tmp_path / "data")
+        result = call("import", str(target), data=tmp_path / "data")
         assert result.returncode == 2 and expected in result.stderr
         assert "Traceback" not in result.stderr
 
@@ -165,21 +180,29 @@ def test_environment_variable_chooses_the_archive(
     assert len(Store(tmp_path / "env-archive").list()) == 1
 
 
-def test_damaged_meeting_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_damaged_meeting_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pmtui.cli as cli
+
+    def no_tui(*_args: object, **_kwargs: object) -> int:
+        raise AssertionError("a damaged meeting must not open")
+
+    monkeypatch.setattr(cli, "run_tui", no_tui)
     good = imported(tmp_path, capsys)
     bad = imported(tmp_path, capsys, SAMPLES[1])
     path = tmp_path / "meetings" / f"{bad}.json"
     path.write_bytes(b"\x00garbage")
     (tmp_path / "index" / f"{bad}.json").unlink()
-    result = run("list", data=tmp_path)
+    result = call("list", data=tmp_path)
     assert result.returncode == 0
     assert good[:8] in result.stdout and bad[:8] not in result.stdout
     assert f"warning: {path} is damaged" in result.stderr
-    shown = run("show", bad, data=tmp_path)
+    shown = call("show", bad, data=tmp_path)
     assert shown.returncode == 2 and "damaged and was left untouched" in shown.stderr
     assert "Traceback" not in shown.stderr
     assert path.read_bytes() == b"\x00garbage"
-    opened = run("open", bad, data=tmp_path)
+    opened = call("open", bad, data=tmp_path)
     assert opened.returncode == 2 and "Traceback" not in opened.stderr
     # delete --yes moves it aside, named in the message, and destroys nothing.
     assert main(["--data", str(tmp_path), "delete", bad[:8], "--yes"]) == 0
@@ -194,7 +217,7 @@ def test_damaged_meeting_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 
 
 def test_new_refuses_a_bad_length(tmp_path: Path) -> None:
-    result = run("new", "--minutes", "500", data=tmp_path)
+    result = call("new", "--minutes", "500", data=tmp_path)
     assert result.returncode == 2 and "5 to 180 minutes" in result.stderr
 
 

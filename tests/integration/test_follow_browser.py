@@ -73,7 +73,7 @@ def wait_for(what: Callable[[], bool], timeout: float = 30.0) -> bool:
     while time.monotonic() < end:
         if what():
             return True
-        time.sleep(0.2)
+        time.sleep(0.05)
     return False
 
 

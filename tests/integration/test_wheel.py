@@ -26,8 +26,10 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
+    # The build backend is installed with the test extras: no isolated environment.
+    build = [sys.executable, "-m", "build", "--wheel", "--no-isolation"]
     subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(ROOT)],
+        [*build, "--outdir", str(out), str(ROOT)],
         check=True,
         capture_output=True,
         text=True,
@@ -40,10 +42,14 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     env_dir = tmp_path_factory.mktemp("venv")
-    venv.create(env_dir, with_pip=True)
+    # No pip of its own: the pip running these tests installs into it (`--python`), which
+    # saves seeding a pip into the new environment. Nor does pip compile every module of
+    # every dependency: the runs below compile what they import, once (see `installed_env`).
+    venv.create(env_dir, with_pip=False)
     python = env_dir / "bin" / "python"
+    pip = [sys.executable, "-m", "pip", "--python", str(python)]
     subprocess.run(
-        [str(python), "-m", "pip", "install", "-q", str(wheel)],
+        [*pip, "install", "-q", "--no-compile", str(wheel)],
         check=True,
         capture_output=True,
         text=True,
@@ -67,8 +73,15 @@ def test_wheel_lists_every_shipped_file(wheel: Path) -> None:
             assert f"pmtui/_resources/{folder}/{name}" in names
 
 
+def installed_env() -> dict[str, str]:
+    """This environment, minus what would point the installed pmtui at our source or data;
+    and bytecode is written, as for a user, so each run does not compile Textual again."""
+    drop = ("PYTHONPATH", "PMTUI_DATA", "PYTHONDONTWRITEBYTECODE")
+    return {k: v for k, v in os.environ.items() if k not in drop}
+
+
 def run_installed(env_dir: Path, *args: str, data: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PMTUI_DATA")}
+    env = installed_env()
     return subprocess.run(
         [str(env_dir / "bin" / "pmtui"), "--data", str(data), *args],
         capture_output=True,
@@ -91,6 +104,7 @@ def test_installed_pmtui_runs_with_its_template(installed: Path, tmp_path: Path)
         text=True,
         check=True,
         cwd=installed,
+        env=installed_env(),
     ).stdout.strip()
     assert site.startswith(str(installed)), "resources must come from the installed wheel"
     sample = Path(site) / "gitlab-2017-database-outage.json"
@@ -141,6 +155,7 @@ def test_installed_app_renders_with_the_shipped_stylesheet(installed: Path) -> N
         capture_output=True,
         text=True,
         cwd=installed,
+        env=installed_env(),
         timeout=120,
     )
     assert result.returncode == 0, result.stderr[-2000:]
