@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -17,6 +17,10 @@ from pmtui.ui.widgets.footer import QuietFooter
 
 if TYPE_CHECKING:
     from pmtui.ui.app import PmtuiApp
+
+# The most recent meetings listed; older ones are a search away. Building a table of
+# 10,000 rows took seconds on the UI thread.
+SHOWN = 1000
 
 
 class HomeScreen(Screen[None]):
@@ -49,20 +53,37 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.pmtui.settle_cursor(self)
-        self.action_reload()
+        # The first read comes with the screen's first resume (it follows the mount).
 
     def on_screen_resume(self) -> None:
         self.action_reload()
 
     def action_reload(self) -> None:
-        table = self.query_one(DataTable)
-        table.clear()
+        """Read the archive in a worker thread: the screen is drawn at once, and a large
+        archive (10,000 meetings) never holds up the keys."""
+        if not self.query_one(DataTable).row_count:
+            self.query_one("#home-hint", Static).update(Text("reading the archive…", "dim"))
+        self._read_archive()
+
+    @work(thread=True, exclusive=True, group="home-read")
+    def _read_archive(self) -> None:
         archive = self.pmtui.archive
         try:
             rows, problems = archive.list(), archive.problems()
         except ArchiveError as error:
             rows, problems = [], [str(error)]
-        for row in rows:
+        follow = self._follow_through(rows) if rows else Text()
+        self.app.call_from_thread(self._show, rows, problems, follow)
+
+    def _show(self, rows: list[dict[str, Any]], problems: list[str], follow: Text) -> None:
+        table = self.query_one(DataTable)
+        kept = (
+            table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            if (table.row_count)
+            else None
+        )
+        table.clear()
+        for row in rows[:SHOWN]:
             date = row.get("incident_at") or row.get("held_at") or ""
             table.add_row(  # Text: titles are what people typed, not Rich markup
                 Text(row.get("title", "")),
@@ -73,13 +94,20 @@ class HomeScreen(Screen[None]):
                 row["id"][:8],
                 key=row["id"],
             )
+        if kept is not None and kept in table.rows:
+            table.move_cursor(row=table.get_row_index(kept))
         if rows:
             hint = Text(
                 "n new meeting · i import a session file · Enter opens · / searches · "
                 "s trends · q quits",
                 "dim",
             )
-            hint.append(self._follow_through(rows))
+            if len(rows) > SHOWN:
+                hint.append(
+                    f"\nthe {SHOWN:,} most recent of {len(rows):,} meetings · / searches them all",
+                    "dim",
+                )
+            hint.append(follow)
         elif problems:
             hint = Text(
                 f"No meeting could be read: {len(problems)} damaged file"
@@ -96,7 +124,8 @@ class HomeScreen(Screen[None]):
         for problem in problems:
             hint.append(f"\n⚠ {problem}", style="yellow")
         self.query_one("#home-hint", Static).update(hint)
-        table.focus()
+        if self.app.screen is self:
+            table.focus()
 
     def _follow_through(self, rows: list[dict[str, object]]) -> Text:
         """The overdue count (from the summaries alone) and postmortems past deadline."""

@@ -324,3 +324,38 @@ async def test_the_ledger_lists_at_most_its_limit_and_says_so(
         await pilot.press("s")  # by due date: of every row read, not only those listed
         earliest = min(app.screen._read, key=lambda r: r.due)
         assert len(app.screen._read) == 2 and app.screen._rows == [earliest]
+
+
+# -- the home screen reads the archive in a worker ------------------------------------
+
+
+async def test_home_shows_at_once_reads_once_and_lists_the_most_recent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pmtui.service.archive import Archive
+
+    monkeypatch.setattr("pmtui.ui.home.SHOWN", 2)
+    store = new_store(tmp_path)
+    for _ in range(3):
+        sample_meeting(store)
+    go = threading.Event()
+    reads = []
+    real = Archive.list
+
+    def waiting(self: Archive) -> list[dict[str, object]]:
+        reads.append(1)
+        go.wait(10)
+        return real(self)
+
+    monkeypatch.setattr(Archive, "list", waiting)
+    app = app_for(store, FakeClock(T0.timestamp()))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert "reading the archive…" in shown(app, "#home-hint")
+        go.set()
+        await loaded(pilot)
+        assert len(reads) == 1  # mounting and the first resume read it once, not twice
+        assert app.screen.query_one(DataTable).row_count == 2
+        assert "the 2 most recent of 3 meetings · / searches them all" in shown(app, "#home-hint")
+        await app.action_quit()

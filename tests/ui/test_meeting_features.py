@@ -16,7 +16,16 @@ from pmtui.store.store import MeetingHandle
 from pmtui.ui.app import HIGH_CONTRAST, Start
 from pmtui.ui.dialogs import ExportCheck, ExportDialog, HelpScreen
 from pmtui.ui.home import HomeScreen
-from tests.ui.helpers import T0, app_for, meeting, new_store, sample_meeting, settle, type_text
+from tests.ui.helpers import (
+    T0,
+    app_for,
+    loaded,
+    meeting,
+    new_store,
+    sample_meeting,
+    settle,
+    type_text,
+)
 
 
 async def test_help_lists_the_keys_of_the_screen(tmp_path: Path) -> None:
@@ -68,7 +77,7 @@ async def test_home_screen_shows_damage_when_nothing_could_be_read(tmp_path: Pat
     damaged.write_text("{not json", encoding="utf-8")
     app = app_for(store, FakeClock(T0.timestamp()))
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await loaded(pilot)
         assert isinstance(app.screen, HomeScreen)
         hint = str(app.screen.query_one("#home-hint", Static).content)
         assert "No meetings yet" not in hint
@@ -181,7 +190,7 @@ async def test_home_screen_lists_creates_and_imports(tmp_path: Path) -> None:
     sample_meeting(store)
     app = app_for(store, FakeClock(T0.timestamp()))
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await loaded(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert app.screen.query_one("#meetings").row_count == 1  # type: ignore[attr-defined]
         await pilot.press("i")
@@ -283,7 +292,7 @@ async def test_enter_on_the_home_screen_opens_the_meeting_once_for_editing(
     sample_meeting(store)
     app = app_for(store, FakeClock(T0.timestamp()))
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await loaded(pilot)
         await pilot.press("enter")
         await pilot.pause()
         screen = meeting(app)
@@ -542,7 +551,7 @@ async def test_text_that_looks_like_markup_is_shown_as_typed(tmp_path: Path) -> 
         assert str(actions.get_cell_at((0, 0))).endswith("[/] act")
         app.notify("Linked to: [/] why")  # what people typed goes into notifications too
         await pilot.press("f10")
-        await settle(pilot)
+        await loaded(pilot)
         assert isinstance(app.screen, HomeScreen)
         home = app.screen.query_one(DataTable)
         assert str(home.get_cell_at((0, 0))) == "Markup [/] title"
