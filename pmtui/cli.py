@@ -526,7 +526,9 @@ def cmd_open(args: argparse.Namespace) -> int:
     # Opened here, before the screen: a damaged record is one line and exit status 2, and
     # the record is read once (a meeting of 10,000 events takes a while to read).
     rules, _ = archive.settings.coach_rules()  # a problem with them is told by run_tui
-    session = archive.open_session(meeting_id, SystemClock(), coach_rules=rules)
+    session = archive.open_session(
+        meeting_id, SystemClock(), coach_rules=rules, participants=False
+    )  # participants join once the screen is up (see MeetingScreen._open_participation)
     return run_tui(args, archive, Start(meeting_id=meeting_id, session=session))
 
 

@@ -132,7 +132,6 @@ class MeetingScreen(facilitation.FacilitatorKeys, Screen[None]):
         # right after it (see _mount_other_stages), which keeps start-up fast.
         with ContentSwitcher(initial=current, id="stages"):
             yield self._new_pane(current)
-        yield from facilitation.bar(self)
         yield QuietFooter()
 
     def _new_pane(self, key: str) -> StagePane:
@@ -187,7 +186,16 @@ class MeetingScreen(facilitation.FacilitatorKeys, Screen[None]):
         self.tick(coach=False)
         self.call_after_refresh(self._coach)
         self.call_after_refresh(self._focus_stage)
+        self.call_after_refresh(self._open_participation)
         self.call_after_refresh(self._mount_other_stages)
+
+    def _open_participation(self) -> None:
+        """The participants' line, after the first frame: the first opening of a meeting
+        makes its join code, which takes a while on purpose (see pmtui.core.contrib)."""
+        if self.session.closed or not self.is_attached:
+            return
+        self.app.archive.open_participation(self.session)  # type: ignore[attr-defined]
+        self.mount_all(facilitation.bar(self), before=self.query_one(QuietFooter))
 
     # -- the clock --------------------------------------------------------------------------
 
