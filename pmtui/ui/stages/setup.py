@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Grid, VerticalScroll
 from textual.widgets import Input, Label, Static, TextArea
 
-from pmtui.ui.stages.fields import FieldsPane
+from pmtui.ui.stages.fields import FieldsPane, format_participants
 
 
 class SetupPane(FieldsPane):
@@ -35,7 +35,10 @@ class SetupPane(FieldsPane):
             with Grid(id="setup-lines", classes="field-lines"):
                 for name, label in self.LINE_FIELDS:
                     yield Label(label)
+                    # Filled in here rather than on mount: a value set once mounted
+                    # restyles the field (Input's validity classes) before the first frame.
                     yield Input(
+                        self._value(name),
                         id=f"field-{name}",
                         classes="record-field",
                         compact=True,
@@ -43,6 +46,7 @@ class SetupPane(FieldsPane):
                     )
             yield Label("Participants and roles — one a line: Name — Role", classes="field-label")
             yield TextArea(
+                format_participants(self.live.pm.participants),
                 id="field-participants",
                 classes="record-field record-text",
                 soft_wrap=True,
