@@ -20,7 +20,6 @@ from textual.message import Message
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from pmtui.core import contrib
 from pmtui.core.controls import for_terminal
 from pmtui.core.live import EditError
 from pmtui.ui.dialogs import Dialog
@@ -148,6 +147,8 @@ class ParticipantsBar(Static):
         self.display = current == "lessons" or self.participation.board.writing
 
     def show(self) -> None:
+        from pmtui.core import contrib  # with the participants' line, after the first frame
+
         part = self.participation
         board = part.board
         self._stage_shown()
@@ -268,6 +269,8 @@ class VotesDialog(Dialog[int | None]):
 
     @on(Input.Submitted)
     def _done(self, event: Input.Submitted) -> None:
+        from pmtui.core import contrib
+
         if event.value.isdigit():
             self.dismiss(int(event.value))
         else:
@@ -284,6 +287,8 @@ class MergeDialog(Dialog[str | None]):
         self.ids: list[str] = []
 
     def compose(self) -> ComposeResult:
+        from pmtui.core import contrib
+
         with Vertical(classes="dialog"):
             yield self.title_label()
             options = OptionList(id="merge-options")
