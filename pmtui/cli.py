@@ -13,7 +13,7 @@ import gc
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pmtui import __version__, cli_followthrough
 from pmtui.core import sessionfile
@@ -35,7 +35,9 @@ class CliError(Exception):
     """An error a user can cause: printed as one line, exit status 2."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line. `only`: of the commands, only this one gets its arguments (the
+    others their name and help), which is all `main` needs to parse a line naming it."""
     parser = argparse.ArgumentParser(
         prog="pmtui",
         description="Run a blameless incident postmortem meeting from the terminal.",
@@ -49,7 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--high-contrast", action="store_true", help="start with the high-contrast theme"
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands: Any = parser.add_subparsers(dest="command", metavar="COMMAND")
+    if only is not None:
+        commands = _OnlyOne(commands, only)
 
     p = commands.add_parser("new", help="start a new postmortem meeting")
     p.add_argument("--title", help="the incident's title (can be set in the set-up too)")
@@ -184,6 +188,43 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _OnlyOne:
+    """Adds every command, with arguments for one of them only. Each argument argparse adds
+    looks for its translations on disk and measures the terminal: for every command that
+    is some 10 ms of a TUI's start-up, spent on parsers that go unused."""
+
+    def __init__(self, commands: Any, name: str) -> None:
+        self._commands = commands
+        self._name = name
+
+    def add_parser(self, name: str, **options: Any) -> Any:
+        if name == self._name:
+            return self._commands.add_parser(name, **options)
+        self._commands.add_parser(name, add_help=False, **options)
+        return _Unused()
+
+
+class _Unused:
+    """Takes the arguments of a command that is not being parsed, and drops them."""
+
+    def __getattr__(self, _name: str) -> Callable[..., _Unused]:
+        return lambda *_args, **_options: self
+
+
+def _command_named(argv: Sequence[str]) -> str | None:
+    """The command a plain command line names (`pmtui [--data DIR] [--high-contrast]
+    COMMAND ...`), or None where it takes argparse to tell."""
+    i = 0
+    while i < len(argv):
+        if argv[i] == "--data":
+            i += 2
+        elif argv[i] == "--high-contrast" or argv[i].startswith("--data="):
+            i += 1
+        else:
+            return argv[i] if argv[i] in COMMANDS else None
+    return None
+
+
 def _import_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", nargs="?", help="a session file (JSON, format version 1 to 3)")
     sources = p.add_argument_group("the incident's raw material (one of)")
@@ -232,8 +273,11 @@ def open_archive(args: argparse.Namespace) -> Archive:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    named = _command_named(argv)
+    args = build_parser(only=named).parse_args(argv)
+    if named is not None and args.command != named:  # read otherwise: the full parser reads it
+        args = build_parser().parse_args(argv)
     handler = COMMANDS[args.command or "home"]
     try:
         return handler(args)

@@ -66,3 +66,25 @@ def test_a_join_code_that_cannot_be_kept_leaves_the_meeting_running(tmp_path: Pa
         assert not session.read_only
     finally:
         session.close()
+
+
+def test_a_command_line_reads_the_same_with_only_its_command_built() -> None:
+    from pmtui import cli
+
+    for argv, command in (
+        (["demo"], "demo"),
+        (["--data", "list", "demo"], "demo"),
+        (["--high-contrast", "open", "3f2a"], "open"),
+        (["--data=x", "new", "--title", "T", "--minutes", "20"], "new"),
+        (["list", "--json"], "list"),
+        (["sync", "resolve", "3f2a", "c1", "--take-other"], "sync"),
+        (["import", "--slack", "x.zip", "--channel", "ops", "--with-bots"], "import"),
+        (["actions", "done", "a1", "--json"], "actions"),
+        (["export", "3f2a", "--format", "csv", "-o", "out.csv"], "export"),
+    ):
+        assert cli._command_named(argv) == command
+        assert cli.build_parser(only=command).parse_args(argv) == cli.build_parser().parse_args(
+            argv
+        )
+    for unclear in (["--da", "list", "demo"], ["-h"], [], ["--version"], ["nope"]):
+        assert cli._command_named(unclear) is None
