@@ -35,12 +35,12 @@ class SetupPane(FieldsPane):
             with Grid(id="setup-lines", classes="field-lines"):
                 for name, label in self.LINE_FIELDS:
                     yield Label(label)
-                    # Filled in here rather than on mount: a value set once mounted
-                    # restyles the field (Input's validity classes) before the first frame.
+                    # Built with its value and as valid (it has no validators): a value
+                    # set later, or the validity class Input then adds, restyles the field.
                     yield Input(
                         self._value(name),
                         id=f"field-{name}",
-                        classes="record-field",
+                        classes="record-field -valid",
                         compact=True,
                         select_on_focus=False,
                     )
