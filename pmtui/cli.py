@@ -36,8 +36,8 @@ class CliError(Exception):
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The command line. `only`: of the commands, only this one gets its arguments (the
-    others their name and help), which is all `main` needs to parse a line naming it."""
+    """The command line. `only`: build that command alone, which is all `main` needs to
+    parse a line naming it (help and errors about the command name need them all)."""
     parser = argparse.ArgumentParser(
         prog="pmtui",
         description="Run a blameless incident postmortem meeting from the terminal.",
@@ -189,9 +189,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 
 class _OnlyOne:
-    """Adds every command, with arguments for one of them only. Each argument argparse adds
-    looks for its translations on disk and measures the terminal: for every command that
-    is some 10 ms of a TUI's start-up, spent on parsers that go unused."""
+    """Adds one of the commands. Each parser and argument argparse makes looks for its
+    translations on disk: building every command is some 10 ms of a TUI's start-up."""
 
     def __init__(self, commands: Any, name: str) -> None:
         self._commands = commands
@@ -200,7 +199,6 @@ class _OnlyOne:
     def add_parser(self, name: str, **options: Any) -> Any:
         if name == self._name:
             return self._commands.add_parser(name, **options)
-        self._commands.add_parser(name, add_help=False, **options)
         return _Unused()
 
 
