@@ -72,6 +72,9 @@ class ParticipantsBar(Static):
 
     def __init__(self, participation: Participation) -> None:
         super().__init__(id="participants-bar")
+        # Hidden until mounted and told the stage: the line is added while the meeting runs
+        # (after the first frame), and a row that appears and goes would move the stage.
+        self.display = False
         self.participation = participation
         self._merged_at = float("-inf")
         self._merge_due = False
