@@ -1,13 +1,14 @@
-"""Time to first frame: `pmtui demo` against a bare Textual app with a Header and Footer.
+"""Time to first frame: `pmtui demo` against bare Textual apps.
 
 Run: python benchmarks/bench_startup.py [--runs N]
 
 Each run is a fresh Python process, measured from interpreter start (before any import)
 to the first frame painted (headless). pmtui goes through the real `pmtui demo` command:
-CLI, sample import into a throw-away archive, meeting screen. The two are alternated in
-one run and the ratio of medians printed: the target is at most 1.3x. Nothing is
-asserted: machines here are shared and noisy. A third program, a bare app showing the same
-kinds of widget as pmtui's first frame, splits the gap into Textual's share and pmtui's.
+CLI, sample import into a throw-away archive, meeting screen. It is compared with a bare
+app showing the same kinds of widget as pmtui's first frame (the middle line): the target
+is pmtui within 1.25x of it. A bare app with a Header and a Footer splits the gap into
+Textual's share and pmtui's. The three are alternated in one run and the ratios of the
+medians printed. Nothing is asserted: machines here are shared and noisy.
 """
 
 from __future__ import annotations
@@ -60,38 +61,55 @@ class Bare(App):
     + RUN_BARE.format(app="Bare")
 )
 
-# The same kinds of widget as pmtui's first frame (a header with big Digits, a table with
-# the demo's 14 timeline rows, two inputs, hint lines, a footer), in a bare app with
-# Textual's default styles and no pmtui code. The gap between this and the Header + Footer
-# app is what Textual costs for these widgets; the gap between this and pmtui is pmtui's.
+# The same kinds of widget as pmtui's first frame, in a bare app with Textual's default
+# styles and no pmtui code. `pmtui demo` opens on the set-up stage: a header (four lines
+# beside big Digits), a line of guidance, a grid of five labelled one-line Inputs filled
+# in, a label and a TextArea of participants, a hint line and a footer showing eight keys.
+# (Before the set-up stage existed the first frame was the timeline: a DataTable of 14
+# rows and two Inputs.) The only CSS is what puts them where pmtui puts them. The gap
+# between this and the Header + Footer app is what Textual costs for these widgets; the
+# gap between this and pmtui is pmtui's.
 SAME_WIDGETS = (
     "WANTED = ('Screen',)"
     + PRELUDE
     + """
-from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Digits, Footer, Input, Static
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.widgets import Digits, Footer, Input, Label, Static, TextArea
+
+FIELDS = [("Title", "Database deleted"), ("Incident id", "INC-1"), ("Severity", "SEV-1"),
+          ("Time zone", "Europe/Amsterdam"), ("Facilitator", "Joost")]
 
 class SameWidgets(App):
+    # pmtui's footer shows eight keys at this size; so does this one.
+    KEYS = ["f9 Export", "f10 Home", "ctrl+q Quit", "f2 Start/Pause", "f5 Next", "f3 +1 min",
+            "f7 Go to", "f1 Help"]
+    BINDINGS = [(k.split()[0], f"key{i}", k.split(" ", 1)[1]) for i, k in enumerate(KEYS)]
+    CSS = '''
+    #head { height: 5; }
+    #clock { width: 18; }
+    Grid { grid-size: 2; grid-columns: 20 1fr; grid-rows: 1; grid-gutter: 1 0; height: auto; }
+    TextArea { height: 6; }
+    '''
+
     def compose(self):
         with Horizontal(id="head"):
             with Vertical():
-                yield Static("INC-1 Title")
-                yield Static("Timeline · Right/wrong · Whys · Actions · Wrap-up")
-                yield Static("meeting 00:00 of 30:00")
-            with Vertical():
-                yield Digits("05:00")
-                yield Static("left · Timeline")
-        yield Static("14 events · start 17:20")
-        table = DataTable(cursor_type="row", zebra_stripes=True)
-        table.add_columns("time", "kind", "text")
-        for i in range(14):
-            table.add_row(f"17:{20 + i:02}", "event", f"Event {i} as the scribe wrote it")
-        yield table
-        with Horizontal():
-            yield Input(placeholder="time")
-            yield Static("event")
-            yield Input(placeholder="what happened")
-        yield Static("Enter adds")
+                yield Static("INC-1 · Title")
+                yield Static("0 Set-up › 1 Timeline › 2 Right·Wrong·Lucky › 3 Whys › 4 Actions")
+                yield Static("Meeting 00:00 / 30:00 · not started (F2 starts)")
+                yield Static("saved")
+            with Vertical(id="clock"):
+                yield Digits("30:00")
+                yield Static("not started · F2")
+        yield Static("Before the timeline: what the minutes need")
+        with VerticalScroll():
+            with Grid():
+                for label, value in FIELDS:
+                    yield Label(label)
+                    yield Input(value, compact=True)
+            yield Label("Participants and roles — one a line: Name — Role")
+            yield TextArea("Mira — Owner\\nJoost — Facilitator\\nHana — DBA", soft_wrap=True)
+        yield Static("Saved as you type · Tab next field")
         yield Footer()
 """
     + RUN_BARE.format(app="SameWidgets")
@@ -152,9 +170,9 @@ def main() -> None:
     # the steadiest estimate of a program's own cost; both ratios are printed.
     mb, ms, mp = min(bare), min(same), min(pmtui)
     print("  ratios                   medians  fastest")
-    print(f"  pmtui / bare:            {p / b:6.2f}x  {mp / mb:6.2f}x  (target <= 1.3x)")
+    print(f"  pmtui / bare:            {p / b:6.2f}x  {mp / mb:6.2f}x")
     print(f"  same widgets / bare:     {s / b:6.2f}x  {ms / mb:6.2f}x  (Textual's share)")
-    print(f"  pmtui / same widgets:    {p / s:6.2f}x  {mp / ms:6.2f}x  (pmtui's share)")
+    print(f"  pmtui / same widgets:    {p / s:6.2f}x  {mp / ms:6.2f}x  (pmtui's share, <= 1.25x)")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pmtui import __version__, cli_followthrough
 from pmtui.core import sessionfile
@@ -37,10 +37,12 @@ class CliError(Exception):
     """An error a user can cause: printed as one line, exit status 2."""
 
 
-# Built once per process: parsing leaves the parser as it was, and building it costs 20-50 ms
-# (every `main` call in one process paid it again: the test suite makes about a thousand).
+# Built once per process and command: parsing leaves a parser as it was, and building the
+# whole one costs 20-50 ms (the test suite calls `main` about a thousand times).
 @functools.cache
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line. `only`: build that command alone, which is all `main` needs to
+    parse a line naming it (help and errors about the command name need them all)."""
     parser = argparse.ArgumentParser(
         prog="pmtui",
         description="Run a blameless incident postmortem meeting from the terminal.",
@@ -54,7 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--high-contrast", action="store_true", help="start with the high-contrast theme"
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands: Any = parser.add_subparsers(dest="command", metavar="COMMAND")
+    if only is not None:
+        commands = _OnlyOne(commands, only)
 
     p = commands.add_parser("new", help="start a new postmortem meeting")
     p.add_argument("--title", help="the incident's title (can be set in the set-up too)")
@@ -189,6 +193,41 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _OnlyOne:
+    """Adds one of the commands. Each parser and argument argparse makes looks for its
+    translations on disk: building every command is some 10 ms of a TUI's start-up."""
+
+    def __init__(self, commands: Any, name: str) -> None:
+        self._commands = commands
+        self._name = name
+
+    def add_parser(self, name: str, **options: Any) -> Any:
+        if name == self._name:
+            return self._commands.add_parser(name, **options)
+        return _Unused()
+
+
+class _Unused:
+    """Takes the arguments of a command that is not being parsed, and drops them."""
+
+    def __getattr__(self, _name: str) -> Callable[..., _Unused]:
+        return lambda *_args, **_options: self
+
+
+def _command_named(argv: Sequence[str]) -> str | None:
+    """The command a plain command line names (`pmtui [--data DIR] [--high-contrast]
+    COMMAND ...`), or None where it takes argparse to tell."""
+    i = 0
+    while i < len(argv):
+        if argv[i] == "--data":
+            i += 2
+        elif argv[i] == "--high-contrast" or argv[i].startswith("--data="):
+            i += 1
+        else:
+            return argv[i] if argv[i] in COMMANDS else None
+    return None
+
+
 def _import_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", nargs="?", help="a session file (JSON, format version 1 to 3)")
     sources = p.add_argument_group("the incident's raw material (one of)")
@@ -237,8 +276,11 @@ def open_archive(args: argparse.Namespace) -> Archive:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    named = _command_named(argv)
+    args = build_parser(only=named).parse_args(argv)
+    if named is not None and args.command != named:  # read otherwise: the full parser reads it
+        args = build_parser().parse_args(argv)
     handler = COMMANDS[args.command or "home"]
     try:
         return handler(args)
@@ -538,7 +580,9 @@ def cmd_open(args: argparse.Namespace) -> int:
     # Opened here, before the screen: a damaged record is one line and exit status 2, and
     # the record is read once (a meeting of 10,000 events takes a while to read).
     rules, _ = archive.settings.coach_rules()  # a problem with them is told by run_tui
-    session = archive.open_session(meeting_id, SystemClock(), coach_rules=rules)
+    session = archive.open_session(
+        meeting_id, SystemClock(), coach_rules=rules, participants=False
+    )  # participants join once the screen is up (see MeetingScreen._open_participation)
     return run_tui(args, archive, Start(meeting_id=meeting_id, session=session))
 
 

@@ -239,10 +239,16 @@ class Archive:
     # -- meetings ---------------------------------------------------------------------------
 
     def open_session(
-        self, meeting_id: str, clock: Clock, *, coach_rules: list[Rule] | None = None
+        self,
+        meeting_id: str,
+        clock: Clock,
+        *,
+        coach_rules: list[Rule] | None = None,
+        participants: bool = True,
     ) -> MeetingSession:
         """Open a meeting to run it: read-write, or read-only with the reason when another
-        pmtui is editing it."""
+        pmtui is editing it. `participants` False leaves the join code and the inboxes to
+        `open_participation` (the meeting screen calls it after its first frame)."""
         with _errors():
             handle = self._store.open(meeting_id, write=True)
         if (
@@ -268,14 +274,23 @@ class Archive:
         session = MeetingSession(
             live, handle, export_dir=self.settings.export_dir, coach_rules=coach_rules
         )
-        if not session.read_only:
-            from pmtui.service.participation import Participation
-
-            try:
-                session.participation = Participation(live, self._store.meeting_path(meeting_id))
-            except ArchiveError as error:  # participants cannot join; the meeting runs
-                session.participation_problem = str(error)
+        if participants:
+            self.open_participation(session)
         return session
+
+    def open_participation(self, session: MeetingSession) -> None:
+        """Let participants join a meeting open read-write here: its join code and inboxes
+        (`session.participation`). The first time, making the code's check takes a
+        50,000-round PBKDF2. Does nothing when read-only, or done or tried before."""
+        if session.read_only or session.participation is not None or session.participation_problem:
+            return
+        from pmtui.service.participation import Participation
+
+        try:
+            path = self._store.meeting_path(session.meeting_id)
+            session.participation = Participation(session.live, path)
+        except (ArchiveError, StoreError) as error:  # participants cannot join; the meeting runs
+            session.participation_problem = str(error)
 
     def meeting_file(self, meeting_id: str) -> Path:
         """Where the meeting's file is (participants' inboxes are kept beside it)."""

@@ -21,8 +21,12 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pmtui.core import coach, policy
+from pmtui.core import coach
+
+if TYPE_CHECKING:
+    from pmtui.core import policy
 
 APP = "pmtui"
 
@@ -107,6 +111,8 @@ class Settings:
 
         A missing file is the defaults; a damaged one is a `policy.PolicyError` (one
         line), because a deadline silently computed from defaults would mislead."""
+        from pmtui.core import policy  # the follow-through needs it; a meeting does not
+
         path = self.policy_file
         if path is None or not path.exists():
             return policy.Policy()

@@ -122,8 +122,9 @@ class PmtuiApp(App[None]):
         """Open a stored meeting for editing (read-only if another pmtui has it); `stage`
         is one to show first (the ledger opens a meeting at its action items)."""
         try:
+            # The meeting screen lets participants join after its first frame.
             session = self.archive.open_session(
-                meeting_id, self.clock, coach_rules=self.coach_rules
+                meeting_id, self.clock, coach_rules=self.coach_rules, participants=False
             )
         except ArchiveError as error:
             self.notify(str(error), title="Cannot open", severity="error", timeout=10)

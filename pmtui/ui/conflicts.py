@@ -17,7 +17,6 @@ from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from pmtui.core.merge import describe
 from pmtui.ui.dialogs import Dialog
 
 
@@ -53,6 +52,8 @@ class ConflictDialog(Dialog[tuple[str, bool] | None]):
         self.read_only = read_only
 
     def compose(self) -> ComposeResult:
+        from pmtui.core.merge import describe  # the merge code, only when there are conflicts
+
         options = [Option(Text(describe(c)), id=str(c["id"])) for c in self.conflicts]
         hint = (
             "read-only here: resolve it where the meeting is open · Esc closes"

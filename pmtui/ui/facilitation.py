@@ -12,18 +12,13 @@ import time
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Input, Label, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Static
 
-from pmtui.core import contrib
 from pmtui.core.controls import for_terminal
 from pmtui.core.live import EditError
-from pmtui.ui.dialogs import Dialog
 from pmtui.ui.stages.base import StagePane
 
 if TYPE_CHECKING:
@@ -77,6 +72,9 @@ class ParticipantsBar(Static):
 
     def __init__(self, participation: Participation) -> None:
         super().__init__(id="participants-bar")
+        # Hidden until mounted and told the stage: the line is added while the meeting runs
+        # (after the first frame), and a row that appears and goes would move the stage.
+        self.display = False
         self.participation = participation
         self._merged_at = float("-inf")
         self._merge_due = False
@@ -148,6 +146,8 @@ class ParticipantsBar(Static):
         self.display = current == "lessons" or self.participation.board.writing
 
     def show(self) -> None:
+        from pmtui.core import contrib  # with the participants' line, after the first frame
+
         part = self.participation
         board = part.board
         self._stage_shown()
@@ -234,6 +234,8 @@ class FacilitatorKeys:
                 part.set_votes(n)
                 self._after(bar, f"{n} votes per participant")
 
+        from pmtui.ui.facilitation_dialogs import VotesDialog
+
         bar.app.push_screen(VotesDialog(part.board.votes_per_person), chosen)
 
     def on_note_list_merge_requested(self, event: object) -> None:
@@ -252,52 +254,6 @@ class FacilitatorKeys:
                 return
             self._after(bar, "Merged: votes and authors combined")
 
+        from pmtui.ui.facilitation_dialogs import MergeDialog
+
         bar.app.push_screen(MergeDialog(part, gone), chosen)
-
-
-class VotesDialog(Dialog[int | None]):
-    def __init__(self, current: int) -> None:
-        super().__init__("Votes per participant")
-        self.current = current
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield self.title_label()
-            yield Input(str(self.current), id="votes-each", restrict=r"\d{0,2}")
-            yield Label("", id="votes-problem")
-
-    @on(Input.Submitted)
-    def _done(self, event: Input.Submitted) -> None:
-        if event.value.isdigit():
-            self.dismiss(int(event.value))
-        else:
-            self.query_one("#votes-problem", Label).update(f"0 to {contrib.MAX_VOTES}")
-
-
-class MergeDialog(Dialog[str | None]):
-    """Pick the note a duplicate is merged into."""
-
-    def __init__(self, part: Participation, gone: str) -> None:
-        super().__init__("Merge this duplicate into…")
-        self.part = part
-        self.gone = gone
-        self.ids: list[str] = []
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield self.title_label()
-            options = OptionList(id="merge-options")
-            for column in contrib.COLUMNS:
-                for note in getattr(self.part.live.pm, column):
-                    if note.id == self.gone:
-                        continue
-                    self.ids.append(note.id)
-                    options.add_option(
-                        Option(Text.assemble((f"●{note.votes:<3}", "bold"),
-                                             (f"[{SHORT[column]}] ", "dim"), note.text[:100]))
-                    )  # fmt: skip
-            yield options
-
-    @on(OptionList.OptionSelected)
-    def _done(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(self.ids[event.option_index])

@@ -114,8 +114,9 @@ class MeetingHeader(Horizontal):
             yield Line(id="header-meeting")
             yield Line(id="header-state")
         with Vertical(id="header-clock"):
-            yield Digits("00:00", id="countdown")
-            yield Line(id="countdown-big")
+            # Paused, as a meeting opens: the first show_view then restyles nothing.
+            yield Digits("00:00", id="countdown", classes="-paused")
+            yield Line(id="countdown-big", classes="-paused")
             yield Line(id="countdown-label")
 
     def show_title(self, title: str, incident_id: str, read_only: str | None) -> None:

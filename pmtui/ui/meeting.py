@@ -124,15 +124,13 @@ class MeetingScreen(facilitation.FacilitatorKeys, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield MeetingHeader(id="meeting-header")
-        from pmtui.ui.conflicts import ConflictBanner
-
-        yield ConflictBanner(id="conflict-banner")
+        if self.live.pm.conflicts:  # in the first frame; else added after it (_after_first)
+            yield self._conflict_banner()
         current = self.live.engine.view(self.live.clock.now()).stage.key
         # Only the current stage is built before the first frame; the others follow
         # right after it (see _mount_other_stages), which keeps start-up fast.
         with ContentSwitcher(initial=current, id="stages"):
             yield self._new_pane(current)
-        yield from facilitation.bar(self)
         yield QuietFooter()
 
     def _new_pane(self, key: str) -> StagePane:
@@ -179,7 +177,6 @@ class MeetingScreen(facilitation.FacilitatorKeys, Screen[None]):
         )
         if self.read_only and reason:
             self.notify(reason, title="Read-only", severity="warning", timeout=8)
-        self._show_conflicts()
         self.set_interval(TICK_S, self.tick)
         self.app.settle_cursor(self)  # type: ignore[attr-defined]
         # The coach reads every text of the record: for a timeline of 10,000 events that
@@ -187,7 +184,21 @@ class MeetingScreen(facilitation.FacilitatorKeys, Screen[None]):
         self.tick(coach=False)
         self.call_after_refresh(self._coach)
         self.call_after_refresh(self._focus_stage)
+        if self.live.pm.conflicts:
+            self._show_conflicts()
+        self.call_after_refresh(self._after_first_frame)
         self.call_after_refresh(self._mount_other_stages)
+
+    def _after_first_frame(self) -> None:
+        """What the first frame does without: the participants' line (the first opening of
+        a meeting makes its join code, which takes a while on purpose: see
+        pmtui.core.contrib) and the sync conflicts' banner while there are none."""
+        if self.session.closed or not self.is_attached:
+            return
+        if not self.live.pm.conflicts:
+            self.mount(self._conflict_banner(), before=self.query_one("#stages"))
+        self.app.archive.open_participation(self.session)  # type: ignore[attr-defined]
+        self.mount_all(facilitation.bar(self), before=self.query_one(QuietFooter))
 
     # -- the clock --------------------------------------------------------------------------
 
@@ -521,12 +532,18 @@ class MeetingScreen(facilitation.FacilitatorKeys, Screen[None]):
 
     # -- sync conflicts (pmtui.ui.conflicts) ---------------------------------------------
 
+    def _conflict_banner(self) -> Widget:
+        from pmtui.ui.conflicts import ConflictBanner
+
+        return ConflictBanner(id="conflict-banner")
+
     def _show_conflicts(self) -> None:
         from pmtui.ui.conflicts import ConflictBanner
 
         keys = getattr(self.app, "keymap", {}).get("meeting.conflicts", "f12")
         key = self.app.get_key_display(Binding(keys.split(",")[0], ""))
-        self.query_one(ConflictBanner).show_count(len(self.live.pm.conflicts), key)
+        for banner in self.query(ConflictBanner):
+            banner.show_count(len(self.live.pm.conflicts), key)
 
     def action_conflicts(self) -> None:
         from pmtui.ui.conflicts import ConflictDialog

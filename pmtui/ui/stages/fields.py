@@ -118,6 +118,8 @@ class FieldsPane(StagePane):
     @on(Input.Changed, ".record-field")
     def line_changed(self, event: Input.Changed) -> None:
         name = (event.input.id or "").removeprefix("field-")
+        if name not in self._pending and event.value == self._value(name):
+            return  # what the record holds (a field built with its value): not an edit
         self._queue(name, event.value, debounce=name not in self.COMMIT_ON_LEAVE)
 
     @on(TextArea.Changed, ".record-field")

@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Grid, VerticalScroll
 from textual.widgets import Input, Label, Static, TextArea
 
-from pmtui.ui.stages.fields import FieldsPane
+from pmtui.ui.stages.fields import FieldsPane, format_participants
 from pmtui.ui.tagpicker import TAG_KEY
 
 
@@ -43,14 +43,18 @@ class SetupPane(FieldsPane):
             with Grid(id="setup-lines", classes="field-lines"):
                 for name, label in self.LINE_FIELDS:
                     yield Label(label)
+                    # Built with its value and as valid (it has no validators): a value
+                    # set later, or the validity class Input then adds, restyles the field.
                     yield Input(
+                        self._value(name),
                         id=f"field-{name}",
-                        classes="record-field",
+                        classes="record-field -valid",
                         compact=True,
                         select_on_focus=False,
                     )
             yield Label("Participants and roles — one a line: Name — Role", classes="field-label")
             yield TextArea(
+                format_participants(self.live.pm.participants),
                 id="field-participants",
                 classes="record-field record-text",
                 soft_wrap=True,

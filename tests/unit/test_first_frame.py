@@ -1,0 +1,90 @@
+"""What the first frame of a meeting leaves for later: participants' join code and inboxes
+(`Archive.open_session(participants=False)`, then `open_participation`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pmtui.core.clock import FakeClock
+from pmtui.service.archive import Archive
+from pmtui.service.inbox import check_code, code_path, join_path
+from pmtui.service.settings import Settings
+
+T0 = 1_790_000_000.0
+
+
+def new_meeting(folder: Path) -> tuple[Archive, str, FakeClock]:
+    archive = Archive(Settings.load(data=folder / "data", environ={}), fsync=False)
+    clock = FakeClock(T0)
+    return archive, archive.create("Outage", 30, clock, follow_ups=False), clock
+
+
+def test_participants_can_be_let_in_after_the_meeting_opens(tmp_path: Path) -> None:
+    archive, meeting_id, clock = new_meeting(tmp_path)
+    path = archive.meeting_file(meeting_id)
+    session = archive.open_session(meeting_id, clock, participants=False)
+    try:
+        assert session.participation is None
+        assert not code_path(path).exists() and not join_path(path).exists()
+        archive.open_participation(session)
+        part = session.participation
+        assert part is not None and check_code(path, part.code)
+        archive.open_participation(session)  # once is enough
+        assert session.participation is part
+    finally:
+        session.close()
+    again = archive.open_session(meeting_id, clock)  # the default: at once, same code
+    try:
+        assert again.participation is not None and again.participation.code == part.code
+    finally:
+        again.close()
+
+
+def test_no_participants_for_a_read_only_copy(tmp_path: Path) -> None:
+    archive, meeting_id, clock = new_meeting(tmp_path)
+    first = archive.open_session(meeting_id, clock)
+    second = archive.open_session(meeting_id, clock, participants=False)
+    try:
+        assert second.read_only
+        archive.open_participation(second)
+        assert second.participation is None and second.participation_problem is None
+    finally:
+        second.close()
+        first.close()
+
+
+def test_a_join_code_that_cannot_be_kept_leaves_the_meeting_running(tmp_path: Path) -> None:
+    archive, meeting_id, clock = new_meeting(tmp_path)
+    code_path(archive.meeting_file(meeting_id)).mkdir()  # the code file cannot be written
+    session = archive.open_session(meeting_id, clock, participants=False)
+    try:
+        archive.open_participation(session)
+        assert session.participation is None
+        assert "join code" in (session.participation_problem or "")
+        archive.open_participation(session)  # tried once; not again on every call
+        assert session.participation is None
+        assert not session.read_only
+    finally:
+        session.close()
+
+
+def test_a_command_line_reads_the_same_with_only_its_command_built() -> None:
+    from pmtui import cli
+
+    for argv, command in (
+        (["demo"], "demo"),
+        (["--data", "list", "demo"], "demo"),
+        (["--high-contrast", "open", "3f2a"], "open"),
+        (["--data=x", "new", "--title", "T", "--minutes", "20"], "new"),
+        (["list", "--json"], "list"),
+        (["sync", "resolve", "3f2a", "c1", "--take-other"], "sync"),
+        (["import", "--slack", "x.zip", "--channel", "ops", "--with-bots"], "import"),
+        (["actions", "done", "a1", "--json"], "actions"),
+        (["export", "3f2a", "--format", "csv", "-o", "out.csv"], "export"),
+    ):
+        assert cli._command_named(argv) == command
+        assert cli.build_parser(only=command).parse_args(argv) == cli.build_parser().parse_args(
+            argv
+        )
+    for unclear in (["--da", "list", "demo"], ["-h"], [], ["--version"], ["nope"]):
+        assert cli._command_named(unclear) is None
