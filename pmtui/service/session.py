@@ -99,12 +99,11 @@ class MeetingSession:
 
     def save(self) -> None:
         """Hand the record as it is now to the background writer (no-op when read-only)."""
-        if self._saver is None:
-            return
-        with self._mutex:
+        with self._mutex:  # against `close` letting the writer go in the meantime
+            if self._saver is None:
+                return
             self._seq += 1
-            seq = self._seq
-        self._saver.submit(seq, self.live.record())
+            self._saver.submit(self._seq, self.live.record())
 
     def _saved(self, result: SaveResult) -> None:
         with self._mutex:
@@ -178,9 +177,13 @@ class MeetingSession:
                 seq = self._seq
             if not self._saver.flush(timeout) or self._saver.saved_version < seq:
                 return False
-            self._saver.close(timeout)
-            self._saver = None
-            self.live.on_change = None
+            # From here a save (a draft saved by a timer as the screen goes) is a no-op;
+            # one handed over before it is written by the writer's close. Closing the
+            # writer first let such a save reach a closed writer and raise.
+            with self._mutex:
+                saver, self._saver = self._saver, None
+                self.live.on_change = None
+            saver.close(timeout)
         if self._handle is not None:
             self._handle.close()
             self._handle = None

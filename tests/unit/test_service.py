@@ -208,3 +208,27 @@ def test_the_coach_reads_again_only_after_a_change(tmp_path: Path) -> None:
     again = session.findings()
     assert again is not first and again
     assert session.close()
+
+
+def test_a_save_racing_the_close_is_quietly_dropped_after_the_final_save(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A timer saving a draft while the screen closes the meeting on another thread: once
+    the final save is on disk and the writer goes, a save is a no-op, never an error."""
+    from pmtui.service.autosave import AutoSaver
+
+    archive = archive_in(tmp_path)
+    meeting_id = archive.import_file(SAMPLES[0]).id
+    session = archive.open_session(meeting_id, FakeClock(0))
+    session.live.set_field("summary", "the last words")
+    real_close = AutoSaver.close
+
+    def close_then_tick(self: AutoSaver, timeout: float = 10.0) -> bool:
+        done = real_close(self, timeout)
+        session.save()  # the tick, landing between the writer's close and the session's
+        return done
+
+    monkeypatch.setattr(AutoSaver, "close", close_then_tick)
+    assert session.close()
+    assert session.closed
+    assert archive.load(meeting_id).summary == "the last words"
