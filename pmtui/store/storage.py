@@ -103,6 +103,13 @@ _known: dict[int, tuple[dict[str, Any], dict[str, Any], str]] = {}
 # 10,000-event meeting cost about what the disk does.
 _lists: dict[tuple[str, str], tuple[list[dict[str, Any]], str]] = {}
 LONG_LIST = 64
+# Both are kept only for objects whose values are all text (or null): a value equal to
+# text is text, so equal means written alike. `1 == 1.0 == True` would not be.
+_TEXT = frozenset((str, type(None)))
+
+
+def _all_text(item: dict[str, Any]) -> bool:
+    return all(map(_TEXT.__contains__, map(type, item.values())))
 
 
 def _one_line(key: tuple[Any, ...], value: Any) -> str | None:
@@ -128,7 +135,7 @@ def _item_line(item: dict[str, Any]) -> str | None:
     if known is not None and known[0] is item and known[1] == item:
         return known[2]
     line = _one_line((dict, tuple(item.items()), tuple(map(type, item.values()))), item)
-    if line is not None:
+    if line is not None and _all_text(item):
         if len(_known) >= LINE_CACHE_LIMIT:
             _known.clear()
         _known[id(item)] = (item, dict(item), line)
@@ -171,7 +178,7 @@ def _pretty(value: Any, newline: str, out: list[str], name: str = "") -> None:
         inner = newline + INDENT
         start = len(out)
         out.append("[")
-        plain = True  # every item a one-line object
+        plain = True  # every item a one-line object of text alone
         for number, item in enumerate(value):
             out.append(inner if number == 0 else "," + inner)
             # Most items are one-line objects (events, notes, actions): no call for them.
@@ -179,6 +186,7 @@ def _pretty(value: Any, newline: str, out: list[str], name: str = "") -> None:
                 line = _item_line(item)
                 if line is not None:
                     out.append(line)
+                    plain = plain and id(item) in _known
                     continue
             plain = False
             _pretty(item, inner, out)

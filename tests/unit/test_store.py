@@ -507,11 +507,14 @@ def test_the_written_form_of_an_item_or_a_long_list_is_reused_only_while_unchang
     again = [dict(e) for e in events] + [{"id": "e100", "text": "new", "kind": "event"}]
     third = json.loads(dump_pretty({"meeting": {"1": {"timeline": again}}}))
     assert third["meeting"]["1"]["timeline"] == again
-    # One that differs only in a value's type is not taken for the one written before.
+    # One that differs only in a value's type (1 == 1.0 == True) is not taken for the
+    # one written before, in the same place or changed in place.
     typed = [{"id": "x", "n": 1} for _ in range(70)]
-    dump_pretty({"t": typed})
+    assert b'"n": 1}' in dump_pretty({"t": typed})
     flipped = [{"id": "x", "n": 1.0} for _ in range(70)]
-    assert b'"n": 1.0' in dump_pretty({"u": flipped})
+    assert b'"n": 1.0' in dump_pretty({"t": flipped})
+    typed[0]["n"] = True
+    assert b'"n": true' in dump_pretty({"t": typed})
 
 
 def test_the_combined_summary_cache_is_used_only_for_the_file_it_was_made_from(
