@@ -59,6 +59,8 @@ def _cells(text: str) -> int:
 
 def _fit(text: str, width: int) -> str:
     """`text` padded to `width` cells, or cut with an ellipsis."""
+    if text.isascii() and len(text) <= width:
+        return text.ljust(width)
     size = _cells(text)
     if size <= width:
         return text + " " * (width - size)
