@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pmtui import __version__, cli_followthrough
+from pmtui import __version__
 from pmtui.core import sessionfile
 from pmtui.core.controls import for_terminal, json_for_terminal
 from pmtui.service.errors import ArchiveError
@@ -189,8 +189,26 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         help="take the other side's value instead of keeping the one the meeting holds",
     )
 
-    cli_followthrough.add_parsers(commands)
+    if only is None or only in FOLLOW_THROUGH:  # the TUI's start-up never loads them
+        from pmtui import cli_followthrough
+
+        cli_followthrough.add_parsers(commands)
     return parser
+
+
+FOLLOW_THROUGH = ("actions", "status", "search", "tag", "stats")
+
+
+def _follow_through(name: str) -> Callable[[argparse.Namespace], int]:
+    """The follow-through command `name`, its module imported when it runs."""
+
+    def run(args: argparse.Namespace) -> int:
+        from pmtui import cli_followthrough
+
+        handler: Callable[[argparse.Namespace], int] = getattr(cli_followthrough, f"cmd_{name}")
+        return handler(args)
+
+    return run
 
 
 class _OnlyOne:
@@ -394,6 +412,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     archive = open_archive(args)
     rows = archive.list()
     _report_problems(archive)
+    from pmtui import cli_followthrough
+
     rows = cli_followthrough.with_deadlines(archive, rows)
     if args.json:
         print(json_for_terminal(rows, indent=2))
@@ -670,6 +690,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.overdue:
         if args.id or args.rules:
             raise CliError("check --overdue looks at the whole archive: give no id or --rules")
+        from pmtui import cli_followthrough
+
         return cli_followthrough.cmd_check_overdue(args)
     if not args.id:
         raise CliError("check needs a meeting id (or --overdue)")
@@ -767,9 +789,9 @@ COMMANDS = {
     "templates": cmd_templates,
     "check": cmd_check,
     "sync": cmd_sync,
-    "actions": cli_followthrough.cmd_actions,
-    "status": cli_followthrough.cmd_status,
-    "search": cli_followthrough.cmd_search,
-    "tag": cli_followthrough.cmd_tag,
-    "stats": cli_followthrough.cmd_stats,
+    "actions": _follow_through("actions"),
+    "status": _follow_through("status"),
+    "search": _follow_through("search"),
+    "tag": _follow_through("tag"),
+    "stats": _follow_through("stats"),
 }

@@ -60,7 +60,6 @@ from pmtui.store.storage import (
     fsync_dir,
     write_atomic,
 )
-from pmtui.store.summarycache import SummaryCache, identity
 
 __all__ = [
     "AmbiguousId",
@@ -241,6 +240,9 @@ class Store:
         writable = not self.read_only
         # Plain strings, not Paths: pathlib was a third of the time of listing 1,000.
         meetings, index = os.fspath(self.meetings), os.fspath(self.index)
+        # Here, not at the top: opening one meeting (the TUI's start) never needs sqlite3.
+        from pmtui.store.summarycache import SummaryCache, identity
+
         cache = SummaryCache(self.index, writable=writable)
         try:
             known = cache.read()

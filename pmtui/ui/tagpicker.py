@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from textual.app import App
 
 # The key that opens the picker, wherever tags can be set (a Ctrl key: typing never acts).
-TAG_KEY = "ctrl+g"
 
 
 def team_vocabulary(app: App[object]) -> tuple[list[str], str]:
@@ -39,11 +38,6 @@ def team_vocabulary(app: App[object]) -> tuple[list[str], str]:
         return vocabulary(archive.settings.policy().tags), ""
     except PolicyError as error:
         return vocabulary(), str(error)
-
-
-def tag_line(tags: list[str]) -> Text:
-    """How a list of tags reads on a stage."""
-    return Text(" · ".join(tags), "italic cyan")
 
 
 class TagFilter(Input):

@@ -14,6 +14,14 @@ from textual.widgets import Static
 from pmtui.core.coach import Finding, place
 from pmtui.core.live import EditError, LiveMeeting
 
+# The tag picker's key on the stages that tag (the picker itself loads when opened).
+TAG_KEY = "ctrl+g"
+
+
+def tag_line(tags: list[str]) -> Text:
+    """How a list of tags reads on a stage."""
+    return Text(" · ".join(tags), "italic cyan")
+
 
 class StagePane(Vertical):
     """A stage's screen area. It asks the live meeting what to show and tells it what changed."""

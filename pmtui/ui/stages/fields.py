@@ -14,7 +14,7 @@ from textual.widgets import Input, Select, Static, TextArea
 
 from pmtui.core.live import LiveMeeting
 from pmtui.core.models import Participant, Status
-from pmtui.ui.stages.base import StagePane
+from pmtui.ui.stages.base import StagePane, tag_line
 
 DEBOUNCE_S = 0.5
 _ROLE_SPLIT = re.compile(r"\s+[—–-]\s+|\s*[,:]\s*|\s*\(")
@@ -85,8 +85,6 @@ class FieldsPane(StagePane):
     def _show_tags(self) -> None:
         """The meeting's tags, where the pane has a line for them."""
         from rich.text import Text
-
-        from pmtui.ui.tagpicker import tag_line
 
         for line in self.query(".meeting-tags").results(Static):
             shown = Text("Tags  ", "bold")

@@ -12,8 +12,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Grid, VerticalScroll
 from textual.widgets import Input, Label, Static, TextArea
 
+from pmtui.ui.stages.base import TAG_KEY
 from pmtui.ui.stages.fields import FieldsPane, format_participants
-from pmtui.ui.tagpicker import TAG_KEY
 
 
 class SetupPane(FieldsPane):

@@ -19,8 +19,7 @@ from textual.widgets.option_list import Option
 from pmtui.core import whys as whytree
 from pmtui.core.coach import why_field
 from pmtui.core.models import Cause, WhyChain
-from pmtui.ui.stages.base import StagePane
-from pmtui.ui.tagpicker import TAG_KEY, tag_line
+from pmtui.ui.stages.base import TAG_KEY, StagePane, tag_line
 from pmtui.ui.widgets.entry import EntryLine, TypeThrough
 
 

@@ -22,8 +22,8 @@ from pmtui.core.live import snapshot
 from pmtui.core.models import Postmortem, Status
 from pmtui.service.archive import Archive
 from pmtui.service.errors import ArchiveError
+from pmtui.ui.stages.base import TAG_KEY
 from pmtui.ui.stages.fields import FieldsPane
-from pmtui.ui.tagpicker import TAG_KEY
 
 
 class WrapUpPane(FieldsPane):
