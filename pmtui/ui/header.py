@@ -104,13 +104,29 @@ def big_clock(face: str) -> str:
     return "\n".join(" ".join(g[row] for g in glyphs) for row in range(5))
 
 
+class StageStrip(Line):
+    """The stage strip, drawn for the width it has: on the first frame that width is not
+    known yet, so the strip is drawn again when its size is (a follower whose meeting is
+    not running gets no later tick to fix it)."""
+
+    _view: MeetingView | None = None
+
+    def show_stages(self, view: MeetingView) -> None:
+        self._view = view
+        self.show(stage_strip(view, self.size.width or 200), layout=False)
+
+    def on_resize(self) -> None:
+        if self._view is not None:
+            self.show_stages(self._view)
+
+
 class MeetingHeader(Horizontal):
     """Title, stage strip, meeting clock and save indicator, with a large countdown."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="header-left"):
             yield Line(id="header-title")
-            yield Line(id="header-stages")
+            yield StageStrip(id="header-stages")
             yield Line(id="header-meeting")
             yield Line(id="header-state")
         with Vertical(id="header-clock"):
@@ -129,8 +145,7 @@ class MeetingHeader(Horizontal):
         self.query_one("#header-title", Line).show(text, layout=False)
 
     def show_view(self, view: MeetingView, save_state: Text) -> None:
-        stages = self.query_one("#header-stages", Line)
-        stages.show(stage_strip(view, stages.size.width or 200), layout=False)
+        self.query_one("#header-stages", StageStrip).show_stages(view)
         self.query_one("#header-meeting", Line).show(meeting_line(view), layout=False)
         self.query_one("#header-state", Line).show(save_state, layout=False)
         digits = self.query_one("#countdown", Digits)
