@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from pmtui.core import jsondoc, metrics, timeutil
 from pmtui.core import whys as whytree
@@ -646,49 +646,69 @@ def to_document(pm: Postmortem, *, with_metrics: bool = True) -> dict[str, Any]:
     return doc
 
 
+class WrittenEvent(dict[str, Any]):
+    """An event's written form, which refuses changes (copy it with `dict()`; `copy` and
+    `deepcopy` give plain dicts). It is hashable, as values that never change are: the
+    store then trusts one it has written before by identity alone, without comparing it
+    with a copy, and so does the summary. A change in place raises instead of being
+    written (or not) depending on which cache saw it first."""
+
+    __slots__ = ()
+
+    def _refuse(self, *args: object, **kwargs: object) -> NoReturn:
+        raise TypeError("an event's written form cannot be changed; copy it with dict()")
+
+    __setitem__ = __delitem__ = __ior__ = _refuse
+    clear = pop = popitem = setdefault = update = _refuse
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(sorted(self.items())))
+
+    def __copy__(self) -> dict[str, Any]:
+        return dict(self)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, Any]:
+        return dict(self)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (dict, (dict(self),))
+
+
 # Each event's written form, kept while the event is the same object: every save writes
 # every event again, and a timeline of 10,000 events took longer to write than the disk.
-# Events are frozen (an edit replaces one), so the same event always reads the same. The
-# same dict is handed out each time, which lets the store find its text by identity too;
-# a copy of it is kept, and a dict changed in place by a caller is written afresh.
-_WRITTEN: dict[int, tuple[TimelineEvent, dict[str, Any], dict[str, Any]]] = {}
+# Events are frozen (an edit replaces one), and so are their written forms: the same
+# event always reads the same, and the same object is handed out each time, which lets
+# the store find its text by identity too.
+_WRITTEN: dict[int, tuple[TimelineEvent, WrittenEvent]] = {}
 
 
-def _event_document(e: TimelineEvent) -> dict[str, Any]:
+def _event_document(e: TimelineEvent) -> WrittenEvent:
     cached = _WRITTEN.get(id(e))
-    if cached is not None and cached[0] is e and cached[1] == cached[2]:
+    if cached is not None and cached[0] is e:
         return cached[1]
     written = {"id": e.id, "at": timeutil.format_utc(e.at), "text": e.text, "kind": e.kind.value}
     if e.source:
         written["source"] = e.source
     if len(_WRITTEN) > 50_000:
         _WRITTEN.clear()
-    _WRITTEN[id(e)] = (e, written, dict(written))
-    return written
+    frozen = WrittenEvent(written)
+    _WRITTEN[id(e)] = (e, frozen)
+    return frozen
 
 
-# The last timeline written, as (its events, their documents in time order, copies of
-# those): a save of an unchanged timeline of 10,000 events reuses the list, unsorted.
-_LAST_TIMELINE: tuple[list[TimelineEvent], list[dict[str, Any]], list[dict[str, Any]]] = (
-    [],
-    [],
-    [],
-)
+# The last timeline written, as (its events, their documents in time order): a save of
+# an unchanged timeline of 10,000 events reuses the list, unsorted.
+_LAST_TIMELINE: tuple[list[TimelineEvent], list[WrittenEvent]] = ([], [])
 
 
 def _timeline_document(events: list[TimelineEvent]) -> list[dict[str, Any]]:
     """Events by time as documents; equal times keep the order they were entered in."""
     global _LAST_TIMELINE
-    seen, documents, copies = _LAST_TIMELINE
-    if (
-        events
-        and len(seen) == len(events)
-        and all(map(operator.is_, seen, events))
-        and documents == copies
-    ):
+    seen, documents = _LAST_TIMELINE
+    if events and len(seen) == len(events) and all(map(operator.is_, seen, events)):
         return list(documents)
     documents = [_event_document(e) for e in sorted(events, key=_event_time)]
-    _LAST_TIMELINE = (list(events), documents, [dict(d) for d in documents])
+    _LAST_TIMELINE = (list(events), documents)
     return list(documents)
 
 
@@ -806,20 +826,28 @@ def summarize(record: dict[str, Any]) -> dict[str, Any]:
 _MARKERS = ("start", "detection", "mitigation", "resolution")
 
 
-# The last timeline summarised (copies of its events) and what `_first_times` found in it.
-_LAST_FIRSTS: tuple[list[Any], tuple[dict[str, str], str | None]] = ([], ({}, None))
+# The last timeline summarised and what `_first_times` found in it: its events when they
+# were all written forms (which cannot change, so the same objects are the same events),
+# else copies of them to compare with.
+_LAST_FIRSTS: tuple[list[Any], bool, tuple[dict[str, str], str | None]] = ([], False, ({}, None))
 
 
 def _first_times(timeline: list[Any]) -> tuple[dict[str, str], str | None]:
     """The first time of each marker kind, and the earliest time of all. A save summarises
     the record every time, and for 10,000 events this was most of it: an unchanged
-    timeline (compared in C, item by item) gives what it gave last time."""
+    timeline gives what it gave last time. Written forms are the same when they are the
+    same objects; other events (a record read from a file) are compared in C."""
     global _LAST_FIRSTS
-    copies, found = _LAST_FIRSTS
-    if timeline and timeline == copies:
+    seen, frozen, found = _LAST_FIRSTS
+    if (
+        timeline
+        and len(seen) == len(timeline)
+        and (all(map(operator.is_, seen, timeline)) if frozen else timeline == seen)
+    ):
         return dict(found[0]), found[1]
     found = _scan_times(timeline)
-    _LAST_FIRSTS = ([dict(e) for e in timeline], found)
+    frozen = all(type(e) is WrittenEvent for e in timeline)
+    _LAST_FIRSTS = (list(timeline) if frozen else [dict(e) for e in timeline], frozen, found)
     return dict(found[0]), found[1]
 
 

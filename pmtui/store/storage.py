@@ -10,6 +10,7 @@ keys and a final newline so a meeting diffs line by line in git.
 from __future__ import annotations
 
 import json
+import operator
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -94,14 +95,17 @@ _encode_line = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(
 _lines: dict[tuple[Any, ...], str] = {}
 # The same one-line object handed in again (a caller that keeps an unchanged item's
 # written form, as pmtui's session format does for timeline events): found by identity,
-# and trusted only while it still equals the copy taken when it was encoded. Holding the
-# object keeps its id from being reused.
-_known: dict[int, tuple[dict[str, Any], dict[str, Any], str]] = {}
+# and trusted only while it still equals the copy taken when it was encoded, or without
+# a copy when its type is hashable (a dict subclass that says its value never changes,
+# as pmtui's written events do). Holding the object keeps its id from being reused.
+_known: dict[int, tuple[dict[str, Any], dict[str, Any] | None, str]] = {}
 # A long list of such objects written before (a meeting's timeline), by its place in the
-# file: reused whole when every item equals the copies taken then. Comparing two lists of
-# dicts runs in C, about 40x faster than visiting each item; it is what made a save of a
-# 10,000-event meeting cost about what the disk does.
-_lists: dict[tuple[str, str], tuple[list[dict[str, Any]], str]] = {}
+# file: reused whole when its items are the very objects written then (all of a hashable
+# type), or else when every item equals the copies taken then. Comparing two lists of
+# dicts runs in C, about 40x faster than visiting each item; comparing identities is
+# faster still, and it is what makes a save of a 10,000-event meeting cost about what
+# the disk does.
+_lists: dict[tuple[str, str], tuple[list[dict[str, Any]], bool, str]] = {}
 LONG_LIST = 64
 # Both are kept only for objects whose values are all text (or null): a value equal to
 # text is text, so equal means written alike. `1 == 1.0 == True` would not be.
@@ -112,15 +116,31 @@ def _all_text(item: dict[str, Any]) -> bool:
     return all(map(_TEXT.__contains__, map(type, item.values())))
 
 
-def _one_line(key: tuple[Any, ...], value: Any) -> str | None:
-    """`value` on one line if it holds only plain values, else None. `key` is hashable only
-    when every value in it is plain (a dict or list inside makes it unhashable); it holds
-    the values' types too, since `1 == 1.0 == True` would otherwise share a line."""
+def _unchanging(item: dict[str, Any]) -> bool:
+    """A dict of a hashable type: by Python's convention its value never changes."""
+    return type(item).__hash__ is not None
+
+
+_SCALARS = frozenset((str, int, float, bool, type(None)))
+_NESTED = (dict, list, tuple)
+
+
+def _one_line(
+    kind: type, values: tuple[Any, ...], types: tuple[type, ...], value: Any
+) -> str | None:
+    """`value` (a dict's values or a list's items are `values`, of `types`) on one line if
+    it holds only plain values, else None. A nested dict or list (even a hashable one) is
+    never written on the line. The cache's key holds the values' types too, since
+    `1 == 1.0 == True` would otherwise share a line."""
+    kinds = set(types)
+    if not kinds <= _SCALARS and any(issubclass(t, _NESTED) for t in kinds):
+        return None
+    key = (kind, values, types)
     try:
         return _lines[key]
     except KeyError:
         pass
-    except TypeError:
+    except TypeError:  # an unhashable value of another kind
         return None
     text = _encode_line(value)
     if len(_lines) >= LINE_CACHE_LIMIT:
@@ -132,13 +152,13 @@ def _one_line(key: tuple[Any, ...], value: Any) -> str | None:
 def _item_line(item: dict[str, Any]) -> str | None:
     """A non-empty dict's one-line text, or None if it holds a dict or list."""
     known = _known.get(id(item))
-    if known is not None and known[0] is item and known[1] == item:
+    if known is not None and known[0] is item and (known[1] is None or known[1] == item):
         return known[2]
-    line = _one_line((dict, tuple(item.items()), tuple(map(type, item.values()))), item)
+    line = _one_line(dict, tuple(item.items()), tuple(map(type, item.values())), item)
     if line is not None and _all_text(item):
         if len(_known) >= LINE_CACHE_LIMIT:
             _known.clear()
-        _known[id(item)] = (item, dict(item), line)
+        _known[id(item)] = (item, None if _unchanging(item) else dict(item), line)
     return line
 
 
@@ -147,7 +167,7 @@ def _pretty(value: Any, newline: str, out: list[str], name: str = "") -> None:
         if not value:
             out.append("{}")
             return
-        line = _one_line((dict, tuple(value.items()), tuple(map(type, value.values()))), value)
+        line = _one_line(dict, tuple(value.items()), tuple(map(type, value.values())), value)
         if line is not None:
             out.append(line)
             return
@@ -163,36 +183,43 @@ def _pretty(value: Any, newline: str, out: list[str], name: str = "") -> None:
         if not value:
             out.append("[]")
             return
-        line = _one_line((list, tuple(value), tuple(map(type, value))), value)
+        place = (name, newline)
+        if len(value) >= LONG_LIST:  # first: a list kept here holds objects, never one line
+            before = _lists.get(place)
+            # Copies hold the same values as the items (not the items themselves), so an
+            # item changed in place since is seen; a different length is unequal.
+            if before is not None and (
+                (len(before[0]) == len(value) and all(map(operator.is_, before[0], value)))
+                if before[1]
+                else before[0] == value
+            ):
+                out.append(before[2])
+                return
+        line = _one_line(list, tuple(value), tuple(map(type, value)), value)
         if line is not None:
             out.append(line)
             return
-        place = (name, newline)
-        if len(value) >= LONG_LIST:
-            before = _lists.get(place)
-            # The copies hold the same values as the items (not the items themselves), so
-            # an item changed in place since is seen; a different list length is unequal.
-            if before is not None and before[0] == value:
-                out.append(before[1])
-                return
         inner = newline + INDENT
         start = len(out)
         out.append("[")
         plain = True  # every item a one-line object of text alone
+        unchanging = True  # and every one of a hashable type
         for number, item in enumerate(value):
             out.append(inner if number == 0 else "," + inner)
             # Most items are one-line objects (events, notes, actions): no call for them.
-            if type(item) is dict and item:
+            if isinstance(item, dict) and item:
                 line = _item_line(item)
                 if line is not None:
                     out.append(line)
                     plain = plain and id(item) in _known
+                    unchanging = unchanging and _unchanging(item)
                     continue
             plain = False
             _pretty(item, inner, out)
         out.append(newline + "]")
         if plain and len(value) >= LONG_LIST:
-            _lists[place] = ([dict(item) for item in value], "".join(out[start:]))
+            kept = list(value) if unchanging else [dict(item) for item in value]
+            _lists[place] = (kept, unchanging, "".join(out[start:]))
     else:
         out.append(_encode_line(value))
 

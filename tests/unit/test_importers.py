@@ -225,7 +225,7 @@ def test_source_ids_survive_the_session_file() -> None:
     assert "source" not in doc["timeline"][-1]  # nothing written for a typed event
     back = sessionfile.from_document(json.loads(json.dumps(doc)))
     assert [e.source for e in back.timeline] == [e.source for e in pm.sorted_timeline()]
-    doc["timeline"][0]["source"] = 12
+    doc["timeline"][0] = {**doc["timeline"][0], "source": 12}
     with pytest.raises(sessionfile.SessionFileError, match=r"timeline\[0\].source: must be text"):
         sessionfile.from_document(doc)
 

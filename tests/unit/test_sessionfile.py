@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import json
+import pickle
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -506,7 +508,7 @@ def test_a_record_without_items_is_still_written_as_version_1() -> None:
     assert sf.to_document(Postmortem(title="x", went_right=[Note("ok")]))["pmtui"] == 3
 
 
-def test_an_events_written_form_is_shared_between_saves_but_a_change_in_place_is_not_kept() -> None:
+def test_an_events_written_form_is_shared_between_saves_and_cannot_be_changed() -> None:
     t0 = datetime(2026, 11, 20, 9, tzinfo=UTC)
     pm = Postmortem(title="Shared")
     pm.timeline = [TimelineEvent(t0 + timedelta(minutes=i), f"event {i}") for i in range(5)]
@@ -514,17 +516,42 @@ def test_an_events_written_form_is_shared_between_saves_but_a_change_in_place_is
     second = sf.to_record(pm)
     assert first["timeline"][2] is second["timeline"][2]  # the store finds it by identity
     assert first["timeline"] is not second["timeline"]
-    first["timeline"][2]["text"] = "changed by a caller"
-    third = sf.to_record(pm)
-    assert third["timeline"][2]["text"] == "event 2"
+    shared = first["timeline"][2]
+    # A change in place would be written or not depending on which cache saw it first:
+    # it is refused, every way a dict can be changed.
+    for change in (
+        lambda d: d.__setitem__("text", "changed by a caller"),
+        lambda d: d.__delitem__("text"),
+        lambda d: d.update(text="x"),
+        lambda d: d.pop("text"),
+        lambda d: d.popitem(),
+        lambda d: d.setdefault("new", "x"),
+        lambda d: d.clear(),
+        lambda d: d.__ior__({"text": "x"}),
+    ):
+        with pytest.raises(TypeError, match="cannot be changed"):
+            change(shared)
+    assert shared == {"id": pm.timeline[2].id, "at": "2026-11-20T09:02:00Z"} | {
+        "text": "event 2",
+        "kind": "event",
+    }
+    # Copies are plain dicts, free to change (a merge deep-copies a record to edit it).
+    for made in (dict(shared), copy.copy(shared), copy.deepcopy(first)["timeline"][2]):
+        assert type(made) is dict and made == shared
+        made["text"] = "edited copy"
+    assert pickle.loads(pickle.dumps(shared)) == shared
+    assert shared["text"] == "event 2" and sf.to_record(pm)["timeline"][2] is shared
     # A replaced event is written anew, in time order.
     pm.timeline[0] = replace(pm.timeline[0], at=t0 + timedelta(hours=1), text="late")
     fourth = sf.to_record(pm)
     assert [e["text"] for e in fourth["timeline"]] == [f"event {i}" for i in (1, 2, 3, 4)] + [
         "late"
     ]
-    assert sf.summarize(third)["incident_at"] == "2026-11-20T09:00:00Z"
+    assert sf.summarize(first)["incident_at"] == "2026-11-20T09:00:00Z"
     assert sf.summarize(fourth)["incident_at"] == "2026-11-20T09:01:00Z"
-    # The summary of an unchanged timeline is reused; a kind changed in place is seen.
-    fourth["timeline"][1]["kind"] = "start"
-    assert sf.summarize(fourth)["incident_at"] == "2026-11-20T09:02:00Z"
+    # The summary of an unchanged timeline is reused; one read from a file (plain dicts)
+    # is compared, so a kind changed in place there is seen.
+    read = json.loads(json.dumps(fourth))
+    assert sf.summarize(read)["incident_at"] == "2026-11-20T09:01:00Z"
+    read["timeline"][1]["kind"] = "start"
+    assert sf.summarize(read)["incident_at"] == "2026-11-20T09:02:00Z"

@@ -517,6 +517,32 @@ def test_the_written_form_of_an_item_or_a_long_list_is_reused_only_while_unchang
     assert b'"n": true' in dump_pretty({"t": typed})
 
 
+class _Unchanging(dict):  # type: ignore[type-arg]
+    """A dict that says, by being hashable, that its value never changes."""
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(sorted(self.items())))
+
+
+def test_items_of_a_hashable_type_are_trusted_by_identity_and_written_alike() -> None:
+    from pmtui.store.storage import dump_pretty
+
+    plain = [{"id": f"e{i}", "text": f"event {i}", "kind": "event"} for i in range(100)]
+    frozen = [_Unchanging(e) for e in plain]
+    expected = dump_pretty({"t": plain, "one": plain[0]})
+    # The same text as plain dicts: never a whole list or a nested object on one line.
+    assert dump_pretty({"t": frozen, "one": frozen[0]}) == expected
+    assert dump_pretty({"t": list(frozen), "one": frozen[0]}) == expected  # reused
+    # A new object in the list (even an equal one) is not one written before: the list
+    # is written afresh, with the new value.
+    frozen[40] = _Unchanging(plain[40], text="replaced")
+    again = json.loads(dump_pretty({"t": frozen}))["t"]
+    assert again[40]["text"] == "replaced" and again[39] == plain[39]
+    # A list of the same length whose items are other objects of plain type is compared
+    # by value, as before.
+    assert json.loads(dump_pretty({"t": plain}))["t"][40]["text"] == "event 40"
+
+
 def test_the_combined_summary_cache_is_used_only_for_the_file_it_was_made_from(
     tmp_path: Path,
 ) -> None:
