@@ -5,6 +5,14 @@ archive, in the same run; and a save's p95 in the big archive.
 
 Run: python benchmarks/bench_followthrough.py [--meetings N] [--runs R]
 
+A third column times a bare floor for each command: a plain Python program, no pmtui
+imported, that does the least any such command must do on the same archive (list the
+meetings folder, check each file against the summary cache by its identity, parse the
+cached summaries, and print as many lines as pmtui prints: a line per meeting, a line per
+overdue open item, or a line per month), with no checks, escaping, policy or sorting.
+It shows how much of each 10,000-meeting figure is the work itself, and what a ratio to
+the empty archive can reach.
+
 Prints figures and asserts nothing (machines here are shared: compare the ratios).
 """
 
@@ -65,6 +73,61 @@ def generate(folder: Path, count: int, seed: int = 15) -> None:
             ),
         )
         store.create(sessionfile.to_record(pm))
+
+
+FLOOR = r"""
+import json, os, sqlite3, sys
+from datetime import date
+data, command = sys.argv[1], sys.argv[2]
+meetings = os.path.join(data, "meetings")
+db = sqlite3.connect(os.path.join(data, "index", "summaries.cache.sqlite3"))
+known = {r[0]: r for r in db.execute("select id, ino, mtime_ns, size, summary from summary")}
+folder = os.open(meetings, os.O_RDONLY)
+texts = []
+for name in os.listdir(meetings):
+    if name.endswith(".json"):
+        info = os.stat(name, dir_fd=folder)
+        row = known.get(name[:-5])
+        if row and row[1:4] == (info.st_ino, info.st_mtime_ns, info.st_size):
+            texts.append(row[4])
+summaries = json.loads("[" + ",".join(texts) + "]")
+today = date.today().isoformat()
+out = []
+if command == "list":
+    for s in summaries:
+        out.append(f"{s['id'][:8]}  {s['title'][:40]:40}  {s['severity']:6}  {s['status']:10}"
+                   f"  {(s['incident_at'] or '')[:10]:10}  {s['open_actions']}")
+elif command == "actions":
+    for s in summaries:
+        if s["open_actions"]:
+            for i in json.loads(s["open_items"]):
+                if i[2] and i[2] < today:
+                    out.append(f"{i[0][:8]}  {s['title'][:24]:24}  {i[4][:40]:40}  {i[3][:16]:16}"
+                               f"  {i[2]}  {i[1]}")
+elif command == "stats":
+    months = {}
+    for s in summaries:
+        month = (s["incident_at"] or s["held_at"] or "")[:7]
+        held, opened = months.get(month, (0, 0))
+        months[month] = (held + 1, opened + s["actions"])
+    out = [f"{m}  {h}  {o}" for m, (h, o) in sorted(months.items())]
+sys.stdout.write("
+".join(out) + "
+")
+"""
+
+
+def floor(data: Path, command: str, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-c", FLOOR, str(data), command],
+            stdout=subprocess.DEVNULL,
+            check=True,
+        )
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
 
 
 def run(data: Path, args: list[str], runs: int) -> float:
@@ -138,11 +201,19 @@ def main() -> None:
             ["stats"],
             ["--version"],
         ]
-        print(f"{'command':28} {'empty s':>8} {options.meetings:>8} {'ratio':>6}")
+        print(
+            f"{'command':24} {'empty s':>8} {options.meetings:>8} {'ratio':>6}"
+            f" {'floor s':>8} {'floor ratio':>11}"
+        )
         for args in commands:
             bare = run(empty_dir, args, options.runs)
             full = run(big_dir, args, options.runs)
-            print(f"{' '.join(args):28} {bare:8.3f} {full:8.3f} {full / bare:6.2f}")
+            line = f"{' '.join(args):24} {bare:8.3f} {full:8.3f} {full / bare:6.2f}"
+            if args[0] in ("list", "actions", "stats"):
+                least = floor(big_dir, args[0], options.runs)
+                line += f" {least:8.3f} {least / bare:11.2f}"
+            print(line)
+        print("floor ratio: the bare floor's 10,000-meeting time over pmtui's empty archive")
         print(f"save p95 in the big archive: {save_p95(big_dir):.2f} ms")
 
 

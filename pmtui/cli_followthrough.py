@@ -156,39 +156,56 @@ def _print_ledger(rows: list[Any], ft: FollowThrough) -> None:
         print("No action items match.")
         return
     header = ("id", "meeting", "title", "owner", "due", "prio", "status", "overdue")
-    cells = []
+    # Escaped before measured: an escape is wider than the character it shows.
+    lines = [header]
     for r in rows:
-        due = r.due.isoformat() + (" (by policy)" if r.due_by_policy else "")
-        late = f"{r.days_overdue}d" if r.days_overdue else ""
-        cells.append(
+        lines.append(
             (
-                r.id[:8],
+                for_terminal(r.id[:8]),
                 _cut(r.meeting_title, 24),
                 _cut(r.title, 40),
                 _cut(r.owner or "—", 16),
-                due,
-                r.priority,
-                r.status,
-                late,
+                r.due.isoformat() + (" (by policy)" if r.due_by_policy else ""),
+                for_terminal(r.priority),
+                for_terminal(r.status),
+                f"{r.days_overdue}d" if r.days_overdue else "",
             )
         )
-    widths = [max(len(str(c[i])) for c in [header, *cells]) for i in range(len(header))]
-    for line in [header, *cells]:
-        print(
-            "  ".join(
-                for_terminal(str(v)).ljust(w) for v, w in zip(line, widths, strict=True)
-            ).rstrip()
-        )
+    widths = [_width(column) for column in zip(*lines, strict=True)]
+    last = len(header) - 1
+    out = []
+    for line in lines:
+        cells = "  ".join(_pad(line[i], widths[i]) for i in range(last))
+        out.append(f"{cells}  {line[last]}".rstrip())
     overdue = sum(1 for r in rows if r.overdue)
-    print(
+    out.append(
         f"{len(rows)} item(s), {overdue} overdue "
         f"(today {ft.today.isoformat()}, {ft.policy.timezone})"
     )
+    sys.stdout.write("\n".join(out) + "\n")
+
+
+def _width(column: tuple[str, ...]) -> int:
+    """The widest cell of a column, in terminal cells (wide characters count two)."""
+    if "".join(column).isascii():
+        return max(map(len, column))
+    from rich.cells import cell_len
+
+    return max(map(cell_len, column))
+
+
+def _pad(text: str, width: int) -> str:
+    if text.isascii():
+        return text.ljust(width)
+    from rich.cells import cell_len
+
+    return text + " " * (width - cell_len(text))
 
 
 def _cut(text: str, width: int) -> str:
+    """One line of user text, escaped, cut to `width` characters."""
     text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return for_terminal(text if len(text) <= width else text[: width - 1] + "…")
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -249,7 +266,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     lines = []
     for hit in hits:
         before, found, after = (for_terminal(part) for part in hit.snippet())
-        title = for_terminal(_cut(hit.meeting_title, 40))
+        title = _cut(hit.meeting_title, 40)
         lines.append(
             f"{hit.meeting_id[:8]}  {title}  {hit.place}: {before}{mark[0]}{found}{mark[1]}{after}"
         )

@@ -93,26 +93,26 @@ class FollowThrough:
         today = self.today
         ids = []
         quick: list[LedgerRow] = []  # open items read from the summaries alone
+        severity = normal_severity(wanted.severity) if wanted.severity else ""
         for summary in self.summaries():
             if wanted.meeting_id and summary["id"] != wanted.meeting_id:
                 continue
-            severity = normal_severity(str(summary.get("severity", "")))
-            if wanted.severity and severity != normal_severity(wanted.severity):
+            if severity and normal_severity(str(summary.get("severity", ""))) != severity:
                 continue
             if wanted.tag and wanted.tag.lower() not in _tags(summary):
                 continue
             if not wanted.include_closed:
                 if not summary.get("open_actions"):
                     continue
-                if wanted.overdue and not ledger.summary_overdue(summary, self.policy, today):
-                    continue
-            if "-" in ledger.open_ids(summary):
-                self._keep_ids(summary["id"])
-            elif not wanted.include_closed:
+                # Most meetings: their open items straight from the summary.
                 found = ledger.summary_rows(summary, self.policy, today)
                 if found is not None:
                     quick += [r for r in found if wanted.wants(r)]
                     continue
+                if wanted.overdue and not ledger.summary_overdue(summary, self.policy, today):
+                    continue
+            if "-" in ledger.open_ids(summary):
+                self._keep_ids(summary["id"])
             ids.append(summary["id"])
         rows = ledger.rows(self._meetings(ids), self.policy, today, wanted)
         return ledger.sort_rows(rows + quick)

@@ -84,9 +84,17 @@ class SearchIndex:
         stale = [m for m, stamp in now.items() if known.get(m) != stamp]
         gone = [m for m in known if m not in now]
         try:
-            for meeting_id in gone + stale:
-                self.db.execute("delete from texts where meeting_id = ?", (meeting_id,))
-                self.db.execute("delete from stamps where meeting_id = ?", (meeting_id,))
+            # One pass over the texts for every meeting that changed or went: the meeting
+            # id is not indexed in the FTS table, so a delete per meeting scanned the
+            # whole table each time (after copying or cloning 10,000 meetings, whose
+            # times all change, the first search ran for a quarter of an hour).
+            dropped = [(m,) for m in gone + stale if m in known]
+            if dropped:
+                self.db.execute("create temp table if not exists dropped(id text primary key)")
+                self.db.execute("delete from dropped")
+                self.db.executemany("insert or ignore into dropped values (?)", dropped)
+                self.db.execute("delete from texts where meeting_id in (select id from dropped)")
+                self.db.execute("delete from stamps where meeting_id in (select id from dropped)")
             for meeting_id in stale:
                 pm = self._load(meeting_id)
                 if pm is None:

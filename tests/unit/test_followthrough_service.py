@@ -4,6 +4,7 @@ status moves, search and stats, and the commands that print them."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -209,6 +210,31 @@ def test_the_search_index_follows_changes_and_agrees_with_a_plain_scan(archive: 
     assert service.search("replica")  # a damaged cache is rebuilt
 
 
+def test_meetings_that_all_changed_leave_the_search_index_in_one_pass(archive: Archive) -> None:
+    """A copy or a clone of the archive changes every file's time: the index drops the
+    old texts of all of them with one scan of its table, not one scan per meeting."""
+    import os
+
+    from pmtui.service.searchindex import SearchIndex
+
+    ids = [s["id"] for s in archive.list()]
+    index = SearchIndex(archive.settings.data_dir, archive.load)
+    assert index.refresh() == len(ids)
+    before = sorted((h.meeting_id, h.place) for h in index.search("replica"))
+    assert before
+    for meeting_id in ids:  # as `cp -r` or a clone leaves them: new times
+        path = archive.settings.data_dir / "meetings" / f"{meeting_id}.json"
+        info = path.stat()
+        os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns + 10**9))
+    statements: list[str] = []
+    index.db.set_trace_callback(statements.append)
+    assert index.refresh() == len(ids)
+    deletes = [s for s in statements if s.lstrip().lower().startswith("delete from texts")]
+    assert len(deletes) == 1, deletes
+    assert sorted((h.meeting_id, h.place) for h in index.search("replica")) == before
+    index.close()
+
+
 def test_stats_from_summaries_equal_stats_from_the_records(archive: Archive) -> None:
     from pmtui.core import stats
 
@@ -247,3 +273,35 @@ def test_tags_from_the_command_line_feed_search_filters_and_recurrence(
     assert run(capsys, "tag", first[:8], "deployment", "--remove")[1] == "config change\n"
     with pytest.raises(ArchiveError, match="names 0 whys"):
         ft(archive).tag(first, ["x"], why="zzzz")
+
+
+def test_the_ledger_table_lines_up_wide_and_escaped_text(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from rich.cells import cell_len
+
+    from pmtui.core.models import ActionItem, Postmortem
+
+    archive = Archive(Settings.load(), fsync=False)
+    pm = Postmortem(title="決済の障害 \x1b[2J and more words to cut")
+    pm.action_items = [
+        ActionItem("Alert on 決済 errors", owner="Åsa 🚒"),
+        ActionItem("Rotate\x07 keys", owner="Bo"),
+        ActionItem("Plain title", owner=""),
+    ]
+    archive.add(pm)
+    code, out = run(capsys, "actions")
+    assert code == 0
+    assert "\x1b" not in out and "\x07" not in out  # shown as escapes, never obeyed
+    assert "\\x1b" in out and "\\x07" in out
+    lines = out.splitlines()
+    header, rows = lines[0], lines[1:4]
+
+    def column(line: str, label: str) -> int:
+        # The cell offset at which a column's text starts.
+        return cell_len(line[: line.index(label)])
+
+    due_at = column(header, "due")
+    for line in rows:
+        found = re.search(r"\d{4}-\d\d-\d\d", line)
+        assert found is not None and column(line, found.group()) == due_at, line
