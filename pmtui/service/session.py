@@ -7,7 +7,6 @@ after a change and `await close_async()` when the facilitator leaves.
 
 from __future__ import annotations
 
-import asyncio
 import re
 import threading
 from collections.abc import Callable
@@ -191,6 +190,8 @@ class MeetingSession:
 
     async def close_async(self, timeout: float = CLOSE_TIMEOUT_S) -> bool:
         """`close` off the event loop: a slow disk never freezes the screen."""
+        import asyncio  # here: the commands that never run a loop never load it
+
         return await asyncio.to_thread(self.close, timeout)
 
     @property
