@@ -22,21 +22,16 @@ from pmtui.core.coach import Finding, place
 from pmtui.core.engine import MeetingView
 from pmtui.core.models import ActionItem, Postmortem
 from pmtui.core.timeutil import clock_face
-from pmtui.resources import resource_dir
+from pmtui.ui.styles import SCREENS_CSS
 
 R = TypeVar("R")
-
-# The styles of every screen pushed over the meeting or the home screen. None of them is
-# on a first frame, so the app's own stylesheet leaves them out: Textual reads this file
-# when the first screen naming it opens (and only then parses the styles again).
-SCREENS_CSS = str(resource_dir("styles") / "screens.tcss")
 
 
 class Dialog(ModalScreen[R]):
     """What every dialog shares: a title that names what it acts on, and Escape cancels
     (dismisses with `CANCELLED`)."""
 
-    CSS_PATH = SCREENS_CSS
+    CSS_PATH = SCREENS_CSS  # not on a first frame: see pmtui.ui.styles
     CANCELLED: ClassVar[object] = None
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 

@@ -26,8 +26,9 @@ from pmtui.core.live import LESSON_TITLES
 from pmtui.service.errors import ArchiveError
 from pmtui.service.follow import FollowSession, Snapshot
 from pmtui.service.inbox import InboxWriter, check_code
-from pmtui.ui.dialogs import SCREENS_CSS, Dialog
+from pmtui.ui.dialogs import Dialog
 from pmtui.ui.follow import FollowScreen
+from pmtui.ui.styles import SCREENS_CSS
 
 SHORT = {"went_right": "right", "went_wrong": "wrong", "got_lucky": "lucky"}
 OWN_SHOWN = 4

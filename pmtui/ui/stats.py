@@ -18,7 +18,7 @@ from textual.worker import Worker, WorkerState
 
 from pmtui.core.stats import GROUPINGS, Group, Stats, duration
 from pmtui.service.errors import ArchiveError
-from pmtui.ui.dialogs import SCREENS_CSS
+from pmtui.ui.styles import SCREENS_CSS
 from pmtui.ui.widgets.footer import QuietFooter
 
 if TYPE_CHECKING:
