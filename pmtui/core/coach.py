@@ -36,8 +36,14 @@ class RulesError(ValueError):
 @dataclass(frozen=True)
 class Rule:
     id: str
-    pattern: re.Pattern[str]
+    words: str  # the regular expression of the rules file, matched as whole words
     suggestion: str
+
+    @functools.cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """Compiled on first use: the built-in rules are read before a meeting's first
+        frame, and the coach first reads the record after it."""
+        return re.compile(rf"(?<!\w)(?:{self.words})(?!\w)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -54,7 +60,9 @@ class Finding:
         return f'{place(self.field)}: "{self.words}": {self.suggestion}'
 
 
-def parse_rules(data: Any, source: str) -> list[Rule]:
+def parse_rules(data: Any, source: str, *, check: bool = True) -> list[Rule]:
+    """The rules of a rules file's JSON; `check` compiles each pattern now, so that a bad
+    one is a RulesError naming it (the built-in ones are checked by the tests)."""
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise RulesError(f'{source}: expected {{"rules": [...]}}')
     rules = []
@@ -63,11 +71,13 @@ def parse_rules(data: Any, source: str) -> list[Rule]:
             isinstance(raw.get(k), str) and raw.get(k) for k in ("id", "pattern", "suggestion")
         ):
             raise RulesError(f"{source}: rules[{i}] needs text id, pattern and suggestion")
-        try:
-            pattern = re.compile(rf"(?<!\w)(?:{raw['pattern']})(?!\w)", re.IGNORECASE)
-        except re.error as error:
-            raise RulesError(f"{source}: rules[{i}].pattern: {error}") from None
-        rules.append(Rule(raw["id"], pattern, raw["suggestion"]))
+        rule = Rule(raw["id"], raw["pattern"], raw["suggestion"])
+        if check:
+            try:
+                rule.pattern  # noqa: B018 (compiled now, and kept)
+            except re.error as error:
+                raise RulesError(f"{source}: rules[{i}].pattern: {error}") from None
+        rules.append(rule)
     return rules
 
 
@@ -76,7 +86,7 @@ def _builtin_rules() -> tuple[Rule, ...]:
     # Beside this package, as pmtui.resources finds its folders (importlib.resources
     # would cost more to import than reading the file does).
     text = (Path(__file__).resolve().parent.parent / "data" / "coach_rules.json").read_text("utf-8")
-    return tuple(parse_rules(json.loads(text), "built-in coach rules"))
+    return tuple(parse_rules(json.loads(text), "built-in coach rules", check=False))
 
 
 def load_rules(extra: Any = None, source: str = "your coach rules") -> list[Rule]:

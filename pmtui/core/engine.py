@@ -8,9 +8,12 @@ UI polls, the clock shown is the wall clock. Actions return what happened as val
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pmtui.core.agenda import Agenda, Stage
+
+if TYPE_CHECKING:
+    from pmtui.core.events import Event
 
 # Version 2 leaves the agenda out: the record keeps it once (`meeting.agenda`) and the
 # engine is restored from both. Version 1 carried its own copy and still loads. Version 3
@@ -20,61 +23,31 @@ STATE_VERSION = 3
 READS_STATE = (1, 2, 3)
 LAST_MINUTE_S = 60
 
-
-@dataclass(frozen=True)
-class MeetingStarted:
-    key: str
-
-
-@dataclass(frozen=True)
-class Paused:
-    key: str
-
-
-@dataclass(frozen=True)
-class Resumed:
-    key: str
-
-
-@dataclass(frozen=True)
-class StageChanged:
-    from_key: str
-    to_key: str
-    reason: str  # next, skip, back, jump
-
-
-@dataclass(frozen=True)
-class StageOverran:
-    key: str
-    by_s: float
-
-
-@dataclass(frozen=True)
-class Extended:
-    key: str
-    seconds: int
-
-
-@dataclass(frozen=True)
-class MeetingFinished:
-    key: str
-
-
-@dataclass(frozen=True)
-class MeetingReopened:
-    key: str
-
-
-Event = (
-    MeetingStarted
-    | Paused
-    | Resumed
-    | StageChanged
-    | StageOverran
-    | Extended
-    | MeetingFinished
-    | MeetingReopened
+# What a clock action returns (MeetingStarted, Paused, ...) lives in pmtui.core.events,
+# loaded by the first action that returns one: eight frozen dataclasses take longer to
+# create than a meeting's first frame can spare, and opening a meeting returns none.
+# They are still found here, as they always were.
+_EVENTS = frozenset(
+    {
+        "Event",
+        "MeetingStarted",
+        "Paused",
+        "Resumed",
+        "StageChanged",
+        "StageOverran",
+        "Extended",
+        "MeetingFinished",
+        "MeetingReopened",
+    }
 )
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EVENTS:
+        from pmtui.core import events
+
+        return getattr(events, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -205,6 +178,8 @@ class MeetingEngine:
             self._segment_start = None
 
     def start(self, now: float) -> list[Event]:
+        from pmtui.core.events import MeetingStarted, Resumed
+
         if self.running:
             return []
         if self.finished:
@@ -220,6 +195,8 @@ class MeetingEngine:
         return self.start(now)
 
     def pause(self, now: float) -> list[Event]:
+        from pmtui.core.events import Paused
+
         if not self.running:
             return []
         self._close_segment(now)
@@ -236,9 +213,13 @@ class MeetingEngine:
         if over <= 0:
             return []
         self._overran[self.index] = True
+        from pmtui.core.events import StageOverran
+
         return [StageOverran(self.agenda.stages[self.index].key, over)]
 
     def extend(self, now: float, seconds: int = 60) -> list[Event]:
+        from pmtui.core.events import Extended
+
         if seconds <= 0:
             raise ValueError("extend by a positive number of seconds")
         if not self._timed(self.index):
@@ -258,6 +239,8 @@ class MeetingEngine:
     # -- moving between stages --------------------------------------------------------------
 
     def _move(self, target: int, now: float, reason: str) -> list[Event]:
+        from pmtui.core.events import StageChanged
+
         if target == self.index:
             return []
         running = self.running
@@ -273,6 +256,8 @@ class MeetingEngine:
         return [StageChanged(before, self.agenda.stages[target].key, reason)]
 
     def next(self, now: float) -> list[Event]:
+        from pmtui.core.events import MeetingFinished
+
         if self.finished:
             return []
         if self.index == len(self.agenda.stages) - 1:
@@ -307,6 +292,8 @@ class MeetingEngine:
         return events + self._move(index, now, "jump")
 
     def _reopen(self, now: float) -> list[Event]:
+        from pmtui.core.events import MeetingReopened
+
         self.finished = False
         return [MeetingReopened(self.agenda.stages[self.index].key)]
 

@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from pmtui.core import review, sessionfile, tags
+from pmtui.core import sessionfile
 from pmtui.core import whys as whytree
 from pmtui.core.agenda import Agenda, scaled
 from pmtui.core.clock import Clock
@@ -233,6 +233,8 @@ class LiveMeeting:
             return False
         with self.edit(f"set {name}") as pm:
             if name == "status":  # the review workflow keeps who moved it and when
+                from pmtui.core import review  # the first frame does without it
+
                 by = pm.meeting.facilitator or pm.owner or "the facilitator"
                 now = datetime.fromtimestamp(self.clock.now(), UTC)
                 pm.history = [*pm.history, review.move_record(pm.status, value, by, now)]
@@ -463,6 +465,8 @@ class LiveMeeting:
     def toggle_tag(self, text: str, why_id: str = "") -> list[str]:
         """Add a tag (a contributing-factor category or a free one) to the meeting, or to
         the why with `why_id`; the same tag again takes it off. Returns the tags now."""
+        from pmtui.core import tags  # the first frame does without it
+
         try:
             tag = tags.parse_tag(text)
         except ValueError as error:

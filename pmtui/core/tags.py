@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pmtui.core.ledger import meeting_tags
 from pmtui.core.models import Postmortem
 from pmtui.core.sessionfile import MAX_TAG, normal_tag
 
@@ -60,6 +59,9 @@ class Recurring:
 
 def recurring(pm: Postmortem, earlier: Iterable[tuple[str, str, Iterable[str]]]) -> list[Recurring]:
     """Each tag of `pm` that earlier meetings (id, title, tags) share, most shared first."""
+    # The ledger (and its policy) loads with the follow-through, not with a tag picker.
+    from pmtui.core.ledger import meeting_tags
+
     mine = meeting_tags(pm)
     found: dict[str, list[str]] = {t: [] for t in mine}
     for meeting_id, title, tags in earlier:

@@ -14,10 +14,10 @@ from textual.theme import Theme
 
 from pmtui.core.clock import Clock, SystemClock
 from pmtui.core.coach import Rule
-from pmtui.resources import resource_dir
 from pmtui.service.archive import Archive
 from pmtui.service.errors import ArchiveError
 from pmtui.service.session import MeetingSession
+from pmtui.ui.styles import APP_CSS, SCREENS_CSS
 
 HIGH_CONTRAST = Theme(
     name="pmtui-high-contrast",
@@ -52,7 +52,7 @@ class Start:
 
 
 class PmtuiApp(App[None]):
-    CSS_PATH = str(resource_dir("styles") / "pmtui.tcss")
+    CSS_PATH = APP_CSS
     TITLE = "pmtui"
 
     def __init__(
@@ -81,6 +81,8 @@ class PmtuiApp(App[None]):
             self.set_keymap(keymap)
 
     def on_mount(self) -> None:
+        # Runs once the first screen has been drawn (whichever it is, opened below).
+        self.call_after_refresh(self.read_screen_styles)
         if self.start.session is not None:
             self._show_meeting(self.start.session)
         elif self.start.meeting_id and self.start.join:
@@ -94,6 +96,13 @@ class PmtuiApp(App[None]):
             self.new_meeting(self.start.new_title, self.start.minutes)
         else:
             self.show_home()
+
+    def read_screen_styles(self) -> None:
+        """Read the styles of the screens pushed later (pmtui.ui.styles), after the first
+        frame: parsed on their own, they cost a few milliseconds. A screen pushed before
+        this runs reads them itself (its CSS_PATH); Textual then parses every style again."""
+        if not self.stylesheet.has_source(SCREENS_CSS):
+            self.stylesheet.read(SCREENS_CSS)
 
     # -- navigation -------------------------------------------------------------------------
 

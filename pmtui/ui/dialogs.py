@@ -22,6 +22,7 @@ from pmtui.core.coach import Finding, place
 from pmtui.core.engine import MeetingView
 from pmtui.core.models import ActionItem, Postmortem
 from pmtui.core.timeutil import clock_face
+from pmtui.ui.styles import SCREENS_CSS
 
 R = TypeVar("R")
 
@@ -30,6 +31,7 @@ class Dialog(ModalScreen[R]):
     """What every dialog shares: a title that names what it acts on, and Escape cancels
     (dismisses with `CANCELLED`)."""
 
+    CSS_PATH = SCREENS_CSS  # not on a first frame: see pmtui.ui.styles
     CANCELLED: ClassVar[object] = None
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 

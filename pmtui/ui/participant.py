@@ -8,7 +8,7 @@ they sent that was not merged yet.
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import ClassVar
 
 from rich.text import Text
@@ -28,6 +28,7 @@ from pmtui.service.follow import FollowSession, Snapshot
 from pmtui.service.inbox import InboxWriter, check_code
 from pmtui.ui.dialogs import Dialog
 from pmtui.ui.follow import FollowScreen
+from pmtui.ui.styles import SCREENS_CSS
 
 SHORT = {"went_right": "right", "went_wrong": "wrong", "got_lucky": "lucky"}
 OWN_SHOWN = 4
@@ -249,7 +250,8 @@ class JoinScreen(Screen[None]):
     """Asks a participant's name and the join code (the browser, or a terminal without
     --as/--code); then opens the participant's screen. Three wrong codes end with 2."""
 
-    CSS_PATH = FollowScreen.CSS_PATH
+    # The follow view's look, and a dialog's for the form.
+    CSS_PATH: ClassVar[list[str | PurePath]] = [FollowScreen.CSS_PATH, SCREENS_CSS]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,ctrl+q", "app.quit", "Quit", priority=True),
     ]

@@ -18,6 +18,7 @@ from textual.worker import Worker, WorkerState
 
 from pmtui.core.search import Hit, stage_of
 from pmtui.service.errors import ArchiveError
+from pmtui.ui.styles import SCREENS_CSS
 from pmtui.ui.widgets.footer import QuietFooter
 
 if TYPE_CHECKING:
@@ -69,6 +70,7 @@ class HitList(OptionList):
 
 
 class SearchScreen(Screen[None]):
+    CSS_PATH = SCREENS_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Meetings", id="search.home"),
         Binding("down", "to_hits", "Hits", show=False, id="search.hits"),

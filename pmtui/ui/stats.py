@@ -18,6 +18,7 @@ from textual.worker import Worker, WorkerState
 
 from pmtui.core.stats import GROUPINGS, Group, Stats, duration
 from pmtui.service.errors import ArchiveError
+from pmtui.ui.styles import SCREENS_CSS
 from pmtui.ui.widgets.footer import QuietFooter
 
 if TYPE_CHECKING:
@@ -94,6 +95,7 @@ def _draw(groups: list[Group], width: int, height: int) -> Text:
 
 
 class StatsScreen(Screen[None]):
+    CSS_PATH = SCREENS_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Meetings", id="stats.home"),
         Binding("g", "regroup", "Group by", id="stats.group"),

@@ -88,3 +88,82 @@ def test_a_command_line_reads_the_same_with_only_its_command_built() -> None:
         )
     for unclear in (["--da", "list", "demo"], ["-h"], [], ["--version"], ["nope"]):
         assert cli._command_named(unclear) is None
+
+
+# What the modules of a meeting's first frame load, and what they must leave for later:
+# the review workflow, tags and the follow-through's ledger and policy (each a set of
+# dataclasses, costly to create at import), the clock's events and the dialogs.
+FIRST_FRAME = ("pmtui.cli", "pmtui.ui.app", "pmtui.ui.meeting", "pmtui.ui.stages.setup")
+LATER = (
+    "pmtui.core.review",
+    "pmtui.core.tags",
+    "pmtui.core.ledger",
+    "pmtui.core.policy",
+    "pmtui.core.events",
+    "pmtui.ui.dialogs",
+)
+
+
+def test_the_first_frame_loads_none_of_what_later_actions_need() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        f"for name in {FIRST_FRAME!r}: __import__(name)\n"
+        f"print(sorted(m for m in {LATER!r} if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_a_status_move_and_a_tag_load_what_they_need(tmp_path: Path) -> None:
+    from pmtui.core.models import Status
+
+    archive, meeting_id, clock = new_meeting(tmp_path)
+    session = archive.open_session(meeting_id, clock, participants=False)
+    try:
+        live = session.live
+        assert live.set_choice("status", Status.IN_REVIEW)
+        assert live.pm.history[-1].status is Status.IN_REVIEW
+        assert live.toggle_tag("Capacity") == ["capacity"]
+        assert live.toggle_tag("capacity") == []
+    finally:
+        session.close()
+
+
+def test_the_app_stylesheet_leaves_the_pushed_screens_to_theirs() -> None:
+    from pmtui.resources import resource_dir
+
+    styles = resource_dir("styles")
+    first = (styles / "pmtui.tcss").read_text("utf-8")
+    later = (styles / "screens.tcss").read_text("utf-8")
+    for selector in (".dialog {", "ImportScreen {", "TagPicker {", "#search-hits {"):
+        assert selector in later and selector not in first
+    for selector in ("MeetingHeader {", ".field-lines {", "#wrapup-causes {", "#event-time {"):
+        assert selector in first and selector not in later
+
+
+def test_the_built_in_coach_rules_compile_when_the_coach_first_reads() -> None:
+    import re
+
+    from pmtui.core import coach
+    from pmtui.core.models import Postmortem
+
+    coach._builtin_rules.cache_clear()  # as a fresh process reads them
+    rules = coach.load_rules()
+    assert rules and all("pattern" not in vars(rule) for rule in rules)
+    # The coach reads a record: each rule's pattern is compiled once, and kept.
+    pm = Postmortem(title="The deploy failed due to human error")
+    assert [f.rule for f in coach.check(pm, rules)] == ["human-error"]
+    assert all(isinstance(vars(rule)["pattern"], re.Pattern) for rule in rules)
+
+
+def test_a_team_rule_that_does_not_compile_is_refused_when_read() -> None:
+    import pytest
+
+    from pmtui.core import coach
+
+    data = {"rules": [{"id": "x", "pattern": "(", "suggestion": "s"}]}
+    with pytest.raises(coach.RulesError, match=r"rules\[0\]\.pattern"):
+        coach.load_rules(data)
