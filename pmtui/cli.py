@@ -535,6 +535,21 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
 
 def run_tui(args: argparse.Namespace, archive: Archive, start: Start | None = None) -> int:
+    # No collection until the first frame: tens of thousands of objects that live as long
+    # as the process (modules, classes, styles, the screen's widgets) would be walked
+    # again and again by the collector on the way to it. They are frozen below.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _run_app(args, archive, start, collecting)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _run_app(
+    args: argparse.Namespace, archive: Archive, start: Start | None, collecting: bool
+) -> int:
     from pmtui.ui.app import make_app
 
     keymap, problem = archive.settings.keymap()
@@ -555,6 +570,8 @@ def run_tui(args: argparse.Namespace, archive: Archive, start: Start | None = No
     # of some 60,000 start-up objects lands just before the first frame, and later
     # ones would pause the meeting screen while someone types.
     gc.freeze()
+    if collecting:
+        app.after_first_frame = gc.enable  # and collect again once the screen is up
     app.run()
     return app.return_code or 0
 

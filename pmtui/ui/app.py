@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from textual.app import App, SystemCommand
@@ -80,9 +80,13 @@ class PmtuiApp(App[None]):
         if keymap:
             self.set_keymap(keymap)
 
+    # Called once, right after the first frame (pmtui's command line turns the garbage
+    # collector back on there).
+    after_first_frame: Callable[[], object] | None = None
+
     def on_mount(self) -> None:
         # Runs once the first screen has been drawn (whichever it is, opened below).
-        self.call_after_refresh(self.read_screen_styles)
+        self.call_after_refresh(self._first_frame_done)
         if self.start.session is not None:
             self._show_meeting(self.start.session)
         elif self.start.meeting_id and self.start.join:
@@ -96,6 +100,11 @@ class PmtuiApp(App[None]):
             self.new_meeting(self.start.new_title, self.start.minutes)
         else:
             self.show_home()
+
+    def _first_frame_done(self) -> None:
+        self.read_screen_styles()
+        if self.after_first_frame is not None:
+            self.after_first_frame()
 
     def read_screen_styles(self) -> None:
         """Read the styles of the screens pushed later (pmtui.ui.styles), after the first
