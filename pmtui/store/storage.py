@@ -85,10 +85,21 @@ def dump_pretty(data: Any) -> bytes:
     save of a 300-event meeting four times slower than a compact one. Here the C encoder
     writes each one-line object and list, and a cache keeps what it wrote, so a save
     encodes only the items that changed since the last one."""
-    out: list[str] = []
+    out: list[str | bytes] = []
     _pretty(data, "\n", out)
     out.append("\n")
-    return "".join(out).encode("utf-8")
+    # A long list reused whole comes as the bytes it was written as: the text around it
+    # is encoded in pieces, and the megabytes of a big timeline are copied once, not
+    # joined into one text and then encoded again on every save.
+    parts: list[bytes] = []
+    start = 0
+    for at, piece in enumerate(out):
+        if type(piece) is bytes:
+            parts.append("".join(out[start:at]).encode("utf-8"))  # type: ignore[arg-type]
+            parts.append(piece)
+            start = at + 1
+    parts.append("".join(out[start:]).encode("utf-8"))  # type: ignore[arg-type]
+    return b"".join(parts)
 
 
 _encode_line = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(", ", ": ")).encode
@@ -105,7 +116,7 @@ _known: dict[int, tuple[dict[str, Any], dict[str, Any] | None, str]] = {}
 # dicts runs in C, about 40x faster than visiting each item; comparing identities is
 # faster still, and it is what makes a save of a 10,000-event meeting cost about what
 # the disk does.
-_lists: dict[tuple[str, str], tuple[list[dict[str, Any]], bool, str]] = {}
+_lists: dict[tuple[str, str], tuple[list[dict[str, Any]], bool, bytes]] = {}
 LONG_LIST = 64
 # Both are kept only for objects whose values are all text (or null): a value equal to
 # text is text, so equal means written alike. `1 == 1.0 == True` would not be.
@@ -162,7 +173,7 @@ def _item_line(item: dict[str, Any]) -> str | None:
     return line
 
 
-def _pretty(value: Any, newline: str, out: list[str], name: str = "") -> None:
+def _pretty(value: Any, newline: str, out: list[str | bytes], name: str = "") -> None:
     if isinstance(value, dict):
         if not value:
             out.append("{}")
@@ -219,7 +230,8 @@ def _pretty(value: Any, newline: str, out: list[str], name: str = "") -> None:
         out.append(newline + "]")
         if plain and len(value) >= LONG_LIST:
             kept = list(value) if unchanging else [dict(item) for item in value]
-            _lists[place] = (kept, unchanging, "".join(out[start:]))
+            text = "".join(out[start:]).encode("utf-8")  # type: ignore[arg-type]
+            _lists[place] = (kept, unchanging, text)
     else:
         out.append(_encode_line(value))
 
