@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from textual import events
+from textual.keys import key_to_character
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
@@ -68,6 +69,22 @@ async def type_text(pilot: Pilot[None], text: str) -> None:
         await pilot.pause()
     else:
         await pilot.press(*text)
+
+
+async def burst(pilot: Pilot[None], *keys: str) -> None:
+    """Keys as a fast typist's terminal sends them: all at once, then one wait for the
+    app to go idle (`pilot.press` waits after every key, so nothing ever queues). Keys
+    are named as for `pilot.press`; `keys_of` names the keys of a text."""
+    for key in keys:
+        pilot.app.post_message(events.Key(key, key_to_character(key)))
+    await pilot.pause()
+    await pilot.pause()
+
+
+def keys_of(text: str) -> list[str]:
+    """The key names that type `text` (letters, digits and spaces)."""
+    assert all(c.isalnum() or c == " " for c in text), text
+    return ["space" if c == " " else c for c in text]
 
 
 def meeting(app: PmtuiApp) -> MeetingScreen:
