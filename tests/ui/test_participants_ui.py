@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from pmtui.core.clock import FakeClock
 from pmtui.service.inbox import InboxWriter
 from pmtui.ui.app import Start
@@ -103,11 +105,16 @@ async def test_the_facilitator_reveals_with_one_key(tmp_path: Path) -> None:
         assert screen.live.pm.went_wrong[-1].text == "Hidden until reveal"
 
 
-async def test_a_note_sent_before_its_stage_was_shown_is_on_it(tmp_path: Path) -> None:
+async def test_a_note_sent_before_its_stage_was_shown_is_on_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Notes arrive while the facilitator is on the timeline, before the notes stage was
     ever built: the stage shows them when it comes."""
     from textual.widgets import OptionList
 
+    from pmtui.ui import meeting as meeting_screen
+
+    monkeypatch.setattr(meeting_screen, "PREBUILD_IDLE_S", 3600)  # not built while idle
     store = new_store(tmp_path)
     meeting_id = sample_meeting(store)
     app = app_for(store, FakeClock(T0.timestamp()), Start(meeting_id=meeting_id))
