@@ -48,12 +48,17 @@ class Dialog(ModalScreen[R]):
 class StagePicker(Dialog[None]):
     """Go to any stage: arrows and Enter, or the stage's number.
 
-    The keys that pick are priority keys, run by the app before it takes the next key, and
-    they wait for `go_to` to show the stage: what is typed right after lands in it."""
+    Its keys are priority keys, run by the app in the order they come before it takes the
+    next key (so Enter never overtakes the arrows before it), and the keys that pick wait
+    for `go_to` to show the stage: what is typed right after lands in it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *[Binding(str(n), f"pick_number({n})", show=False, priority=True) for n in range(10)],
         Binding("enter", "pick_highlighted", "Go", priority=True),
+        Binding("up", "move(-1)", show=False, priority=True),
+        Binding("down", "move(1)", show=False, priority=True),
+        Binding("home,pageup", "move(-99)", show=False, priority=True),
+        Binding("end,pagedown", "move(99)", show=False, priority=True),
     ]
 
     def __init__(self, view: MeetingView, go_to: Callable[[int], Awaitable[None]]) -> None:
@@ -85,6 +90,11 @@ class StagePicker(Dialog[None]):
     async def action_pick_number(self, number: int) -> None:
         if number in self.numbers:
             await self._pick(self.numbers.index(number))
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one(OptionList)
+        at = options.highlighted if options.highlighted is not None else self.view.index
+        options.highlighted = max(0, min(options.option_count - 1, at + step))
 
     async def action_pick_highlighted(self) -> None:
         index = self.query_one(OptionList).highlighted

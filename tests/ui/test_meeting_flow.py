@@ -295,9 +295,11 @@ async def test_keys_typed_right_after_a_stage_key_land_in_that_stage(
         assert screen.query_one(ContentSwitcher).current == "wrapup"
         assert app.focused is screen.query_one("#field-summary", TextArea)
         assert built(screen) == ["setup", "timeline", "lessons", "actions", "wrapup"]
-        await burst(pilot, "f7", "2")
+        # F7's arrows and Enter, in the order sent: Enter never overtakes the arrows.
+        await burst(pilot, "f7", "up", "up", "up", "enter", *keys_of(" again"))
         assert screen.query_one("#lessons") is lessons  # kept, not built again
         assert app.focused is screen.query_one("#input-went_right", Input)
+        assert app.focused.value == "Failover worked again"
         await app.action_quit()
     assert store.load(store.list()[0]["id"])["drafts"]["action-title"] == "Add a runbook"
 
