@@ -27,7 +27,7 @@ from pmtui.core.live import LiveMeeting
 from pmtui.core.timeutil import clock_face, human_duration
 from pmtui.resources import resource_dir
 from pmtui.service.follow import ENDED, FollowSession, Snapshot
-from pmtui.ui.header import stage_strip
+from pmtui.ui.header import StageStrip
 from pmtui.ui.meeting import pane_class
 from pmtui.ui.stages.base import StagePane
 from pmtui.ui.widgets.footer import QuietFooter
@@ -89,7 +89,7 @@ class FollowHeader(Vertical):
         with Horizontal(id="follow-top"):
             with Vertical(id="follow-left"):
                 yield Line(id="follow-title")
-                yield Line(id="follow-stages")
+                yield StageStrip(id="follow-stages")
                 yield Line(id="follow-meeting")
             with Vertical(id="follow-clock"):
                 yield Digits("00:00", id="follow-countdown")
@@ -105,8 +105,7 @@ class FollowHeader(Vertical):
             title.append(f"{pm.incident_id} · ", style="bold cyan")
         title.append(pm.title, style="bold")
         self.query_one("#follow-title", Line).show(title, layout=False)
-        stages = self.query_one("#follow-stages", Line)
-        stages.show(stage_strip(view, stages.size.width or 200), layout=False)
+        self.query_one("#follow-stages", StageStrip).show_stages(view)
         line = follower_line(view, running_meeting=present)
         if saved := saved_at(live):
             line.append(f"   {saved}", style="dim")
