@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
@@ -79,6 +81,14 @@ class PmtuiApp(App[None]):
         self.keymap = dict(keymap or {})
         if keymap:
             self.set_keymap(keymap)
+        # When the last key or paste came: the meeting builds its next stage only when
+        # nobody has typed for a while (MeetingScreen._prebuild_next).
+        self.last_key_at = 0.0
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.Paste):
+            self.last_key_at = time.monotonic()
+        await super().on_event(event)
 
     # Called once, right after the first frame (pmtui's command line turns the garbage
     # collector back on there).
@@ -273,10 +283,10 @@ class PmtuiApp(App[None]):
                 return
         self.exit()
 
-    def settle_cursor(self, screen: Screen[object]) -> None:
+    def settle_cursor(self, under: DOMNode) -> None:
         """Stop text cursors blinking when asked (snapshots must not flicker)."""
         if not self.cursor_blink:
-            for widget in screen.query("Input, TextArea"):
+            for widget in under.query("Input, TextArea"):
                 widget.cursor_blink = False  # type: ignore[attr-defined]
 
 

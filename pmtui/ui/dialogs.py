@@ -3,6 +3,7 @@ coach's word before the minutes are written."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import ClassVar, TypeVar
 
@@ -46,12 +47,26 @@ class Dialog(ModalScreen[R]):
         self.dismiss(self.CANCELLED)  # type: ignore[arg-type]
 
 
-class StagePicker(Dialog[int | None]):
-    """Go to any stage: arrows and Enter, or the stage's number."""
+class StagePicker(Dialog[None]):
+    """Go to any stage: arrows and Enter, or the stage's number.
 
-    def __init__(self, view: MeetingView) -> None:
+    Its keys are priority keys, run by the app in the order they come before it takes the
+    next key (so Enter never overtakes the arrows before it), and the keys that pick wait
+    for `go_to` to show the stage: what is typed right after lands in it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *[Binding(str(n), f"pick_number({n})", show=False, priority=True) for n in range(10)],
+        Binding("enter", "pick_highlighted", "Go", priority=True),
+        Binding("up", "move(-1)", show=False, priority=True),
+        Binding("down", "move(1)", show=False, priority=True),
+        Binding("home,pageup", "move(-99)", show=False, priority=True),
+        Binding("end,pagedown", "move(99)", show=False, priority=True),
+    ]
+
+    def __init__(self, view: MeetingView, go_to: Callable[[int], Awaitable[None]]) -> None:
         super().__init__("Go to stage")
         self.view = view
+        self.go_to = go_to
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -74,14 +89,28 @@ class StagePicker(Dialog[int | None]):
     def numbers(self) -> list[int]:
         return stage_numbers([s.timebox_s > 0 for s in self.view.spent])
 
-    def on_key(self, event: events.Key) -> None:
-        if event.key.isdigit() and int(event.key) in self.numbers:
-            event.stop()
-            self.dismiss(self.numbers.index(int(event.key)))
+    async def action_pick_number(self, number: int) -> None:
+        if number in self.numbers:
+            await self._pick(self.numbers.index(number))
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one(OptionList)
+        at = options.highlighted if options.highlighted is not None else self.view.index
+        options.highlighted = max(0, min(options.option_count - 1, at + step))
+
+    async def action_pick_highlighted(self) -> None:
+        index = self.query_one(OptionList).highlighted
+        if index is not None:
+            await self._pick(index)
 
     @on(OptionList.OptionSelected)
-    def chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option_index)
+    async def chosen(self, event: OptionList.OptionSelected) -> None:
+        await self._pick(event.option_index)  # a click
+
+    async def _pick(self, index: int) -> None:
+        if self.is_current:  # once: a click and a key may both pick
+            self.dismiss()
+            await self.go_to(index)
 
 
 class WhyPicker(Dialog[str | None]):

@@ -27,7 +27,7 @@ from pmtui.core.live import LiveMeeting
 from pmtui.core.timeutil import clock_face, human_duration
 from pmtui.resources import resource_dir
 from pmtui.service.follow import ENDED, FollowSession, Snapshot
-from pmtui.ui.header import stage_strip
+from pmtui.ui.header import StageStrip
 from pmtui.ui.meeting import pane_class
 from pmtui.ui.stages.base import StagePane
 from pmtui.ui.widgets.footer import QuietFooter
@@ -89,7 +89,7 @@ class FollowHeader(Vertical):
         with Horizontal(id="follow-top"):
             with Vertical(id="follow-left"):
                 yield Line(id="follow-title")
-                yield Line(id="follow-stages")
+                yield StageStrip(id="follow-stages")
                 yield Line(id="follow-meeting")
             with Vertical(id="follow-clock"):
                 yield Digits("00:00", id="follow-countdown")
@@ -105,8 +105,7 @@ class FollowHeader(Vertical):
             title.append(f"{pm.incident_id} · ", style="bold cyan")
         title.append(pm.title, style="bold")
         self.query_one("#follow-title", Line).show(title, layout=False)
-        stages = self.query_one("#follow-stages", Line)
-        stages.show(stage_strip(view, stages.size.width or 200), layout=False)
+        self.query_one("#follow-stages", StageStrip).show_stages(view)
         line = follower_line(view, running_meeting=present)
         if saved := saved_at(live):
             line.append(f"   {saved}", style="dim")
@@ -182,9 +181,9 @@ class FollowScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield FollowHeader(id="follow-header")
         current = self._view().stage.key
+        # The stage on show only; another stage's pane is built when first shown.
         with ContentSwitcher(initial=current, id="follow-stages-body"):
-            for stage in self.live.engine.agenda.stages:
-                yield pane_class(stage.key)(self.live, read_only=True, id=stage.key)
+            yield pane_class(current)(self.live, read_only=True, id=current)
         yield QuietFooter()
 
     def on_mount(self) -> None:
@@ -196,11 +195,22 @@ class FollowScreen(Screen[None]):
         if self._start_presenter:
             self.action_presenter()
 
-    def _settle(self) -> None:
+    def _settle(self, under: Widget | None = None) -> None:
         # Nothing in a pane takes focus, so no pane's editing key can fire.
-        for widget in self.query_one(ContentSwitcher).query("*"):
+        for widget in (under or self.query_one(ContentSwitcher)).query("*"):
             widget.can_focus = False
         self.set_focus(None)
+
+    async def _build(self, key: str) -> None:
+        """Build the pane of a stage shown for the first time, then show it."""
+        switcher = self.query_one(ContentSwitcher)
+        if not switcher.query_children(f"#{key}"):  # else an earlier call built it
+            pane = pane_class(key)(self.live, read_only=True, id=key)
+            pane.display = False
+            await switcher.mount(pane)
+            pane.show_findings(self.findings)
+            self._settle(pane)
+        self.tick()
 
     def _from_thread(self, snapshot: Snapshot) -> None:
         try:
@@ -261,11 +271,15 @@ class FollowScreen(Screen[None]):
         switcher = self.query_one(ContentSwitcher)
         shown = self.shown_stage()
         if switcher.current != shown:
-            pane = switcher.query_one(f"#{shown}", StagePane)
-            if pane.stale:
-                pane.refresh_record()
-                pane.stale = False
-            switcher.current = shown
+            found = switcher.query_children(f"#{shown}")
+            if not found:
+                self.call_next(self._build, shown)
+            else:
+                pane = found.first(StagePane)
+                if pane.stale:
+                    pane.refresh_record()
+                    pane.stale = False
+                switcher.current = shown
         header = self.query_one(FollowHeader)
         looking = None
         if self.looking is not None and self.looking != view.stage.key:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import ClassVar
@@ -20,6 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Input
 
@@ -54,6 +56,10 @@ def pane_class(key: str) -> type[StagePane]:
 
 TICK_S = 0.5
 CLOCK_SAVE_EVERY_S = 5.0
+# After this long with no key, the next stage's pane is built (one pane), so F5 shows it
+# at once; a key in the meantime postpones it. Building one takes a tenth of a second or
+# more of the event loop, which keys typed meanwhile would wait behind.
+PREBUILD_IDLE_S = 1.0
 
 
 class MeetingScreen(facilitation.FacilitatorKeys, Screen[None]):
@@ -115,9 +121,10 @@ class MeetingScreen(facilitation.FacilitatorKeys, Screen[None]):
         self.bell_on = True
         self._last_clock_save = 0.0
         self.findings: list[Finding] = []
-        # Panes are built in the background and on demand; one at a time, so the two
-        # never build the same stage twice.
+        # A stage's pane is built when it is first shown, or when the meeting is idle
+        # just before it (see _prebuild_next); one at a time, never the same one twice.
         self._building = asyncio.Lock()
+        self._prebuild: Timer | None = None
         self._drafts_saved = self.live.drafts_version
         self._close_task: asyncio.Future[bool] | None = None
         session.on_saved(self._report_from_thread)
@@ -127,8 +134,8 @@ class MeetingScreen(facilitation.FacilitatorKeys, Screen[None]):
         if self.live.pm.conflicts:  # in the first frame; else added after it (_after_first)
             yield self._conflict_banner()
         current = self.live.engine.view(self.live.clock.now()).stage.key
-        # Only the current stage is built before the first frame; the others follow
-        # right after it (see _mount_other_stages), which keeps start-up fast.
+        # Only the current stage is built before the first frame; each other stage's
+        # pane is built when it is first needed (see _show_stage and _prebuild_next).
         with ContentSwitcher(initial=current, id="stages"):
             yield self._new_pane(current)
         yield QuietFooter()
@@ -147,22 +154,51 @@ class MeetingScreen(facilitation.FacilitatorKeys, Screen[None]):
             pane.display = False
             await switcher.mount(pane)
             pane.show_findings(self.findings)
-            self.app.settle_cursor(self)  # type: ignore[attr-defined]
+            self.app.settle_cursor(pane)  # type: ignore[attr-defined]
             return pane
 
-    async def _mount_other_stages(self) -> None:
-        for stage in self.live.engine.agenda.stages:
-            await self._pane(stage.key)
+    def _stage_key(self) -> str:
+        return self.live.engine.view(self._now()).stage.key
 
-    async def _show_stage(self, key: str) -> None:
+    async def _show_stage(self) -> None:
+        """Show the stage the meeting is at, building its pane if it never was, and put
+        the cursor in it at once. The stage keys await this: the app takes no other key
+        until it is done, so what is typed right after F5 lands in the new stage."""
+        key = self._stage_key()
+        switcher = self.query_one(ContentSwitcher)
+        if switcher.current == key:
+            return
         pane = await self._pane(key)
+        if key != self._stage_key() or switcher.current == key:
+            return  # the meeting moved on while this was built: that move shows its stage
         if pane.stale:
             pane.refresh_record()
             pane.stale = False
-        switcher = self.query_one(ContentSwitcher)
-        if switcher.current != key:
-            switcher.current = key
-            self.call_after_refresh(self._focus_stage)
+        switcher.current = key
+        pane.focus_first()
+        # Returning to a stage can put the cursor in a field scrolled away: show it,
+        # once the stage has been laid out again (it was hidden).
+        self.call_after_refresh(self._show_focused, 2)
+        self._arm_prebuild()
+
+    def _arm_prebuild(self, after: float | None = None) -> None:
+        if self._prebuild is not None:
+            self._prebuild.stop()
+        wait = PREBUILD_IDLE_S if after is None else after
+        self._prebuild = self.set_timer(wait, self._prebuild_next, name="prebuild")
+
+    async def _prebuild_next(self) -> None:
+        """The next stage's pane, built while nobody types (F5 then shows it at once)."""
+        self._prebuild = None
+        idle = time.monotonic() - getattr(self.app, "last_key_at", 0.0)
+        if idle < PREBUILD_IDLE_S:
+            self._arm_prebuild(PREBUILD_IDLE_S - idle)
+            return
+        stages = [stage.key for stage in self.live.engine.agenda.stages]
+        shown = self.query_one(ContentSwitcher).current
+        index = stages.index(shown) + 1 if shown in stages else len(stages)
+        if index < len(stages) and not self.session.closed and self.is_attached:
+            await self._pane(stages[index])
 
     def _panes(self) -> list[StagePane]:
         """The stage panes built so far: the switcher's children, without walking every
@@ -187,7 +223,7 @@ class MeetingScreen(facilitation.FacilitatorKeys, Screen[None]):
         if self.live.pm.conflicts:
             self._show_conflicts()
         self.call_after_refresh(self._after_first_frame)
-        self.call_after_refresh(self._mount_other_stages)
+        self._arm_prebuild()
 
     def _after_first_frame(self) -> None:
         """What the first frame does without: the participants' line (the first opening of
@@ -220,7 +256,7 @@ class MeetingScreen(facilitation.FacilitatorKeys, Screen[None]):
         self._handle_events(self.live.engine.poll(now))
         view = self.live.engine.view(now)
         if self.query_one(ContentSwitcher).current != view.stage.key:
-            self.call_next(self._show_stage, view.stage.key)
+            self.call_next(self._show_stage)
         self.query_one(MeetingHeader).show_view(view, self._state_line())
         if view.running and now - self._last_clock_save >= CLOCK_SAVE_EVERY_S:
             self.save()
@@ -255,46 +291,47 @@ class MeetingScreen(facilitation.FacilitatorKeys, Screen[None]):
         view = self.live.engine.view(self._now())
         self.notify(f"+1 min for {view.stage.title}", timeout=2)
 
-    def action_next(self) -> None:
+    async def _move(self, name: str, *args: object) -> None:
+        """Another stage: text waiting for its debounce is written first, and the stage is
+        on screen, with the cursor in it, before this returns."""
         self._commit_text()
-        self._clock_action("next")
+        self._clock_action(name, *args)
+        await self._show_stage()
 
-    def action_back(self) -> None:
-        self._commit_text()
-        self._clock_action("back")
+    async def action_next(self) -> None:
+        await self._move("next")
 
-    def action_skip(self) -> None:
-        self._commit_text()
-        self._clock_action("skip")
+    async def action_back(self) -> None:
+        await self._move("back")
+
+    async def action_skip(self) -> None:
+        await self._move("skip")
 
     def action_jump(self) -> None:
         from pmtui.ui.dialogs import StagePicker
 
-        view = self.live.engine.view(self._now())
+        # The picker goes to the stage itself, from the key that picks it, so the keys
+        # typed after that key wait for the stage (a result callback would run later).
+        self.app.push_screen(StagePicker(self.live.engine.view(self._now()), self.go_to))
 
-        def chosen(index: int | None) -> None:
-            if index is not None:
-                self._commit_text()
-                self._clock_action("jump", index)
+    async def go_to(self, index: int) -> None:
+        """The stage at `index` in the agenda (0 is the set-up where there is one)."""
+        await self._move("jump", index)
 
-        self.app.push_screen(StagePicker(view), chosen)
-
-    def go_to_setup(self) -> None:
+    async def go_to_setup(self) -> None:
         """The set-up stage (title, zone, people), from anywhere in the meeting."""
         keys = [s.key for s in self.live.engine.agenda.stages]
         if "setup" in keys:
-            self._commit_text()
-            self._clock_action("jump", keys.index("setup"))
+            await self.go_to(keys.index("setup"))
 
     def action_toggle_bell(self) -> None:
         self.bell_on = not self.bell_on
         self.notify("Bell on" if self.bell_on else "Bell muted", timeout=2)
 
     def _focus_stage(self) -> None:
-        view = self.live.engine.view(self._now())
-        self.query_one(f"#{view.stage.key}", StagePane).focus_first()
-        # Returning to a stage can put the cursor in a field scrolled away: show it,
-        # once the stage has been laid out again (it was hidden).
+        pane = self.query_one(ContentSwitcher).visible_content
+        if isinstance(pane, StagePane):
+            pane.focus_first()
         self.call_after_refresh(self._show_focused, 2)
 
     def _show_focused(self, refreshes: int = 0) -> None:

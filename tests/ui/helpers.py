@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from textual import events
+from textual.keys import KEY_NAME_REPLACEMENTS, REPLACED_KEYS, key_to_character
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
@@ -68,6 +70,28 @@ async def type_text(pilot: Pilot[None], text: str) -> None:
         await pilot.pause()
     else:
         await pilot.press(*text)
+
+
+async def burst(pilot: Pilot[None], *keys: str) -> None:
+    """Keys as a fast typist's terminal sends them: all at once, then one wait for the
+    app to go idle (`pilot.press` waits after every key, so nothing ever queues). Keys
+    are named as for `pilot.press`; `keys_of` names the keys of a text."""
+    for key in keys:
+        # The character as Pilot gives it: "plus" is looked up as "plus_sign".
+        character = key_to_character(REPLACED_KEYS.get(key, key))
+        pilot.app.post_message(events.Key(key, character))
+    await pilot.pause()
+    await pilot.pause()
+
+
+def keys_of(text: str) -> list[str]:
+    """The key names that type `text`, as a terminal names them (`,` is comma)."""
+    return [c if c.isalnum() else _key_name(c) for c in text]
+
+
+def _key_name(character: str) -> str:
+    name = unicodedata.name(character).lower().replace("-", "_").replace(" ", "_")
+    return KEY_NAME_REPLACEMENTS.get(name, name)
 
 
 def meeting(app: PmtuiApp) -> MeetingScreen:

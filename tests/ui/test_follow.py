@@ -113,6 +113,8 @@ async def test_a_follower_looks_at_another_stage_and_snaps_back(tmp_path: Path) 
         assert switcher.current == "actions"
         await pilot.press("f")
         assert switcher.current == "timeline"
+        # Only the stages looked at were built, each when first shown.
+        assert [pane.id for pane in switcher.children] == ["timeline", "whys", "actions"]
         # No key of a pane reaches it: nothing there has the focus, and typing edits nothing.
         assert app.focused is None
         before = session.meeting_file.read_bytes()

@@ -350,7 +350,7 @@ async def test_dot_voting_on_notes(tmp_path: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         screen = meeting(app)
-        await pilot.press("f5")
+        await pilot.press("f7", "2")  # a new meeting opens at its set-up
         await pilot.pause()
         screen.query_one("#input-went_wrong").focus()
         await pilot.pause()
@@ -384,7 +384,7 @@ async def test_a_vote_shows_on_the_one_note_voted_for(tmp_path: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         screen = meeting(app)
-        await pilot.press("f5")
+        await pilot.press("f7", "2")  # a new meeting opens at its set-up
         await pilot.pause()
         screen.query_one("#input-went_wrong").focus()
         await pilot.pause()
@@ -418,7 +418,7 @@ async def test_findings_show_in_the_stage_that_holds_the_text(tmp_path: Path) ->
     meeting_id = store.create(sessionfile.to_record(record))
     app = app_for(store, FakeClock(T0.timestamp()), Start(meeting_id=meeting_id))
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await pilot.press("f5")  # from the set-up, where it opens
         screen = meeting(app)
         timeline_line = screen.query_one("#timeline .coach-line", Static)
         assert not timeline_line.display  # nothing to reword in the timeline
@@ -541,6 +541,7 @@ async def test_text_that_looks_like_markup_is_shown_as_typed(tmp_path: Path) -> 
     meeting_id = store.create(sessionfile.to_record(sessionfile.from_document(document)))
     app = app_for(store, FakeClock(T0.timestamp()), Start(meeting_id=meeting_id))
     async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f5")  # from the set-up, where it opens
         await settle(pilot)
         events = app.screen.query_one("#events", DataTable)
         assert str(events.get_cell_at((0, 2))) == typed

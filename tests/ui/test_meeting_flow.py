@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Input
+from textual.widgets import ContentSwitcher, DataTable, Input, TextArea
 
 from pmtui.core import sessionfile
 from pmtui.core import whys as whytree
 from pmtui.core.clock import FakeClock
 from pmtui.core.models import ActionStatus, EventKind, Priority, Status
+from pmtui.ui import meeting as meeting_screen
 from pmtui.ui.app import Start
+from pmtui.ui.meeting import MeetingScreen
 from tests.ui.helpers import (
     T0,
     app_for,
+    burst,
+    keys_of,
     meeting,
     new_store,
     past_setup,
@@ -259,19 +264,78 @@ async def test_a_second_app_on_the_same_meeting_is_read_only(tmp_path: Path) -> 
     assert store.meeting_path(meeting_id).read_bytes() == before
 
 
-async def test_racing_to_a_stage_while_the_others_are_built(tmp_path: Path) -> None:
-    """F5 pressed at once, while the other stages are still being built in the background."""
+def built(screen: MeetingScreen) -> list[str]:
+    """The stages whose panes exist, in the order they were built."""
+    return [pane.id or "" for pane in screen.query(".stage-pane")]
+
+
+async def test_keys_typed_right_after_a_stage_key_land_in_that_stage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fast typist: a stage key and the first words at once, while the stage's pane is
+    still being built (it never was). Every character lands in the new stage, in order;
+    only the stages visited are built; going back finds the pane it left."""
+    monkeypatch.setattr(meeting_screen, "PREBUILD_IDLE_S", 3600)  # none built while idle
     store = new_store(tmp_path)
     clock = FakeClock(T0.timestamp())
     app = app_for(store, clock, Start(new_title="Quick", minutes=15))
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("f5", "f5", "f5", "f4")
         await pilot.pause()
         screen = meeting(app)
-        assert screen.live.engine.view(clock.now()).stage.key == "lessons"
-        keys = [pane.id for pane in screen.query(".stage-pane")]
-        stages = ["setup", "timeline", "lessons", "whys", "actions", "wrapup"]
-        assert sorted(keys) == sorted(stages)
+        assert built(screen) == ["setup"]
+        await burst(pilot, "f5", *keys_of("1402"), "f5", *keys_of("Failover worked"))
+        assert screen.query_one("#event-time", Input).value == "1402"
+        assert screen.query_one("#input-went_right", Input).value == "Failover worked"
+        lessons = screen.query_one("#lessons")
+        # F4 back to a built stage, F7 4 to one never built, F6 skips another never built.
+        await burst(pilot, "f4", *keys_of("05"), "f7", "4", *keys_of("Add a runbook"), "f6")
+        assert screen.query_one("#event-time", Input).value == "140205"
+        assert screen.query_one("#action-title", Input).value == "Add a runbook"
+        assert screen._stage_key() == "wrapup"
+        assert screen.query_one(ContentSwitcher).current == "wrapup"
+        assert app.focused is screen.query_one("#field-summary", TextArea)
+        assert built(screen) == ["setup", "timeline", "lessons", "actions", "wrapup"]
+        # F7's arrows and Enter, in the order sent: Enter never overtakes the arrows.
+        await burst(pilot, "f7", "up", "up", "up", "enter", *keys_of(" again"))
+        assert screen.query_one("#lessons") is lessons  # kept, not built again
+        assert app.focused is screen.query_one("#input-went_right", Input)
+        assert app.focused.value == "Failover worked again"
+        await app.action_quit()
+    assert store.load(store.list()[0]["id"])["drafts"]["action-title"] == "Add a runbook"
+
+
+async def test_the_next_stage_is_built_while_nobody_types(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a second with no key, the next stage's pane (one pane, only the next); a key
+    within that second postpones it."""
+    monkeypatch.setattr(meeting_screen, "PREBUILD_IDLE_S", 3600)  # the timer, by hand
+    store = new_store(tmp_path)
+    clock = FakeClock(T0.timestamp())
+    app = app_for(store, clock, Start(new_title="Quick", minutes=15))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = meeting(app)
+        assert built(screen) == ["setup"]
+        app.last_key_at = time.monotonic()  # a key just now
+        await screen._prebuild_next()
+        assert built(screen) == ["setup"]
+        assert screen._prebuild is not None  # tried again when the second is up
+        app.last_key_at = time.monotonic() - 3600
+        await screen._prebuild_next()
+        assert built(screen) == ["setup", "timeline"]
+        await screen._prebuild_next()  # the next stage is there: nothing further
+        assert built(screen) == ["setup", "timeline"]
+        monkeypatch.setattr(meeting_screen, "PREBUILD_IDLE_S", 0.1)
+        await pilot.press("f5")  # shown at once, the one built while idle
+        assert screen.query_one(ContentSwitcher).current == "timeline"
+        assert app.focused is screen.query_one("#event-time", Input)
+        # The timer itself, armed by F5: the stage after the timeline, once idle.
+        for _ in range(100):
+            if "lessons" in built(screen):
+                break
+            await pilot.pause(0.05)
+        assert built(screen) == ["setup", "timeline", "lessons"]
         await app.action_quit()
 
 

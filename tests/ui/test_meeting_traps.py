@@ -11,7 +11,17 @@ from pmtui.core import sessionfile
 from pmtui.core.clock import FakeClock
 from pmtui.ui.app import Start
 from pmtui.ui.dialogs import PasteChoice
-from tests.ui.helpers import T0, app_for, meeting, new_store, sample_meeting, settle, type_text
+from tests.ui.helpers import (
+    T0,
+    app_for,
+    burst,
+    keys_of,
+    meeting,
+    new_store,
+    sample_meeting,
+    settle,
+    type_text,
+)
 
 TYPING = "good dog, +1 -1 [x] e d k w s l r c b n a 42. \n"
 
@@ -51,8 +61,9 @@ async def test_typing_on_a_focused_list_changes_nothing(
         assert isinstance(target, OptionList | DataTable)
         screen.set_focus(target)
         await pilot.pause()
-        # Letters, digits, space, punctuation, pressed as keys (not pasted), then Enter.
-        await pilot.press(*[c if c != " " else "space" for c in TYPING.strip()])
+        # Letters, digits, space, punctuation, pressed as keys (not pasted), at a fast
+        # typist's pace: keys that reach the list before it has handed over go to it too.
+        await burst(pilot, *keys_of(TYPING.strip()))
         await settle(pilot)
         after = sessionfile.to_document(screen.live.pm, with_metrics=False)
         if entry == "event-text":

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from pmtui.core.clock import FakeClock
 from pmtui.service.inbox import InboxWriter
 from pmtui.ui.app import Start
@@ -101,3 +103,34 @@ async def test_the_facilitator_reveals_with_one_key(tmp_path: Path) -> None:
         assert screen.live.pm.went_wrong[-1].text == "Hidden until reveal"
         await pilot.press("ctrl+z")  # the facilitator's undo never takes a participant's note
         assert screen.live.pm.went_wrong[-1].text == "Hidden until reveal"
+
+
+async def test_a_note_sent_before_its_stage_was_shown_is_on_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Notes arrive while the facilitator is on the timeline, before the notes stage was
+    ever built: the stage shows them when it comes."""
+    from textual.widgets import OptionList
+
+    from pmtui.ui import meeting as meeting_screen
+
+    monkeypatch.setattr(meeting_screen, "PREBUILD_IDLE_S", 3600)  # not built while idle
+    store = new_store(tmp_path)
+    meeting_id = sample_meeting(store)
+    app = app_for(store, FakeClock(T0.timestamp()), Start(meeting_id=meeting_id))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = meeting(app)
+        assert not screen.query("#lessons")
+        part = screen.session.participation
+        assert part is not None
+        path = archive_for(store).meeting_file(meeting_id)
+        InboxWriter(path, meeting_id, "Bo", part.code).note("went_right", "Paging was quick")
+        part.watch.check()
+        screen.query_one(ParticipantsBar).merge()
+        assert screen.live.pm.went_right[-1].text == "Paging was quick"
+        await pilot.press("f5")
+        notes = screen.query_one("#list-went_right", OptionList)
+        shown = notes.get_option_at_index(notes.option_count - 1).prompt
+        assert "Paging was quick" in str(shown)
+        await app.action_quit()
