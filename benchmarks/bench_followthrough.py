@@ -111,9 +111,7 @@ elif command == "stats":
         held, opened = months.get(month, (0, 0))
         months[month] = (held + 1, opened + s["actions"])
     out = [f"{m}  {h}  {o}" for m, (h, o) in sorted(months.items())]
-sys.stdout.write("
-".join(out) + "
-")
+sys.stdout.write("\n".join(out) + "\n")
 """
 
 
@@ -131,7 +129,10 @@ def floor(data: Path, command: str, runs: int) -> float:
 
 
 def run(data: Path, args: list[str], runs: int) -> float:
-    env = {**os.environ, "PMTUI_DATA": str(data), "PMTUI_CONFIG": str(data / "config")}
+    # Bytecode is cached, as an installed package has it (pip compiles on install); some
+    # machines set PYTHONDONTWRITEBYTECODE, which would compile pmtui again on every run.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(PMTUI_DATA=str(data), PMTUI_CONFIG=str(data / "config"))
     times = []
     for _ in range(runs):
         t0 = time.perf_counter()
