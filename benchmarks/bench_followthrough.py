@@ -19,7 +19,6 @@ Prints figures and asserts nothing (machines here are shared: compare the ratios
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import subprocess
@@ -32,6 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from runenv import installed_env  # noqa: E402
 
 from pmtui.core import sessionfile  # noqa: E402
 from pmtui.core.models import ActionStatus, Priority, item_id, new_id  # noqa: E402
@@ -129,10 +129,7 @@ def floor(data: Path, command: str, runs: int) -> float:
 
 
 def run(data: Path, args: list[str], runs: int) -> float:
-    # Bytecode is cached, as an installed package has it (pip compiles on install); some
-    # machines set PYTHONDONTWRITEBYTECODE, which would compile pmtui again on every run.
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env.update(PMTUI_DATA=str(data), PMTUI_CONFIG=str(data / "config"))
+    env = installed_env(PMTUI_DATA=str(data), PMTUI_CONFIG=str(data / "config"))
     times = []
     for _ in range(runs):
         t0 = time.perf_counter()

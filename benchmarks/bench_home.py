@@ -15,7 +15,6 @@ Prints figures and asserts nothing (machines here are shared: compare the ratios
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import subprocess
@@ -28,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_followthrough import generate  # noqa: E402
+from runenv import installed_env  # noqa: E402
 
 from pmtui.core import sessionfile  # noqa: E402
 from pmtui.store.store import Store  # noqa: E402
@@ -75,8 +75,7 @@ cli.main([])
 
 
 def once(data: Path) -> tuple[float, float]:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env.update(PMTUI_DATA=str(data), PMTUI_CONFIG=str(data / "config"))
+    env = installed_env(PMTUI_DATA=str(data), PMTUI_CONFIG=str(data / "config"))
     out = subprocess.run(
         [sys.executable, "-c", PROGRAM],
         capture_output=True,

@@ -32,6 +32,8 @@ import zipfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from runenv import installed_env
+
 ROOT = Path(__file__).resolve().parent.parent
 CHANNEL = "inc-2091-checkout-errors"
 WORDS = [
@@ -74,7 +76,7 @@ WORDS = [
 
 
 def env() -> dict[str, str]:
-    found = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    found = installed_env()
     found.setdefault("PYTHONPATH", str(ROOT))
     return found
 

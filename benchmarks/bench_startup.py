@@ -14,11 +14,12 @@ medians printed. Nothing is asserted: machines here are shared and noisy.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
 from pathlib import Path
+
+from runenv import installed_env
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -137,9 +138,7 @@ cli.main(["demo"])
 
 
 def once(program: str) -> float:
-    # Bytecode is cached as an installed package has it (pip compiles on install); some
-    # machines set PYTHONDONTWRITEBYTECODE, which would recompile pmtui on every start.
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env = installed_env()
     out = subprocess.run(
         [sys.executable, "-c", program],
         capture_output=True,
