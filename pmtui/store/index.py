@@ -14,6 +14,7 @@ import json
 import os
 import re
 from collections.abc import Mapping
+from itertools import chain, repeat
 from typing import Any
 
 from pmtui.store.storage import CorruptFileError, read_json_object
@@ -60,6 +61,25 @@ def summary_problem(summary: object, meeting_id: str, types: SummaryTypes) -> st
         if not isinstance(summary.get(key), kinds):
             return f"its summary field {key!r} has the wrong type"
     return None
+
+
+def summaries_usable(summaries: list[Any], ids: list[str], types: SummaryTypes) -> bool:
+    """True if every one of `summaries` (parsed JSON) is a usable row for the meeting id
+    beside it: `summary_problem` for a whole list at once, a pass per check rather than
+    per summary (a list of 10,000 meetings checks every row). False says only that one
+    of them is not: check each to know which."""
+    if len(summaries) != len(ids) or not all(map(isinstance, summaries, repeat(dict))):
+        return False
+    if list(map(dict.get, summaries, repeat("id"))) != ids:
+        return False
+    # Parsed JSON has text keys; a value that is a list or an object is not a row's.
+    kinds = set(map(type, chain.from_iterable(map(dict.values, summaries))))
+    if not kinds <= _SCALAR_TYPES:
+        return False
+    return all(
+        all(map(isinstance, map(dict.get, summaries, repeat(key)), repeat(expected)))
+        for key, expected in types.items()
+    )
 
 
 def head_hash(path: str | os.PathLike[str]) -> str | None:

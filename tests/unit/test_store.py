@@ -598,3 +598,51 @@ def test_a_cache_row_that_smuggles_two_summaries_is_not_trusted(tmp_path: Path) 
     db.commit()
     db.close()
     assert sorted(row["title"] for row in store.list()) == ["m0", "m1", "m2"]
+
+
+def test_checking_a_whole_list_of_summaries_agrees_with_checking_each() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from pmtui.store.index import summaries_usable, summary_problem
+
+    types = {"id": str, "title": str, "open_actions": int, "held_at": (str, type(None))}
+    scalar = st.one_of(st.text(max_size=3), st.integers(), st.none(), st.booleans())
+    anything = st.one_of(scalar, st.lists(scalar, max_size=2), st.dictionaries(st.text(), scalar))
+    good = st.fixed_dictionaries(
+        {
+            "title": st.text(max_size=3),
+            "open_actions": st.integers(),
+            "held_at": st.one_of(st.none(), st.text(max_size=3)),
+        },
+        optional={"extra": scalar},
+    )
+    # Most lists are all good; some have one summary spoilt in one way.
+    spoil = st.one_of(
+        st.just(None),
+        st.tuples(st.sampled_from(["id", "title", "open_actions", "held_at", "extra"]), anything),
+        st.just("not an object"),
+        st.just("drop a field"),
+        st.just("another meeting's"),
+    )
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.lists(good, max_size=4), spoil, st.integers(min_value=0, max_value=3))
+    def agree(summaries: list[dict[str, Any]], spoilt: Any, where: int) -> None:
+        ids = [f"m{n}" for n in range(len(summaries))]
+        rows: list[Any] = [dict(s, id=i) for s, i in zip(summaries, ids, strict=True)]
+        if rows and spoilt is not None:
+            where %= len(rows)
+            if spoilt == "not an object":
+                rows[where] = ["a", "list"]
+            elif spoilt == "drop a field":
+                rows[where].pop("title")
+            elif spoilt == "another meeting's":
+                rows[where]["id"] = "m9"
+            else:
+                rows[where][spoilt[0]] = spoilt[1]
+        rows = json.loads(json.dumps(rows))  # as the cache's JSON text gives them
+        each = all(summary_problem(s, i, types) is None for s, i in zip(rows, ids, strict=True))
+        assert summaries_usable(rows, ids, types) is each
+
+    agree()
