@@ -155,28 +155,25 @@ def _print_ledger(rows: list[Any], ft: FollowThrough) -> None:
     if not rows:
         print("No action items match.")
         return
+    from pmtui import columns
+
     header = ("id", "meeting", "title", "owner", "due", "prio", "status", "overdue")
-    # Escaped before measured: an escape is wider than the character it shows.
-    lines = [header]
-    for r in rows:
-        lines.append(
-            (
-                for_terminal(r.id[:8]),
-                _cut(r.meeting_title, 24),
-                _cut(r.title, 40),
-                _cut(r.owner or "—", 16),
-                r.due.isoformat() + (" (by policy)" if r.due_by_policy else ""),
-                for_terminal(r.priority),
-                for_terminal(r.status),
-                f"{r.days_overdue}d" if r.days_overdue else "",
-            )
-        )
-    widths = [_width(column) for column in zip(*lines, strict=True)]
+    # Column by column (see pmtui/columns.py); escaped before measured: an escape is
+    # wider than the character it shows.
+    table = [
+        columns.one_line([r.id[:8] for r in rows]),
+        columns.cut([r.meeting_title for r in rows], 24),
+        columns.cut([r.title for r in rows], 40),
+        columns.cut([r.owner or "—" for r in rows], 16),
+        [r.due.isoformat() + (" (by policy)" if r.due_by_policy else "") for r in rows],
+        columns.one_line([r.priority for r in rows]),
+        columns.one_line([r.status for r in rows]),
+        [f"{r.days_overdue}d" if r.days_overdue else "" for r in rows],
+    ]
+    table = [[name, *column] for name, column in zip(header, table, strict=True)]
     last = len(header) - 1
-    out = []
-    for line in lines:
-        cells = "  ".join(_pad(line[i], widths[i]) for i in range(last))
-        out.append(f"{cells}  {line[last]}".rstrip())
+    padded = [columns.pad(column, columns.width(column), "  ") for column in table[:last]]
+    out = ["".join(line).rstrip() for line in zip(*padded, table[last], strict=True)]
     overdue = sum(1 for r in rows if r.overdue)
     out.append(
         f"{len(rows)} item(s), {overdue} overdue "
@@ -185,27 +182,11 @@ def _print_ledger(rows: list[Any], ft: FollowThrough) -> None:
     sys.stdout.write("\n".join(out) + "\n")
 
 
-def _width(column: tuple[str, ...]) -> int:
-    """The widest cell of a column, in terminal cells (wide characters count two)."""
-    if "".join(column).isascii():
-        return max(map(len, column))
-    from rich.cells import cell_len
-
-    return max(map(cell_len, column))
-
-
-def _pad(text: str, width: int) -> str:
-    if text.isascii():
-        return text.ljust(width)
-    from rich.cells import cell_len
-
-    return text + " " * (width - cell_len(text))
-
-
 def _cut(text: str, width: int) -> str:
     """One line of user text, escaped, cut to `width` characters."""
-    text = " ".join(text.split())
-    return for_terminal(text if len(text) <= width else text[: width - 1] + "…")
+    from pmtui import columns
+
+    return columns.cut([text], width)[0]
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -346,6 +327,12 @@ def chart(figures: Any, width: int = 80) -> str:
     plotext.plot_size(width, 18)
     plotext.theme("clear")
     plotext.multiple_bar(labels, [held, late], labels=["postmortems", "overdue actions"])
+    # Ticks chosen here, with a clear gap between labels: left to itself, plotext picks
+    # which labels to show, and moves labels that nearly touch, differently from one run
+    # to the next (the same archive drew a different axis each time).
+    room = max(1, (width - 8) // (max(map(len, labels)) + 4))
+    step = -(-len(labels) // room)
+    plotext.xticks(list(range(1, len(labels) + 1))[::step], labels[::step])
     plotext.title(f"by {figures.by}")
     drawn = str(plotext.build())
     return drawn if sys.stdout.isatty() else plotext.uncolorize(drawn)

@@ -15,6 +15,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
+from pmtui import columns as text_columns
 from pmtui.core import timeutil
 from pmtui.core import whys as whytree
 from pmtui.core.controls import for_terminal
@@ -54,22 +55,6 @@ def meetings_table(rows: list[dict[str, Any]], width: int | None = None) -> Rend
     return MeetingsTable(rows, width)
 
 
-def _cells(text: str) -> int:
-    return len(text) if text.isascii() else cell_len(text)
-
-
-def _fit(text: str, width: int) -> str:
-    """`text` padded to `width` cells, or cut with an ellipsis."""
-    if text.isascii() and len(text) <= width:
-        return text.ljust(width)
-    size = _cells(text)
-    if size <= width:
-        return text + " " * (width - size)
-    if text.isascii():
-        return text[: width - 1] + "…"
-    return set_cell_size(text, width - 1) + "…"
-
-
 class MeetingsTable:
     """The archive as aligned columns.
 
@@ -82,45 +67,47 @@ class MeetingsTable:
 
     def __init__(self, rows: list[dict[str, Any]], width: int | None = None) -> None:
         self.width = width
-        self.cells = [
-            (
-                _one(row["id"][:8]),
-                _one(row.get("title", "")),
-                _one(row.get("severity", "") or "—"),
-                _one(row.get("status", "")),
-                _day(row.get("incident_at") or row.get("held_at")),
-                str(row.get("open_actions", 0)),
-                _one(row.get("deadline", "")),
-            )
-            for row in rows
+        # Column by column: a column of plain text (most of them) is checked once, not
+        # cell by cell (10,000 rows).
+        columns = [
+            text_columns.one_line([row["id"][:8] for row in rows]),
+            text_columns.one_line([row.get("title", "") for row in rows]),
+            text_columns.one_line([row.get("severity", "") or "—" for row in rows]),
+            text_columns.one_line([row.get("status", "") for row in rows]),
+            [_day(row.get("incident_at") or row.get("held_at")) for row in rows],
+            [str(row.get("open_actions", 0)) for row in rows],
+            text_columns.one_line([row.get("deadline", "") for row in rows]),
         ]
+        self.columns = columns
+        self.count = len(rows)
 
-    def lines(self, width: int) -> list[list[tuple[str, str]]]:
-        """Each line as (text, style) pieces, cut to fit `width`."""
+    def _fitted(self, width: int) -> tuple[list[list[str]], int]:
+        """The columns, header first, each cell fitted to its column and followed by
+        the gap to the next; and the width of the rule under the header."""
         header = self.HEADER
-        rows = [header, *self.cells]
-        fixed = []
-        for i in range(len(header)):
-            column = [r[i] for r in rows]
-            plain = "".join(column).isascii()  # then a character is a cell
-            fixed.append(max(map(len, column)) if plain else max(map(cell_len, column)))
+        columns = [[name, *column] for name, column in zip(header, self.columns, strict=True)]
+        fixed = list(map(text_columns.width, columns))
         others = sum(fixed) - fixed[1] + 2 * (len(header) - 1)
         fixed[1] = max(12, min(fixed[1], width - others))
         last = len(header) - 1
-        out: list[list[tuple[str, str]]] = [[(f"{len(self.cells)} meeting(s)", "bold")]]
-        for n, line in enumerate(rows):
-            styles = ("bold",) * len(header) if n == 0 else self.STYLES
-            pieces = [
-                (
-                    (value.rjust(fixed[i]) if i == 5 else _fit(value, fixed[i])) + "  ",
-                    styles[i],
-                )
-                for i, value in enumerate(line[:last])
-            ]
-            pieces.append((line[last], styles[last]))
-            out.append(pieces)
+        fitted = [
+            [value.rjust(fixed[i]) + "  " for value in column]
+            if i == 5
+            else text_columns.fit(column, fixed[i], "  ")
+            for i, column in enumerate(columns[:last])
+        ]
+        fitted.append(columns[last])
+        return fitted, min(width, sum(fixed) + 2 * last)
+
+    def lines(self, width: int) -> list[list[tuple[str, str]]]:
+        """Each line as (text, style) pieces, cut to fit `width`."""
+        fitted, rule = self._fitted(width)
+        out: list[list[tuple[str, str]]] = [[(f"{self.count} meeting(s)", "bold")]]
+        bold = ("bold",) * len(self.HEADER)
+        for n, line in enumerate(zip(*fitted, strict=True)):
+            out.append(list(zip(line, bold if n == 0 else self.STYLES, strict=True)))
             if n == 0:
-                out.append([("─" * min(width, sum(fixed) + 2 * last), "dim")])
+                out.append([("─" * rule, "dim")])
         return out
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
@@ -132,12 +119,20 @@ class MeetingsTable:
     def write(self, console: Console) -> None:
         """Print straight to the console's file, styled for its colours (if any)."""
         system = _COLOR_SYSTEMS.get(console.color_system or "")
+        width = self.width or console.width
+        if system is None:  # a pipe or a file: the text alone, a line at a time
+            fitted, rule = self._fitted(width)
+            out = [f"{self.count} meeting(s)"]
+            out += ["".join(line).rstrip() for line in zip(*fitted, strict=True)]
+            out.insert(2, "─" * rule)
+            console.file.write("\n".join(out) + "\n")
+            return
         styles = {name: Style.parse(name) for name in {*self.STYLES, "bold", "dim"} if name}
         out = []
-        for pieces in self.lines(self.width or console.width):
+        for pieces in self.lines(width):
             out.append(
                 "".join(
-                    styles[style].render(text, color_system=system) if system and style else text
+                    styles[style].render(text, color_system=system) if style else text
                     for text, style in pieces
                 ).rstrip()
             )

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
+from functools import cached_property, lru_cache
 from typing import Any
 
 from pmtui.core import timeutil
@@ -29,6 +30,7 @@ class PolicyError(ValueError):
     """A policy file that cannot be used; str() is one line for the user."""
 
 
+@lru_cache(maxsize=256)  # an archive holds a handful of spellings, on every row
 def normal_severity(text: str) -> str:
     """`sev1`, `SEV 1`, `Sev-1` and `1` all read as `SEV-1`; anything else as written."""
     raw = " ".join(str(text).split()).upper()
@@ -57,8 +59,12 @@ class Policy:
     timezone: str = "UTC"  # the team's zone: what "today" and a meeting's date mean
     tags: tuple[str, ...] = ()  # the team's own tags, added to the default vocabulary
 
+    @cached_property
+    def _zone(self) -> tzinfo:
+        return timeutil.zone(self.timezone)
+
     def local_date(self, when: datetime) -> date:
-        return when.astimezone(timeutil.zone(self.timezone)).date()
+        return when.astimezone(self._zone).date()
 
     def today(self, now: datetime) -> date:
         return self.local_date(now)

@@ -8,6 +8,7 @@ so only the meetings that can matter are read in full.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -23,6 +24,7 @@ from pmtui.service.archive import Archive
 from pmtui.service.errors import ArchiveError
 
 URGENT = (Priority.P0.value, Priority.P1.value)
+_STATUSES = {status.value: status for status in Status}
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,7 @@ class FollowThrough:
         wanted = filters or Filters()
         today = self.today
         ids = []
-        quick: list[LedgerRow] = []  # open items read from the summaries alone
+        quick = []  # meetings whose open items their summary holds: most of them
         severity = normal_severity(wanted.severity) if wanted.severity else ""
         for summary in self.summaries():
             if wanted.meeting_id and summary["id"] != wanted.meeting_id:
@@ -104,18 +106,23 @@ class FollowThrough:
             if not wanted.include_closed:
                 if not summary.get("open_actions"):
                     continue
-                # Most meetings: their open items straight from the summary.
-                found = ledger.summary_rows(summary, self.policy, today)
-                if found is not None:
-                    quick += [r for r in found if wanted.wants(r)]
-                    continue
-                if wanted.overdue and not ledger.summary_overdue(summary, self.policy, today):
-                    continue
+                quick.append(summary)
+                continue
+            if "-" in ledger.open_ids(summary):
+                self._keep_ids(summary["id"])
+            ids.append(summary["id"])
+        found, unknown = ledger.rows_from_summaries(
+            quick, self.policy, today, overdue_only=wanted.overdue
+        )
+        found = [r for r in found if wanted.wants(r)]
+        for summary in unknown:  # the summary cannot tell: read the meeting
+            if wanted.overdue and not ledger.summary_overdue(summary, self.policy, today):
+                continue
             if "-" in ledger.open_ids(summary):
                 self._keep_ids(summary["id"])
             ids.append(summary["id"])
         rows = ledger.rows(self._meetings(ids), self.policy, today, wanted)
-        return ledger.sort_rows(rows + quick)
+        return ledger.sort_rows(rows + found)
 
     def _keep_ids(self, meeting_id: str) -> None:
         """A record from an older pmtui has no item ids: its items get new ones on every
@@ -219,20 +226,17 @@ class FollowThrough:
 
     def deadline_of(self, summary: dict[str, Any], today: date | None = None) -> Deadline | None:
         """A postmortem's next deadline, from its list summary alone."""
-        try:
-            status = Status(summary.get("status", "draft"))
-        except ValueError:
-            status = Status.DRAFT
-        if status is Status.PUBLISHED:
+        status = _STATUSES.get(summary.get("status", "draft"), Status.DRAFT)
+        if status is Status.PUBLISHED:  # most of an archive: nothing to parse
             return None
         incident = held = None
-        try:
-            if summary.get("incident_at"):
-                incident = _parse(summary["incident_at"])
+        with contextlib.suppress(ValueError):
             if summary.get("held_at"):
                 held = _parse(summary["held_at"])
-        except ValueError:
-            pass
+        # The incident's time matters only while the meeting is not held.
+        if held is None and summary.get("incident_at"):
+            with contextlib.suppress(ValueError):
+                incident = _parse(summary["incident_at"])
         severity = str(summary.get("severity", ""))
         when = self.today if today is None else today
         return deadline_from(self.policy, status, severity, incident, held, when)
@@ -383,7 +387,7 @@ def _figures(summary: dict[str, Any], policy: Policy, today: date) -> stats.Figu
         return None
     opened = int(summary.get("actions", 0))
     return stats.Figures(
-        day.strftime("%Y-%m"),
+        day.isoformat()[:7],  # "2026-11"
         day,
         normal_severity(str(summary.get("severity", ""))) or "(none)",
         tuple(_tags(summary)),

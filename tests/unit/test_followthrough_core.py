@@ -97,6 +97,36 @@ def test_summary_tells_the_overdue_priorities_without_reading_the_meeting() -> N
     assert summary_overdue(summary, Policy(), date(2026, 11, 10)) == ["P1", "P0"]
 
 
+def test_ledger_rows_from_summaries_are_the_rows_read_from_the_meetings() -> None:
+    from pmtui.core.ledger import rows_from_summaries, sort_rows
+
+    a = meeting("A", severity="SEV-1", tags=["deployment"])
+    a.action_items = [
+        ActionItem("late", owner="Ana", due=date(2026, 11, 10), priority=Priority.P1),
+        ActionItem("by policy", priority=Priority.P0),  # due 2026-11-08
+        ActionItem("fine", owner="Ana", due=date(2026, 12, 30)),
+        ActionItem("closed", due=date(2026, 10, 1), status=ActionStatus.DONE),
+    ]
+    b = meeting("B", severity="sev2")
+    b.action_items = [ActionItem("b late", due=date(2026, 11, 15), owner="Cy")]
+    summaries = [sessionfile.summarize(sessionfile.to_record(pm)) for pm in (a, b)]
+    for summary, pm in zip(summaries, (a, b), strict=True):
+        summary["id"] = pm.id
+    today = date(2026, 11, 20)
+    quick, unknown = rows_from_summaries(summaries, Policy(), today)
+    assert unknown == []
+    assert sort_rows(quick) == rows([a, b], Policy(), today)
+    late, _ = rows_from_summaries(summaries, Policy(), today, overdue_only=True)
+    assert sort_rows(late) == rows([a, b], Policy(), today, Filters(overdue=True))
+    assert [r.title for r in sort_rows(late)] == ["by policy", "late", "b late"]
+    # A summary whose items text smuggles a second list is not trusted, and the others
+    # are still read from their own summaries.
+    summaries[0]["open_items"] += ',[["x", "P0", "", "", "smuggled"]]'
+    quick, unknown = rows_from_summaries(summaries, Policy(), today)
+    assert [s["id"] for s in unknown] == [a.id]
+    assert [r.title for r in quick] == ["b late"]
+
+
 def test_postmortem_deadlines_by_severity() -> None:
     pm = Postmortem(title="x", severity="SEV-2")
     pm.timeline = [TimelineEvent(datetime(2026, 11, 27, 9, tzinfo=UTC), "x", EventKind.START)]

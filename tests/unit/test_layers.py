@@ -48,6 +48,7 @@ TOP_LEVEL = {
     "cli": "cli",
     "cli_followthrough": "cli",
     "show": "cli",
+    "columns": "cli",
     "__main__": "cli",
     "resources": None,
     "__init__": None,
