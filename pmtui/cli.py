@@ -346,7 +346,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         markers=args.markers or args.accept_markers,
     )
     archive = open_archive(args)
-    with _progress() as progress:
+    with progress_bar() as progress:
         if args.into:
             outcome = importing.into_meeting(
                 archive,
@@ -378,8 +378,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 @contextlib.contextmanager
-def _progress() -> Iterator[Callable[[str, int, int], None]]:
-    """A Rich progress bar on stderr while an import reads its files."""
+def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
+    """A Rich progress bar on stderr (on a terminal) while files are read."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 

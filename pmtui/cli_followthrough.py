@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import io
 import sys
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -232,7 +234,10 @@ def cmd_search(args: argparse.Namespace) -> int:
         raise CliError("search for some text")
     ft = follow_through(args)
     since = _day(args.since, ft) if args.since else None
-    hits = ft.search(args.text, tag=args.tag, severity=args.severity, since=since)
+    with _indexing_progress() as progress:
+        hits = ft.search(
+            args.text, tag=args.tag, severity=args.severity, since=since, progress=progress
+        )
     _warn(ft)
     if args.json:
         print(json_for_terminal([h.as_dict() for h in hits], indent=2))
@@ -255,6 +260,23 @@ def cmd_search(args: argparse.Namespace) -> int:
     meetings = len({h.meeting_id for h in hits})
     print(f"{len(hits)} match(es) in {meetings} meeting(s)")
     return 0
+
+
+@contextlib.contextmanager
+def _indexing_progress() -> Iterator[Callable[[int, int], None]]:
+    """A progress bar for the search index's first build, shown once there is progress
+    to show (an index already up to date never loads the bar)."""
+    with contextlib.ExitStack() as stack:
+        shown: list[Callable[[str, int, int], None]] = []
+
+        def report(done: int, total: int) -> None:
+            if not shown:
+                from pmtui.cli import progress_bar
+
+                shown.append(stack.enter_context(progress_bar()))
+            shown[0]("meetings into the search index", done, total)
+
+        yield report
 
 
 def cmd_stats(args: argparse.Namespace) -> int:

@@ -65,7 +65,7 @@ class Stats:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: built once per meeting of the archive (see LedgerRow)
 class Figures:
     """One postmortem's figures for the trends (from its record or its list summary)."""
 

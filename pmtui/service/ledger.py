@@ -283,8 +283,17 @@ class FollowThrough:
         return recurring(pm, earlier)
 
     def search(
-        self, query: str, *, tag: str = "", severity: str = "", since: date | None = None
+        self,
+        query: str,
+        *,
+        tag: str = "",
+        severity: str = "",
+        since: date | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> list[textsearch.Hit]:
+        """Hits of `query` in every text of every meeting; `progress(done, total)` hears
+        of a search index being brought up to date (the first search of a large
+        archive reads every meeting)."""
         filtered = bool(tag or severity or since)
         indexed = len(" ".join(query.split())) >= 3
         ids: list[str] = []
@@ -297,7 +306,13 @@ class FollowThrough:
 
             index = SearchIndex(self.archive.settings.data_dir, self._load_or_none)
             try:
-                index.refresh()
+                index.refresh(progress)
+                if index.behind:
+                    self.problems.append(
+                        "the search index could not be brought up to date "
+                        f"({index.behind}): meetings changed lately may be missing from "
+                        "these hits"
+                    )
                 return index.search(query, ids if filtered else None)
             finally:
                 index.close()

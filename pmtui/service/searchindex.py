@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -21,6 +22,11 @@ from pmtui.core.models import Postmortem
 FILE = "search.sqlite"
 SCHEMA = 1
 MIN_QUERY = 3  # the trigram tokenizer matches three characters or more
+BATCH = 250  # meetings indexed between two commits (and two progress reports)
+# One build at a time in a process: a search started while another builds the index
+# (the home screen's search, left and opened again) waits for it, then finds the index
+# whole, rather than answering at once from the half that was committed.
+_BUILDING = threading.Lock()
 
 
 class SearchIndex:
@@ -32,6 +38,7 @@ class SearchIndex:
         self.meetings = data_dir / "meetings"
         self.path = data_dir / "index" / FILE
         self._load = load
+        self.behind = ""  # why the last refresh could not finish ("" when it did)
         self.db = self._connect()
 
     def _connect(self) -> sqlite3.Connection:
@@ -77,8 +84,16 @@ class SearchIndex:
                         found[entry.name[:-5]] = f"{info.st_mtime_ns}:{info.st_size}"
         return found
 
-    def refresh(self) -> int:
-        """Bring the index up to date with the meeting files; how many were (re)read."""
+    def refresh(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Bring the index up to date with the meeting files; how many were (re)read.
+
+        `progress(done, total)` hears of the meetings read as they are. What is read is
+        committed in batches, so a first index of a large archive, interrupted, goes on
+        from where it stopped the next time (10,000 meetings take most of a minute)."""
+        with _BUILDING:
+            return self._refresh(progress)
+
+    def _refresh(self, progress: Callable[[int, int], None] | None) -> int:
         now = self._stamps()
         known = dict(self.db.execute("select meeting_id, stamp from stamps"))
         stale = [m for m, stamp in now.items() if known.get(m) != stamp]
@@ -88,30 +103,49 @@ class SearchIndex:
             # id is not indexed in the FTS table, so a delete per meeting scanned the
             # whole table each time (after copying or cloning 10,000 meetings, whose
             # times all change, the first search ran for a quarter of an hour).
-            dropped = [(m,) for m in gone + stale if m in known]
-            if dropped:
-                self.db.execute("create temp table if not exists dropped(id text primary key)")
-                self.db.execute("delete from dropped")
-                self.db.executemany("insert or ignore into dropped values (?)", dropped)
-                self.db.execute("delete from texts where meeting_id in (select id from dropped)")
-                self.db.execute("delete from stamps where meeting_id in (select id from dropped)")
-            for meeting_id in stale:
-                pm = self._load(meeting_id)
-                if pm is None:
-                    continue  # damaged: `pmtui list` reports it
-                self.db.executemany(
-                    "insert into texts values (?, ?, ?, ?)",
-                    [
-                        (pm.id, pm.title, place, text)
-                        for place, text in textsearch.texts(pm)
-                        if text
-                    ],
-                )
-                self.db.execute("insert into stamps values (?, ?)", (meeting_id, now[meeting_id]))
+            self._drop([m for m in gone + stale if m in known])
             self.db.commit()
-        except sqlite3.OperationalError:
-            self.db.rollback()  # a read-only cache: answer from what it holds
+            for start in range(0, len(stale), BATCH):
+                self._index(stale[start : start + BATCH], now)
+                self.db.commit()
+                if progress is not None:
+                    progress(min(start + BATCH, len(stale)), len(stale))
+        except sqlite3.OperationalError as error:
+            # Read-only, or another pmtui holding it past the timeout: answer from what
+            # it holds, and say so.
+            self.db.rollback()
+            self.behind = str(error)
         return len(stale)
+
+    def _drop(self, meeting_ids: list[str]) -> None:
+        if not meeting_ids:
+            return
+        self.db.execute("create temp table if not exists dropped(id text primary key)")
+        self.db.execute("delete from dropped")
+        self.db.executemany("insert or ignore into dropped values (?)", [(m,) for m in meeting_ids])
+        self.db.execute("delete from texts where meeting_id in (select id from dropped)")
+        self.db.execute("delete from stamps where meeting_id in (select id from dropped)")
+
+    def _index(self, batch: list[str], now: dict[str, str]) -> None:
+        """Index a batch of meetings in one transaction. Another pmtui may be building
+        the same index: with the write lock held, what it indexed meanwhile is left as
+        it is, or replaced if it indexed another version of the file."""
+        self.db.execute("begin immediate")
+        marks = ",".join("?" * len(batch))
+        query = f"select meeting_id, stamp from stamps where meeting_id in ({marks})"
+        done = dict(self.db.execute(query, batch))
+        self._drop([m for m in batch if m in done and done[m] != now[m]])
+        for meeting_id in batch:
+            if done.get(meeting_id) == now[meeting_id]:
+                continue
+            pm = self._load(meeting_id)
+            if pm is None:
+                continue  # damaged: `pmtui list` reports it
+            self.db.executemany(
+                "insert into texts values (?, ?, ?, ?)",
+                [(pm.id, pm.title, place, text) for place, text in textsearch.texts(pm) if text],
+            )
+            self.db.execute("insert into stamps values (?, ?)", (meeting_id, now[meeting_id]))
 
     def search(self, query: str, ids: Iterable[str] | None = None) -> list[textsearch.Hit]:
         """Hits for `query` (case and spacing ignored), in meeting then reading order."""

@@ -4,6 +4,7 @@ why 3") and the words around it. The search runs in a worker thread, never on th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -29,13 +30,16 @@ DEBOUNCE_S = 0.3
 SHOWN = 300  # hits listed at most (the count says how many there were)
 
 
-def find(app: PmtuiApp, query: str) -> tuple[list[Hit], str]:
+def find(
+    app: PmtuiApp, query: str, progress: Callable[[int, int], None] | None = None
+) -> tuple[list[Hit], str]:
     """The hits for `query`, and a problem to show instead ("" when none). Runs in a
-    worker thread: everything it touches is read-only."""
+    worker thread: everything it touches is read-only. `progress(done, total)` hears of
+    the search index being built (the first search of a large archive reads it all)."""
     from pmtui.service.ledger import FollowThrough
 
     try:
-        hits = FollowThrough(app.archive).search(query)
+        hits = FollowThrough(app.archive).search(query, progress=progress)
         # By meeting (the index keeps them in the order it read the files), each
         # meeting's hits in its reading order.
         return sorted(hits, key=lambda h: (h.meeting_title.casefold(), h.meeting_id)), ""
@@ -146,7 +150,16 @@ class SearchScreen(Screen[None]):
         once would wait on each other's lock."""
         self._busy = True
         app = self.pmtui
-        self.run_worker(lambda: (query, *find(app, query)), group="search", thread=True)
+
+        def building(done: int, total: int) -> None:  # from the worker thread
+            line = f"building the search index: {done:,} of {total:,} meetings read…"
+            app.call_from_thread(self._building, Text(line, "italic"))
+
+        self.run_worker(lambda: (query, *find(app, query, building)), group="search", thread=True)
+
+    def _building(self, line: Text) -> None:
+        if self.is_attached:  # the build goes on after Esc; the next search uses it
+            self._status(line)
 
     @on(Worker.StateChanged)
     def searched(self, event: Worker.StateChanged) -> None:

@@ -7,6 +7,7 @@ import json
 import re
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -331,3 +332,76 @@ print(chart(Stats("month", groups, Group("all"), [])))
     assert len(drawn) == 1
     axis = next(iter(drawn)).rstrip().splitlines()[-1].split()
     assert axis == ["2024-01", "2024-05", "2024-09", "2025-01", "2025-05", "2025-09"]
+
+
+def test_a_first_index_reports_progress_and_an_interrupted_one_goes_on_where_it_stopped(
+    archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pmtui.service import searchindex
+
+    monkeypatch.setattr(searchindex, "BATCH", 2)
+    total = len(archive.ids())
+    read: list[str] = []
+
+    def load_until_interrupted(meeting_id: str) -> Any:
+        if len(read) == 3:
+            raise KeyboardInterrupt  # Ctrl+C while the fourth meeting is read
+        read.append(meeting_id)
+        return archive.load(meeting_id)
+
+    index = searchindex.SearchIndex(archive.settings.data_dir, load_until_interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        index.refresh()
+    index.close()
+    # The first batch of two was kept; the next run reads only the rest, and says so.
+    heard: list[tuple[int, int]] = []
+    index = searchindex.SearchIndex(archive.settings.data_dir, archive.load)
+    assert index.refresh(lambda done, left: heard.append((done, left))) == total - 2
+    left = total - 2
+    assert heard == [(min(n, left), left) for n in range(2, left + 2, 2)]
+    assert index.refresh() == 0
+    index.close()
+    hits = ft(archive).search("replica")
+    assert hits and {h.meeting_id for h in hits} <= set(archive.ids())
+
+
+def test_a_search_started_while_the_index_is_built_waits_and_finds_it_whole(
+    archive: Archive,
+) -> None:
+    import threading
+
+    from pmtui.service import searchindex
+
+    started, release = threading.Event(), threading.Event()
+    data = archive.settings.data_dir
+
+    def slow_load(meeting_id: str) -> Any:
+        started.set()
+        release.wait(5)
+        return archive.load(meeting_id)
+
+    def build() -> None:  # each thread its own index: SQLite objects stay in one thread
+        index = searchindex.SearchIndex(data, slow_load)
+        index.refresh()
+        index.close()
+
+    answers: list[tuple[int, int]] = []
+
+    def search() -> None:
+        index = searchindex.SearchIndex(data, archive.load)
+        answers.append((index.refresh(), len(index.search("replica"))))
+        index.close()
+
+    building = threading.Thread(target=build)
+    building.start()
+    assert started.wait(5)
+    waiting = threading.Thread(target=search)
+    waiting.start()
+    waiting.join(0.3)
+    assert waiting.is_alive() and answers == []  # it waits for the build under way
+    release.set()
+    building.join(5)
+    waiting.join(5)
+    # The build left nothing for it to read, and it found every hit.
+    assert answers == [(0, len(ft(archive).search("replica")))]
+    assert answers[0][1] > 0
