@@ -83,9 +83,25 @@ class MeetingScreen(facilitation.FacilitatorKeys, Screen[None]):
         Binding("ctrl+y", "redo", "Redo", show=False, id="meeting.redo"),
         Binding("ctrl+f", "findings", "Coach", show=False, id="meeting.findings"),
         Binding("f1", "help", "Help", id="meeting.help"),
-        Binding("tab", "focus_entry(1)", "Next field", show=False, id="meeting.next_field"),
+        # Priority: checked as the key arrives, before the next key goes to the focused
+        # field. Otherwise the key first went to the field and bubbled up to the screen
+        # as a message, and keys typed right after it ("14:32", Tab, "Deploy began" from
+        # a fast typist, or while the app was busy) landed in the field being left.
         Binding(
-            "shift+tab", "focus_entry(-1)", "Previous field", show=False, id="meeting.prev_field"
+            "tab",
+            "focus_entry(1)",
+            "Next field",
+            show=False,
+            priority=True,
+            id="meeting.next_field",
+        ),
+        Binding(
+            "shift+tab",
+            "focus_entry(-1)",
+            "Previous field",
+            show=False,
+            priority=True,
+            id="meeting.prev_field",
         ),
         Binding("f12", "conflicts", "Conflicts", show=False, priority=True, id="meeting.conflicts"),
         *facilitation.BINDINGS,

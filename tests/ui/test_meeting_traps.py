@@ -97,6 +97,32 @@ async def test_tab_moves_between_the_places_one_types_in(tmp_path: Path) -> None
         await app.action_quit()
 
 
+async def test_time_tab_then_words_go_to_the_event_and_the_kind_comes_after(
+    tmp_path: Path,
+) -> None:
+    """Tab from the time goes to the text: with the kind between them, "Deploy began"
+    typed after a Tab turned the kind (D, e) and was lost."""
+    store = new_store(tmp_path)
+    app = app_for(store, FakeClock(T0.timestamp()), Start(meeting_id=sample_meeting(store)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f7", "1")
+        await settle(pilot)
+        screen = meeting(app)
+        screen.set_focus(screen.query_one("#event-time", Input))
+        await burst(pilot, *keys_of("14:32"), "tab", *keys_of("Deploy began"), "enter")
+        await settle(pilot)
+        added = [e for e in screen.live.pm.timeline if e.text == "Deploy began"]
+        assert [e.kind.value for e in added] == ["event"]
+        # The kind is the field after the text: Tab, a first letter, Enter adds.
+        await burst(pilot, *keys_of("14:40"), "tab", *keys_of("Pages fire"), "tab", "d")
+        await burst(pilot, "enter")
+        await settle(pilot)
+        added = [e for e in screen.live.pm.timeline if e.text == "Pages fire"]
+        assert [e.kind.value for e in added] == ["detection"]
+        assert app.focused is not None and app.focused.id == "event-time"
+        await app.action_quit()
+
+
 async def test_a_paste_of_several_lines_keeps_every_line(tmp_path: Path) -> None:
     store = new_store(tmp_path)
     app = app_for(store, FakeClock(T0.timestamp()), Start(meeting_id=sample_meeting(store)))

@@ -130,8 +130,11 @@ class TimelinePane(StagePane):
         yield EventTable(id="events", cursor_type="row", zebra_stripes=True)
         with Horizontal(id="event-form", classes="entry-form"):
             yield EntryLine(placeholder="time: 14:32, 10:36Z, -5m, now", id="event-time")
-            yield Choice(list(EventKind), EventKind.EVENT, id="event-kind")
+            # The kind after the text, not between: Tab from the time goes to the text.
+            # Between them, a facilitator typing "14:32", Tab, "Deploy began" sent the
+            # words to the kind's first-letter keys (D, e) and lost them.
             yield EntryLine(placeholder="what happened — Enter adds", id="event-text")
+            yield Choice(list(EventKind), EventKind.EVENT, id="event-kind")
         yield Line(id="event-hint", classes="hint")
 
     def focus_first(self) -> None:
@@ -316,6 +319,7 @@ class TimelinePane(StagePane):
         self.focus_now(self.query_one("#event-text", Input))
 
     @on(Input.Submitted, "#event-text")
+    @on(Choice.Submitted, "#event-kind")
     def submit(self) -> None:
         time_input = self.query_one("#event-time", Input)
         text_input = self.query_one("#event-text", Input)

@@ -6,6 +6,7 @@ facilitator presses `d` for detection instead of opening a list.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import ClassVar, Generic, TypeVar
 
@@ -81,8 +82,18 @@ class Choice(Widget, Generic[E], can_focus=True):
                 event.prevent_default()
                 return
 
+    @dataclass
+    class Submitted(Message):
+        """Enter on the choice: its form is done (the timeline adds the event)."""
+
+        choice: Choice  # type: ignore[type-arg]
+
+        @property
+        def control(self) -> Choice:  # type: ignore[type-arg]
+            return self.choice
+
     def action_done(self) -> None:
-        self.screen.focus_next()
+        self.post_message(self.Submitted(self))
 
     def on_click(self) -> None:
         self.action_step(1)
