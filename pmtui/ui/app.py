@@ -13,6 +13,7 @@ from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
+from textual.timer import Timer
 
 from pmtui.core.clock import Clock, SystemClock
 from pmtui.core.coach import Rule
@@ -53,6 +54,14 @@ class Start:
     code: str | None = None  # the meeting's join code (asked when None)
 
 
+def _submits(widget: object) -> bool:
+    """Whether Enter on `widget` submits what it holds to its pane."""
+    from pmtui.ui.widgets.choice import Choice
+    from pmtui.ui.widgets.entry import EntryLine
+
+    return isinstance(widget, EntryLine | Choice)
+
+
 class PmtuiApp(App[None]):
     CSS_PATH = APP_CSS
     TITLE = "pmtui"
@@ -84,11 +93,51 @@ class PmtuiApp(App[None]):
         # When the last key or paste came: the meeting builds its next stage only when
         # nobody has typed for a while (MeetingScreen._prebuild_next).
         self.last_key_at = 0.0
+        # Keys held back while what Enter submitted is handled (see `on_event`).
+        self._held: list[events.Key | events.Paste] | None = None
+        self._hold_timer: Timer | None = None
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key | events.Paste):
+        # A key the focused widget did not take comes back here to be matched against
+        # the bindings: only a key arriving from the terminal is held.
+        if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
             self.last_key_at = time.monotonic()
+            if self._held is not None:
+                self._held.append(event)
+                return
+            if isinstance(event, events.Key) and event.key == "enter" and _submits(self.focused):
+                self._hold_keys()
         await super().on_event(event)
+
+    # Enter in an entry line (or the timeline's kind box) posts a message that its pane
+    # handles: it adds the note and empties the line, or moves to the next field. Keys
+    # that came after Enter were meanwhile handed to the line: two notes typed quickly,
+    # or while the app was busy, became one note, added twice, and "14:32", Enter,
+    # "Deploy began" typed the words into the time. Keys after such an Enter now wait
+    # until the message has been handled (it reaches the app last), then go on in order.
+    SUBMIT_WAIT_S = 0.5  # at most: a handler that stops the message never lets it reach us
+
+    def _hold_keys(self) -> None:
+        self._held = []
+        self._hold_timer = self.set_timer(self.SUBMIT_WAIT_S, self._release_keys)
+
+    def _release_keys(self) -> None:
+        held, self._held = self._held, None
+        if self._hold_timer is not None:
+            self._hold_timer.stop()
+            self._hold_timer = None
+        for event in held or []:
+            # Fresh events, posted in the order they came: one may be another Enter.
+            if isinstance(event, events.Key):
+                self.post_message(events.Key(event.key, event.character))
+            else:
+                self.post_message(events.Paste(event.text))
+
+    def on_input_submitted(self) -> None:
+        self.call_later(self._release_keys)  # after the focus moves the handlers made
+
+    def on_choice_submitted(self) -> None:
+        self.call_later(self._release_keys)
 
     # Called once, right after the first frame (pmtui's command line turns the garbage
     # collector back on there).

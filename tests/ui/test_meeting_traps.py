@@ -123,6 +123,32 @@ async def test_time_tab_then_words_go_to_the_event_and_the_kind_comes_after(
         await app.action_quit()
 
 
+async def test_keys_typed_right_after_enter_wait_for_what_enter_did(tmp_path: Path) -> None:
+    """Enter's work is done by the pane when the message reaches it; keys that came
+    meanwhile went to the line: two quick notes became one, added twice, and a time's
+    Enter followed by the event's words typed them into the time."""
+    store = new_store(tmp_path)
+    app = app_for(store, FakeClock(T0.timestamp()), Start(meeting_id=sample_meeting(store)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f7", "2")
+        await settle(pilot)
+        screen = meeting(app)
+        before = [n.text for n in screen.live.pm.went_right]
+        await burst(pilot, *keys_of("alpha one"), "enter", *keys_of("beta two"), "enter")
+        await settle(pilot)
+        assert [n.text for n in screen.live.pm.went_right] == [*before, "alpha one", "beta two"]
+        await pilot.press("f7", "1")
+        await settle(pilot)
+        screen.set_focus(screen.query_one("#event-time", Input))
+        await burst(pilot, *keys_of("14:32"), "enter", *keys_of("Deploy began"), "enter")
+        await settle(pilot)
+        assert [e.text for e in screen.live.pm.timeline if e.text == "Deploy began"] == [
+            "Deploy began"
+        ]
+        assert screen.query_one("#event-time", Input).value == ""
+        await app.action_quit()
+
+
 async def test_a_paste_of_several_lines_keeps_every_line(tmp_path: Path) -> None:
     store = new_store(tmp_path)
     app = app_for(store, FakeClock(T0.timestamp()), Start(meeting_id=sample_meeting(store)))
