@@ -39,6 +39,8 @@ def follow_ups_minutes(minutes: int) -> int:
 
 @dataclass
 class Stage:
+    """One stage of a meeting: its key, its title and its timebox (0: untimed)."""
+
     key: str
     title: str
     timebox_s: int
@@ -50,6 +52,8 @@ class Stage:
 
 @dataclass
 class Agenda:
+    """The stages of a meeting, in order."""
+
     stages: list[Stage] = field(default_factory=list)
 
     @property

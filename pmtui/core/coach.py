@@ -35,6 +35,8 @@ class RulesError(ValueError):
 
 @dataclass(frozen=True)
 class Rule:
+    """Words the coach looks for, and what it suggests instead."""
+
     id: str
     words: str  # the regular expression of the rules file, matched as whole words
     suggestion: str
@@ -48,6 +50,8 @@ class Rule:
 
 @dataclass(frozen=True)
 class Finding:
+    """Words a rule found in the record, where they are, and the rule's suggestion."""
+
     field: str  # where in the record, e.g. "whys[0].answers[2]"
     rule: str  # the rule's id, or "name" for a person's name
     words: str  # the words found, as written

@@ -69,6 +69,8 @@ class StageTime:
 
 @dataclass(frozen=True)
 class MeetingView:
+    """The meeting at one moment: the stage on, the clocks, and each stage's time."""
+
     stage: Stage
     index: int
     count: int

@@ -73,6 +73,8 @@ def utcnow() -> datetime:
 
 @dataclass
 class Participant:
+    """Someone at the meeting, and their role in it ("Facilitator", "DBA")."""
+
     name: str
     role: str = ""
 
@@ -143,6 +145,8 @@ class WhyChain:
 
 @dataclass
 class ActionItem:
+    """Something to do after the meeting: who, by when, and the why it addresses."""
+
     title: str
     owner: str = ""
     due: date | None = None
@@ -205,6 +209,8 @@ class MeetingFacts:
 
 @dataclass
 class Postmortem:
+    """One incident's postmortem: its facts, timeline, lessons, Five Whys and actions."""
+
     title: str
     id: str = field(default_factory=new_id)
     incident_id: str = ""

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
 from typing import Any, NoReturn, TypeVar
 
-from pmtui.core import jsondoc, metrics, timeutil
+from pmtui.core import jsondoc, timeutil
 from pmtui.core import whys as whytree
 from pmtui.core.controls import json_for_terminal
 from pmtui.core.models import (
@@ -641,7 +641,9 @@ def to_document(pm: Postmortem, *, with_metrics: bool = True) -> dict[str, Any]:
         "facilitator": pm.meeting.facilitator,
         "agenda": [_stage_document(s) for s in pm.meeting.agenda],
     }
-    if with_metrics:
+    if with_metrics:  # a stored record has none (to_record): opening a meeting loads no metrics
+        from pmtui.core import metrics
+
         doc["metrics"] = metrics.compute(pm).as_dict()
     return doc
 

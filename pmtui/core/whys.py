@@ -167,6 +167,8 @@ def norm(text: str) -> str:
 
 @dataclass(frozen=True)
 class RootCause:
+    """A root cause as the minutes list it: its chain, its place and its text."""
+
     chain: int
     problem: str
     path: Path

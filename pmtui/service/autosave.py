@@ -19,6 +19,8 @@ class Writer(Protocol):
 
 @dataclass(frozen=True)
 class SaveResult:
+    """What a save came to: the version written, or the error that stopped it."""
+
     version: int
     error: str | None = None
 

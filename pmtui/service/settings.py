@@ -43,6 +43,8 @@ def _folder(environ: Mapping[str, str], variable: str, default: str) -> Path:
 
 @dataclass(frozen=True)
 class Settings:
+    """Where pmtui keeps things: each folder and file, looked up once."""
+
     data_dir: Path
     config_dir: Path
     keymap_file: Path

@@ -28,7 +28,7 @@ from pmtui.core.timeutil import clock_face, human_duration
 from pmtui.resources import resource_dir
 from pmtui.service.follow import ENDED, FollowSession, Snapshot
 from pmtui.ui.header import StageStrip
-from pmtui.ui.meeting import pane_class
+from pmtui.ui.meeting import new_pane
 from pmtui.ui.stages.base import StagePane
 from pmtui.ui.widgets.footer import QuietFooter
 from pmtui.ui.widgets.line import Line
@@ -183,7 +183,7 @@ class FollowScreen(Screen[None]):
         current = self._view().stage.key
         # The stage on show only; another stage's pane is built when first shown.
         with ContentSwitcher(initial=current, id="follow-stages-body"):
-            yield pane_class(current)(self.live, read_only=True, id=current)
+            yield new_pane(self.app, current, self.live, read_only=True)
         yield QuietFooter()
 
     def on_mount(self) -> None:
@@ -205,7 +205,7 @@ class FollowScreen(Screen[None]):
         """Build the pane of a stage shown for the first time, then show it."""
         switcher = self.query_one(ContentSwitcher)
         if not switcher.query_children(f"#{key}"):  # else an earlier call built it
-            pane = pane_class(key)(self.live, read_only=True, id=key)
+            pane = new_pane(self.app, key, self.live, read_only=True)
             pane.display = False
             await switcher.mount(pane)
             pane.show_findings(self.findings)

@@ -17,7 +17,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual import on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import ActiveBinding, Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
@@ -33,6 +33,7 @@ from pmtui.service.session import MeetingSession
 from pmtui.ui import facilitation
 from pmtui.ui.header import MeetingHeader
 from pmtui.ui.stages.base import StagePane
+from pmtui.ui.styles import read_styles
 from pmtui.ui.widgets.entry import EntryLine, TypeThrough
 from pmtui.ui.widgets.footer import QuietFooter
 
@@ -52,6 +53,15 @@ def pane_class(key: str) -> type[StagePane]:
     module, name = PANES[key]
     cls: type[StagePane] = getattr(importlib.import_module(module), name)
     return cls
+
+
+def new_pane(app: App[object], key: str, live: LiveMeeting, *, read_only: bool) -> StagePane:
+    """The pane of a stage, its styles read first (styles/stages.tcss unless the app has
+    them), so it is styled from its first frame whichever stage a meeting opens at."""
+    cls = pane_class(key)
+    if cls.STYLES is not None:
+        read_styles(app, cls.STYLES)
+    return cls(live, read_only=read_only, id=key)
 
 
 TICK_S = 0.5
@@ -157,7 +167,7 @@ class MeetingScreen(facilitation.FacilitatorKeys, Screen[None]):
         yield QuietFooter()
 
     def _new_pane(self, key: str) -> StagePane:
-        return pane_class(key)(self.live, read_only=self.read_only, id=key)
+        return new_pane(self.app, key, self.live, read_only=self.read_only)
 
     async def _pane(self, key: str) -> StagePane:
         """The pane of a stage, built now if it was not yet."""

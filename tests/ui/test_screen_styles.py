@@ -1,15 +1,18 @@
 """The styles of the screens pushed later (styles/screens.tcss) are read after the first
-frame, so opening a dialog parses nothing again; a screen opened before still has them."""
+frame, so opening a dialog parses nothing again; a screen opened before still has them.
+The stages' styles (styles/stages.tcss) are read before the first pane that needs them."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from pmtui.core.clock import FakeClock
 from pmtui.ui.app import Start
 from pmtui.ui.dialogs import HelpScreen
-from pmtui.ui.styles import SCREENS_CSS
-from tests.ui.helpers import T0, app_for, new_store, sample_meeting, settle
+from pmtui.ui.styles import SCREENS_CSS, STAGES_CSS
+from tests.ui.helpers import T0, app_for, meeting, new_store, sample_meeting, settle
 
 
 async def test_a_dialog_opens_with_its_styles_and_no_new_parse(tmp_path: Path) -> None:
@@ -43,3 +46,38 @@ async def test_a_dialog_opened_before_the_styles_are_read_has_them(tmp_path: Pat
         assert isinstance(app.screen, HelpScreen)
         assert app.stylesheet.has_source(SCREENS_CSS)  # the dialog's CSS_PATH
         assert app.screen.query_one(".dialog").styles.width.value == 72  # type: ignore[union-attr]
+
+
+async def test_a_meeting_at_the_setup_reads_the_stages_styles_with_the_next_stage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pmtui.ui import meeting as meeting_screen
+
+    monkeypatch.setattr(meeting_screen, "PREBUILD_IDLE_S", 3600)  # no pane built while idle
+    store = new_store(tmp_path)
+    meeting_id = sample_meeting(store, at_setup=True)
+    app = app_for(store, FakeClock(T0.timestamp()), Start(meeting_id=meeting_id))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert not app.stylesheet.has_source(STAGES_CSS)  # the set-up needs none of them
+        await pilot.press("f5")
+        await settle(pilot)
+        assert app.stylesheet.has_source(STAGES_CSS)
+        screen = meeting(app)
+        assert screen.query_one("#event-time").styles.width.value == 26  # type: ignore[union-attr]
+        assert screen.has_class("-short")  # 24 rows: the entry form takes one row
+        assert screen.query_one("#event-time").outer_size.height == 1
+
+
+async def test_a_meeting_opening_at_a_stage_has_its_styles_in_the_first_frame(
+    tmp_path: Path,
+) -> None:
+    store = new_store(tmp_path)
+    meeting_id = sample_meeting(store)  # on the timeline
+    app = app_for(store, FakeClock(T0.timestamp()), Start(meeting_id=meeting_id))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.stylesheet.has_source(STAGES_CSS)
+        event_time = meeting(app).query_one("#event-time")
+        assert event_time.styles.width.value == 26  # type: ignore[union-attr]
+        assert event_time.outer_size.width == 26

@@ -132,16 +132,20 @@ def test_a_status_move_and_a_tag_load_what_they_need(tmp_path: Path) -> None:
         session.close()
 
 
-def test_the_app_stylesheet_leaves_the_pushed_screens_to_theirs() -> None:
+def test_the_app_stylesheet_leaves_the_pushed_screens_and_the_stages_to_theirs() -> None:
     from pmtui.resources import resource_dir
 
     styles = resource_dir("styles")
     first = (styles / "pmtui.tcss").read_text("utf-8")
     later = (styles / "screens.tcss").read_text("utf-8")
+    stages = (styles / "stages.tcss").read_text("utf-8")
     for selector in (".dialog {", "ImportScreen {", "TagPicker {", "#search-hits {"):
-        assert selector in later and selector not in first
-    for selector in ("MeetingHeader {", ".field-lines {", "#wrapup-causes {", "#event-time {"):
-        assert selector in first and selector not in later
+        assert selector in later and selector not in first and selector not in stages
+    for selector in ("#event-time {", ".lesson-column {", "#chain-column {", "#action-type {"):
+        assert selector in stages and selector not in first and selector not in later
+    assert "MeetingScreen.-short .entry-form {" in stages
+    for selector in ("MeetingHeader {", ".field-lines {", "#wrapup-causes {", "DataTable {"):
+        assert selector in first and selector not in later and selector not in stages
 
 
 def test_the_built_in_coach_rules_compile_when_the_coach_first_reads() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.containers import Vertical
@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from pmtui.core.coach import Finding, place
 from pmtui.core.live import EditError, LiveMeeting
+from pmtui.ui.styles import STAGES_CSS
 
 # The tag picker's key on the stages that tag (the picker itself loads when opened).
 TAG_KEY = "ctrl+g"
@@ -28,6 +29,9 @@ class StagePane(Vertical):
 
     # The record's fields this stage edits, as coach finding paths start (see core.coach).
     COACH_FIELDS: tuple[str, ...] = ()
+    # The stylesheet read before the pane is first built (see pmtui.ui.styles); None: the
+    # app's own has all it needs.
+    STYLES: ClassVar[str | None] = STAGES_CSS
 
     class Edited(Message):
         """The record changed: save it and redraw what shows it."""

@@ -44,6 +44,7 @@ class FieldsPane(StagePane):
     TEXT_FIELDS: ClassVar[tuple[tuple[str, str], ...]] = ()
     # Fields whose half-typed value is usually invalid: saved on Enter or leaving the field.
     COMMIT_ON_LEAVE: ClassVar[frozenset[str]] = frozenset({"timezone"})
+    STYLES = None  # the set-up's and wrap-up's fields are styled by the app's stylesheet
     HINT = "Saved as you type · Ctrl+Z undoes the last change"
 
     def __init__(self, live: LiveMeeting, *, read_only: bool, id: str) -> None:
