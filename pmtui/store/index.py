@@ -9,7 +9,6 @@ writes does not match and is rebuilt from the meeting. File times play no part.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -38,6 +37,8 @@ _HEAD = re.compile(
 
 
 def summary_hash(summary: Mapping[str, Any]) -> str:
+    import hashlib  # here: opening a meeting (the TUI's start) never hashes a summary
+
     canonical = json.dumps(summary, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]
 

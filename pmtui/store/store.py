@@ -30,7 +30,6 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -105,10 +104,14 @@ class AmbiguousId(StoreError):
     pass
 
 
-@dataclass(frozen=True)
 class _Refusal:
-    busy: bool  # another live process holds the lock (else it could not be made)
-    detail: str
+    """Why a lock was not taken (a plain class: see LockHolder)."""
+
+    __slots__ = ("busy", "detail")
+
+    def __init__(self, *, busy: bool, detail: str) -> None:
+        self.busy = busy  # another live process holds the lock (else it could not be made)
+        self.detail = detail
 
 
 def _default_summary(record: dict[str, Any]) -> dict[str, Any]:

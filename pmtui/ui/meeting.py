@@ -10,10 +10,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
+import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import ClassVar
+from types import ModuleType
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -34,8 +36,10 @@ from pmtui.ui import facilitation
 from pmtui.ui.header import MeetingHeader
 from pmtui.ui.stages.base import StagePane
 from pmtui.ui.styles import read_styles
-from pmtui.ui.widgets.entry import EntryLine, TypeThrough
 from pmtui.ui.widgets.footer import QuietFooter
+
+if TYPE_CHECKING:
+    from pmtui.ui.widgets.entry import EntryLine
 
 # Each stage's module is imported when its pane is first built, not at start-up.
 PANES = {
@@ -70,6 +74,13 @@ CLOCK_SAVE_EVERY_S = 5.0
 # at once; a key in the meantime postpones it. Building one takes a tenth of a second or
 # more of the event loop, which keys typed meanwhile would wait behind.
 PREBUILD_IDLE_S = 1.0
+
+
+def _entry_module() -> ModuleType | None:
+    """pmtui.ui.widgets.entry if it is loaded, else None: it comes with the first stage
+    pane that has an entry line (the set-up has none), so a meeting opening at the set-up
+    does not load it before its first frame, and no entry line exists before it."""
+    return sys.modules.get("pmtui.ui.widgets.entry")
 
 
 class MeetingScreen(facilitation.FacilitatorKeys, Screen[None]):
@@ -391,11 +402,14 @@ class MeetingScreen(facilitation.FacilitatorKeys, Screen[None]):
     @on(Input.Changed)
     def keep_draft(self, event: Input.Changed) -> None:
         """Text in an entry line is kept with the record until it is added."""
-        if isinstance(event.input, EntryLine) and event.input.id and not self.read_only:
+        entry = _entry_module()
+        if entry is None:  # the set-up's fields, as it opens
+            return
+        if isinstance(event.input, entry.EntryLine) and event.input.id and not self.read_only:
             self.live.set_draft(event.input.id, event.value)
 
-    @on(EntryLine.LinesPasted)
-    def lines_pasted(self, event: EntryLine.LinesPasted) -> None:
+    def on_entry_line_lines_pasted(self, event: EntryLine.LinesPasted) -> None:
+        """A paste of several lines in an entry line: one item each, or one item."""
         from pmtui.ui.dialogs import PasteChoice
 
         entry, lines = event.entry, event.lines
@@ -433,7 +447,9 @@ class MeetingScreen(facilitation.FacilitatorKeys, Screen[None]):
             self.focus_next() if step > 0 else self.focus_previous()
             return
         focused = self.focused
-        own = focused.entry_for("a") if isinstance(focused, TypeThrough) else None
+        entry = _entry_module()
+        through = entry is not None and isinstance(focused, entry.TypeThrough)
+        own = focused.entry_for("a") if through else None  # type: ignore[union-attr]
         mine = [w for w in entries if own and w.id == own.lstrip("#")]
         if focused in entries:
             index = (entries.index(focused) + step) % len(entries)

@@ -259,6 +259,10 @@ def test_escapes_for_the_terminal() -> None:
     assert "\x1b" not in as_json and "\u202e" not in as_json and "\ud800" not in as_json
     assert json.loads(as_json) == {"t": evil}
     assert json.loads(controls.json_for_terminal("é")) == "é"  # ordinary text stays as is
+    # DEL is ASCII, and json.dumps leaves it as it is: escaped all the same.
+    assert controls.json_for_terminal("a\x7fb") == '"a\\u007fb"'
+    assert controls.first_file_control("plain\x7f") == "control character U+007F"
+    assert controls.first_file_control("tab\tand\nnewline") is None
 
 
 def test_problems_walks_any_depth_and_keys() -> None:

@@ -98,6 +98,8 @@ class StagePane(Vertical):
 
     def restore_drafts(self) -> None:
         """Put text typed but not added before (a killed terminal) back in its entry line."""
+        if not self.live.pm.drafts:
+            return  # most meetings: the entry lines' module is not needed yet
         from pmtui.ui.widgets.entry import EntryLine
 
         for entry in self.query(EntryLine):
