@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import os
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -43,6 +46,31 @@ def _rank(item: pytest.Item) -> int:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=_rank)  # stable: the order within a rank is the collection order
+
+
+# Garbage collection in a test process. A Pilot test builds a whole app (a hundred thousand
+# objects, many in reference cycles), and Textual keeps what it rendered in caches that
+# outlive the app: by the middle of a run a worker holds 300,000 objects, and each full
+# collection walked all of them again (in one run of the suite, 81 s of its 239 s of CPU
+# went to the collector). So: young collections less often, and after each test that ran
+# a while, one full collection that frees what the test left, then what survives it
+# (modules, caches, the collected tests) is frozen, so later collections walk only what
+# later tests make. Frozen objects are still freed when nothing refers to them; only a
+# cycle among them that becomes garbage later stays (a cache entry evicted later, say):
+# the larger worker's peak memory went from 243 MB to about 255 MB. No test checks when
+# the collector runs.
+GC_THRESHOLDS = (10_000, 50, 50)
+COLLECT_AFTER_CPU_S = 0.05
+gc.set_threshold(*GC_THRESHOLDS)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    started = time.process_time()
+    yield  # set-up, the test, teardown
+    if time.process_time() - started >= COLLECT_AFTER_CPU_S:
+        gc.collect()
+        gc.freeze()
 
 
 @pytest.fixture(autouse=True)
