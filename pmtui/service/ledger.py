@@ -108,9 +108,7 @@ class FollowThrough:
                     continue
                 quick.append(summary)
                 continue
-            if "-" in ledger.open_ids(summary):
-                self._keep_ids(summary["id"])
-            ids.append(summary["id"])
+            ids.append(self._to_read(summary))
         found, unknown = ledger.rows_from_summaries(
             quick, self.policy, today, overdue_only=wanted.overdue
         )
@@ -118,11 +116,15 @@ class FollowThrough:
         for summary in unknown:  # the summary cannot tell: read the meeting
             if wanted.overdue and not ledger.summary_overdue(summary, self.policy, today):
                 continue
-            if "-" in ledger.open_ids(summary):
-                self._keep_ids(summary["id"])
-            ids.append(summary["id"])
+            ids.append(self._to_read(summary))
         rows = ledger.rows(self._meetings(ids), self.policy, today, wanted)
         return ledger.sort_rows(rows + found)
+
+    def _to_read(self, summary: dict[str, Any]) -> str:
+        """The id of a meeting the ledger reads in full, its item ids kept first."""
+        if "-" in ledger.open_ids(summary):
+            self._keep_ids(summary["id"])
+        return str(summary["id"])
 
     def _keep_ids(self, meeting_id: str) -> None:
         """A record from an older pmtui has no item ids: its items get new ones on every
