@@ -324,12 +324,15 @@ def cmd_stats(args: argparse.Namespace) -> int:
         )
         for r in rows
     ]
-    widths = [max(len(c[i]) for c in [header, *cells]) for i in range(len(header))]
+    from pmtui import columns
+
+    # Escaped before measured, and measured in terminal cells (a tag may be wide text).
+    table = [columns.one_line(list(column)) for column in zip(header, *cells, strict=True)]
+    last = len(header) - 1
+    padded = [columns.pad(column, columns.width(column), "  ") for column in table[:last]]
     print("medians are from impact start to the first detection / mitigation / resolution")
-    for line in [header, *cells]:
-        print(
-            "  ".join(for_terminal(v).ljust(w) for v, w in zip(line, widths, strict=True)).rstrip()
-        )
+    for line in zip(*padded, table[last], strict=True):
+        print("".join(line).rstrip())
     if figures.recurring_tags:
         shown = ", ".join(f"{t} ({n})" for t, n in figures.recurring_tags[:8])
         print(f"recurring tags: {for_terminal(shown)}")

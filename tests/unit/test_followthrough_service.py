@@ -308,6 +308,30 @@ def test_the_ledger_table_lines_up_wide_and_escaped_text(
         assert found is not None and column(line, found.group()) == due_at, line
 
 
+def test_the_stats_table_lines_up_wide_and_escaped_tags(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from rich.cells import cell_len
+
+    from pmtui.core.models import Postmortem
+
+    archive = Archive(Settings.load(), fsync=False)
+    for tags in (["決済"], ["dns\x1b[2J"], ["plain"]):
+        archive.add(Postmortem(title="t", tags=tags))
+    code, out = run(capsys, "stats", "--by", "tag", "--no-chart")
+    assert code == 0
+    assert "\x1b" not in out and "\\x1b" in out  # shown as an escape, never obeyed
+    lines = out.splitlines()
+    header = next(line for line in lines if line.startswith("tag "))
+    held_at = cell_len(header[: header.index("held")])
+    rows = [line for line in lines if line.startswith(("決済", "dns\\x1b", "plain"))]
+    assert len(rows) == 3
+    for line in rows:
+        # The first figure after the group name is the "held" count.
+        found = re.search(r"  (\d+)  ", line)
+        assert found is not None and cell_len(line[: found.start(1)]) == held_at, line
+
+
 def test_the_trend_chart_is_drawn_the_same_on_every_run() -> None:
     """plotext picks and places axis labels in an order that changes with the hash seed:
     the chart chooses its ticks so the same figures draw the same chart every time."""
