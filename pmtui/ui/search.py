@@ -32,21 +32,33 @@ SHOWN = 300  # hits listed at most (the count says how many there were)
 
 def find(
     app: PmtuiApp, query: str, progress: Callable[[int, int], None] | None = None
-) -> tuple[list[Hit], str]:
-    """The hits for `query`, and a problem to show instead ("" when none). Runs in a
-    worker thread: everything it touches is read-only. `progress(done, total)` hears of
+) -> tuple[list[Hit], str, str]:
+    """The hits for `query`, a problem to show instead of them ("" when none), and a
+    warning to show with them ("" when none: else a damaged meeting left out, or a search
+    index that could not be brought up to date, as `pmtui search` warns of them). Runs in
+    a worker thread: everything it touches is read-only. `progress(done, total)` hears of
     the search index being built (the first search of a large archive reads it all)."""
     from pmtui.service.ledger import FollowThrough
 
+    service = FollowThrough(app.archive)
     try:
-        hits = FollowThrough(app.archive).search(query, progress=progress)
-        # By meeting (the index keeps them in the order it read the files), each
-        # meeting's hits in its reading order.
-        return sorted(hits, key=lambda h: (h.meeting_title.casefold(), h.meeting_id)), ""
+        hits = service.search(query, progress=progress)
     except (ArchiveError, ValueError, OSError) as error:
-        return [], str(error)
+        return [], str(error), ""
     except Exception as error:  # a damaged search cache and the like: never a traceback
-        return [], f"the search failed ({type(error).__name__}: {error})"
+        return [], f"the search failed ({type(error).__name__}: {error})", ""
+    # By meeting (the index keeps them in the order it read the files), each meeting's
+    # hits in its reading order.
+    hits.sort(key=lambda h: (h.meeting_title.casefold(), h.meeting_id))
+    return hits, "", _warning(service.problems)
+
+
+def _warning(problems: list[str]) -> str:
+    """The first problem, and how many more there were."""
+    if not problems:
+        return ""
+    more = len(problems) - 1
+    return problems[0] + (f" (and {more} more problem{'s' if more != 1 else ''})" if more else "")
 
 
 def _cut(text: str, width: int) -> str:
@@ -171,15 +183,17 @@ class SearchScreen(Screen[None]):
         if event.state is not WorkerState.SUCCESS:  # `find` catches errors: not expected
             self._show([], "the search stopped; type again to retry")
             return
-        query, hits, problem = worker.result  # type: ignore[misc]
+        query, hits, problem, warning = worker.result  # type: ignore[misc]
         if query == self._asked:
-            self._show(hits, problem)
+            self._show(hits, problem, warning)
         elif len(self._asked) >= MIN_QUERY:
             self._start(self._asked)  # typing went on meanwhile: search what is there now
 
     # -- showing ----------------------------------------------------------------------
 
-    def _show(self, hits: list[Hit], problem: str) -> None:
+    def _show(self, hits: list[Hit], problem: str, warning: str = "") -> None:
+        """The hits, or the problem instead of them; a warning goes on a line of its own
+        under the count, cut to the width (the hits keep their room)."""
         self._hits = hits[:SHOWN]
         listed = self.query_one(HitList)
         listed.clear_options()
@@ -188,8 +202,12 @@ class SearchScreen(Screen[None]):
             return
         if not self._asked:
             return
+        caveat = Text()
+        if warning:
+            room = max(20, self.size.width - 4)  # inside the status line's padding
+            caveat = Text(f"\n⚠ {_cut(warning, room - 2)}", "yellow")
         if not hits:
-            self._status(Text(f"Nothing found for “{self._asked}”.", "dim"))
+            self._status(Text.assemble(Text(f"Nothing found for “{self._asked}”.", "dim"), caveat))
             return
         meetings = len({h.meeting_id for h in hits})
         line = Text(
@@ -199,7 +217,7 @@ class SearchScreen(Screen[None]):
         if len(hits) > SHOWN:
             line.append(f" (the first {SHOWN} shown: type more words)")
         line.append(" · ↓ to the hits, Enter opens the meeting there, Esc back", "dim")
-        self._status(line)
+        self._status(line + caveat)
         room = max(40, self.size.width - 8)  # inside the list's border and scroll bar
         listed.add_options(Option(self._entry(hit, room)) for hit in self._hits)
         listed.highlighted = 0

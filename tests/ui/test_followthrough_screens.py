@@ -72,6 +72,24 @@ async def test_search_lists_hits_with_their_place_and_opens_the_meeting_there(
         assert live.engine.view(live.clock.now()).stage.key == "whys"
 
 
+async def test_search_shows_its_hits_and_warns_of_a_meeting_it_could_not_read(
+    tmp_path: Path,
+) -> None:
+    store = new_store(tmp_path)
+    sample_meeting(store)
+    damaged = sample_meeting(store)
+    store.meeting_path(damaged).write_text("{ not json")
+    app = app_for(store, FakeClock(T0.timestamp()))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("slash")
+        await type_text(pilot, "replication")
+        await pilot.press("enter")
+        await loaded(pilot)
+        status = shown(app, "#search-status")
+        assert "hits in 1 meeting" in status  # the readable one, searched
+        assert "⚠" in status and damaged in status  # the other, named, not searched
+
+
 async def test_search_waits_for_three_characters_and_says_so_calmly(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
