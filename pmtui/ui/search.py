@@ -4,6 +4,7 @@ why 3") and the words around it. The search runs in a worker thread, never on th
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
@@ -50,15 +51,17 @@ def find(
     # By meeting (the index keeps them in the order it read the files), each meeting's
     # hits in its reading order.
     hits.sort(key=lambda h: (h.meeting_title.casefold(), h.meeting_id))
-    return hits, "", _warning(service.problems)
+    return hits, "", _warning(service.problems, str(app.archive.settings.data_dir))
 
 
-def _warning(problems: list[str]) -> str:
-    """The first problem, and how many more there were."""
+def _warning(problems: list[str], folder: str) -> str:
+    """The first problem, its files named inside the data folder (a one-line status has
+    no room for the folder's own path), and how many more there were."""
     if not problems:
         return ""
+    first = problems[0].replace(folder.rstrip("/\\") + os.sep, "")
     more = len(problems) - 1
-    return problems[0] + (f" (and {more} more problem{'s' if more != 1 else ''})" if more else "")
+    return first + (f" (and {more} more problem{'s' if more != 1 else ''})" if more else "")
 
 
 def _cut(text: str, width: int) -> str:
