@@ -24,6 +24,7 @@ SHOWN = 1000
 
 
 class HomeScreen(Screen[None]):
+    _hint = Text()  # the hint shown, without the follow-through line (never changed in place)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new", "New meeting", id="home.new"),
         Binding("i", "import", "Import", id="home.import"),
@@ -72,10 +73,17 @@ class HomeScreen(Screen[None]):
             rows, problems = archive.list(), archive.problems()
         except ArchiveError as error:
             rows, problems = [], [str(error)]
-        follow = self._follow_through(rows) if rows else Text()
-        self.app.call_from_thread(self._show, rows, problems, follow)
+        # The rows first: the overdue counts read every summary again (a large archive's
+        # rows would wait for them), and their line follows when they are counted.
+        self.app.call_from_thread(self._show, rows, problems)
+        if rows:
+            self.app.call_from_thread(self._show_follow, self._follow_through(rows))
 
-    def _show(self, rows: list[dict[str, Any]], problems: list[str], follow: Text) -> None:
+    def _show_follow(self, follow: Text) -> None:
+        if follow:
+            self.query_one("#home-hint", Static).update(self._hint + follow)
+
+    def _show(self, rows: list[dict[str, Any]], problems: list[str]) -> None:
         table = self.query_one(DataTable)
         kept = (
             table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
@@ -107,7 +115,6 @@ class HomeScreen(Screen[None]):
                     f"\nthe {SHOWN:,} most recent of {len(rows):,} meetings · / searches them all",
                     "dim",
                 )
-            hint.append(follow)
         elif problems:
             hint = Text(
                 f"No meeting could be read: {len(problems)} damaged file"
@@ -123,6 +130,7 @@ class HomeScreen(Screen[None]):
         # every file is damaged is not an empty one.
         for problem in problems:
             hint.append(f"\n⚠ {problem}", style="yellow")
+        self._hint = hint
         self.query_one("#home-hint", Static).update(hint)
         if self.app.screen is self:
             table.focus()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import DataTable, Static
 
 from pmtui.core.clock import FakeClock
@@ -44,3 +45,35 @@ async def test_home_counts_overdue_items_and_the_ledger_marks_one_done(tmp_path:
         await settle(pilot)
         live = meeting(app).live
         assert live.engine.view(live.clock.now()).stage.key == "actions"
+
+
+async def test_home_shows_the_rows_before_the_overdue_counts_are_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from pmtui.service.ledger import FollowThrough
+
+    store = new_store(tmp_path)
+    sample_meeting(store)
+    go = threading.Event()
+    real = FollowThrough.overdue_counts
+
+    def slow(self: FollowThrough, summaries: list[dict[str, object]]) -> object:
+        go.wait(10)
+        return real(self, summaries)
+
+    monkeypatch.setattr(FollowThrough, "overdue_counts", slow)
+    app = app_for(store, FakeClock(T0.timestamp()))
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(50):  # the rows, while the counts are still being read
+            await pilot.pause(0.02)
+            if app.screen.query_one("#meetings", DataTable).row_count:
+                break
+        assert app.screen.query_one("#meetings", DataTable).row_count == 1
+        hint = str(app.screen.query_one("#home-hint", Static).render())
+        assert "Enter opens" in hint and "overdue" not in hint
+        go.set()
+        await loaded(pilot)
+        hint = str(app.screen.query_one("#home-hint", Static).render())
+        assert "Enter opens" in hint and "2 overdue action items" in hint
