@@ -86,6 +86,17 @@ def _day(text: str, ft: FollowThrough) -> date | None:
         raise CliError(str(error)) from None
 
 
+def _since(text: str, ft: FollowThrough) -> date:
+    """`--since`: a date looking back, as people say it ("3 months ago")."""
+    from pmtui.cli import CliError
+    from pmtui.core.actions import parse_since
+
+    try:
+        return parse_since(text, ft.today)
+    except TimeError as error:
+        raise CliError(str(error)) from None
+
+
 def _warn(ft: FollowThrough) -> None:
     for problem in ft.problems:
         print(f"pmtui: warning: {for_terminal(problem)}", file=sys.stderr)
@@ -233,7 +244,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     if not args.text.strip():
         raise CliError("search for some text")
     ft = follow_through(args)
-    since = _day(args.since, ft) if args.since else None
+    since = _since(args.since, ft) if args.since else None
     with _indexing_progress() as progress:
         hits = ft.search(
             args.text, tag=args.tag, severity=args.severity, since=since, progress=progress
@@ -283,7 +294,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from pmtui.core.stats import duration
 
     ft = follow_through(args)
-    since = _day(args.since, ft) if args.since else None
+    since = _since(args.since, ft) if args.since else None
     figures = ft.stats(by=args.by, since=since)
     _warn(ft)
     if args.json:

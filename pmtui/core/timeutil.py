@@ -19,8 +19,14 @@ EARLIEST_YEAR = 1900
 LATEST_YEAR = 2999
 
 
+QUOTED_MAX = 80  # characters of user input a one-line message repeats
+
+
 def quoted(text: object) -> str:
-    """User input as it appears in a message: in double quotes, escapes visible."""
+    """User input as it appears in a message: in double quotes, escapes visible, and cut
+    (with an ellipsis) when longer than a message line has room for."""
+    if isinstance(text, str) and len(text) > QUOTED_MAX:
+        text = text[: QUOTED_MAX - 1] + "…"
     return json_for_terminal(text)
 
 
