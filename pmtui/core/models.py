@@ -351,7 +351,7 @@ class Postmortem:
     # id, kind, path, where, kept, other, kept_at, other_at; empty in a record never merged.
     conflicts: list[dict[str, object]] = field(default_factory=list)
 
-    def __init__(  # noqa: PLR0913 (a record's fields)
+    def __init__(
         self,
         title: str,
         id: str = FACTORY,

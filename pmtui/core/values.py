@@ -33,6 +33,7 @@ class _Factory:
 
 FACTORY: Any = _Factory()
 
+
 def _tuple_of(names: tuple[str, ...]) -> Callable[[object], tuple[object, ...]]:
     if len(names) == 1:
         (name,) = names
