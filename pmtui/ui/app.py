@@ -86,9 +86,19 @@ def _submits(widget: object) -> bool:
     return isinstance(widget, EntryLine | Choice)
 
 
+class _Underneath(Screen[None]):
+    """The screen under every other (Textual's own is a plain `Screen`): a subclass, as
+    the meeting and home screens are. Textual parses a default stylesheet again for each
+    depth in the class tree it is inherited at, and the plain screen's styles were parsed
+    at one depth before the first frame and again at another for the screen pushed over it."""
+
+
 class PmtuiApp(App[None]):
     CSS_PATH = APP_CSS
     TITLE = "pmtui"
+
+    def get_default_screen(self) -> Screen[None]:
+        return _Underneath(id="_default")
 
     def __init__(
         self,
