@@ -9,8 +9,10 @@ versions without breaking old meetings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
+
+from pmtui.core.values import FACTORY, value
 
 MIN_TIMEBOX_S = 30
 MIN_MINUTES, MAX_MINUTES = 5, 180
@@ -37,7 +39,7 @@ def follow_ups_minutes(minutes: int) -> int:
     return 1 if minutes < 30 else 2
 
 
-@dataclass
+@value()
 class Stage:
     """One stage of a meeting: its key, its title and its timebox (0: untimed)."""
 
@@ -45,16 +47,24 @@ class Stage:
     title: str
     timebox_s: int
 
+    def __init__(self, key: str, title: str, timebox_s: int) -> None:
+        self.key = key
+        self.title = title
+        self.timebox_s = timebox_s
+
     @property
     def timed(self) -> bool:
         return self.timebox_s > 0
 
 
-@dataclass
+@value()
 class Agenda:
     """The stages of a meeting, in order."""
 
     stages: list[Stage] = field(default_factory=list)
+
+    def __init__(self, stages: list[Stage] = FACTORY) -> None:
+        self.stages = [] if stages is FACTORY else stages
 
     @property
     def total_s(self) -> int:

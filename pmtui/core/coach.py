@@ -13,12 +13,12 @@ import functools
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pmtui.core import whys as whytree
 from pmtui.core.models import Postmortem
+from pmtui.core.values import value
 
 NAME_SUGGESTION = (
     "A person's name in a cause or an action points at them. Name the role, the system or "
@@ -33,13 +33,16 @@ class RulesError(ValueError):
     """A rules file that cannot be used; the message names it."""
 
 
-@dataclass(frozen=True)
+@value(frozen=True)
 class Rule:
     """Words the coach looks for, and what it suggests instead."""
 
     id: str
     words: str  # the regular expression of the rules file, matched as whole words
     suggestion: str
+
+    def __init__(self, id: str, words: str, suggestion: str) -> None:
+        self.__dict__.update(id=id, words=words, suggestion=suggestion)
 
     @functools.cached_property
     def pattern(self) -> re.Pattern[str]:
@@ -48,7 +51,7 @@ class Rule:
         return re.compile(rf"(?<!\w)(?:{self.words})(?!\w)", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@value(frozen=True)
 class Finding:
     """Words a rule found in the record, where they are, and the rule's suggestion."""
 
@@ -58,6 +61,13 @@ class Finding:
     suggestion: str
     start: int
     end: int
+
+    def __init__(
+        self, field: str, rule: str, words: str, suggestion: str, start: int, end: int
+    ) -> None:
+        self.__dict__.update(
+            field=field, rule=rule, words=words, suggestion=suggestion, start=start, end=end
+        )
 
     def describe(self) -> str:
         """One line, naming the place as the meeting screen does ("What went wrong, note 3")."""

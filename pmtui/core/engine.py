@@ -7,10 +7,10 @@ UI polls, the clock shown is the wall clock. Actions return what happened as val
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pmtui.core.agenda import Agenda, Stage
+from pmtui.core.values import value
 
 if TYPE_CHECKING:
     from pmtui.core.events import Event
@@ -50,7 +50,7 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-@dataclass(frozen=True)
+@value(frozen=True)
 class StageTime:
     """One stage's plan and what it actually took."""
 
@@ -62,12 +62,32 @@ class StageTime:
     skipped: bool
     visited: bool
 
+    def __init__(
+        self,
+        key: str,
+        title: str,
+        timebox_s: int,
+        extension_s: int,
+        spent_s: float,
+        skipped: bool,
+        visited: bool,
+    ) -> None:
+        self.__dict__.update(
+            key=key,
+            title=title,
+            timebox_s=timebox_s,
+            extension_s=extension_s,
+            spent_s=spent_s,
+            skipped=skipped,
+            visited=visited,
+        )
+
     @property
     def budget_s(self) -> int:
         return self.timebox_s + self.extension_s
 
 
-@dataclass(frozen=True)
+@value(frozen=True)
 class MeetingView:
     """The meeting at one moment: the stage on, the clocks, and each stage's time."""
 
@@ -88,6 +108,46 @@ class MeetingView:
     meeting_over_s: float
     schedule_delta_s: float  # projected end minus planned end: > 0 behind, < 0 ahead
     spent: list[StageTime]
+
+    def __init__(
+        self,
+        stage: Stage,
+        index: int,
+        count: int,
+        running: bool,
+        started: bool,
+        finished: bool,
+        stage_elapsed_s: float,
+        stage_budget_s: int,
+        stage_left_s: float,
+        overrun_s: float,
+        in_last_minute: bool,
+        meeting_elapsed_s: float,
+        meeting_budget_s: int,
+        meeting_left_s: float,
+        meeting_over_s: float,
+        schedule_delta_s: float,
+        spent: list[StageTime],
+    ) -> None:
+        self.__dict__.update(
+            stage=stage,
+            index=index,
+            count=count,
+            running=running,
+            started=started,
+            finished=finished,
+            stage_elapsed_s=stage_elapsed_s,
+            stage_budget_s=stage_budget_s,
+            stage_left_s=stage_left_s,
+            overrun_s=overrun_s,
+            in_last_minute=in_last_minute,
+            meeting_elapsed_s=meeting_elapsed_s,
+            meeting_budget_s=meeting_budget_s,
+            meeting_left_s=meeting_left_s,
+            meeting_over_s=meeting_over_s,
+            schedule_delta_s=schedule_delta_s,
+            spent=spent,
+        )
 
 
 class MeetingEngine:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import UTC, date, datetime
 from enum import StrEnum
+
+from pmtui.core.values import FACTORY, value
 
 
 class Status(StrEnum):
@@ -71,15 +73,23 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass
+# The classes below are dataclasses made with `value` (pmtui.core.values), which costs
+# far less to import: each writes its own __init__, fields in order, same defaults.
+
+
+@value()
 class Participant:
     """Someone at the meeting, and their role in it ("Facilitator", "DBA")."""
 
     name: str
     role: str = ""
 
+    def __init__(self, name: str, role: str = "") -> None:
+        self.name = name
+        self.role = role
 
-@dataclass(frozen=True)
+
+@value(frozen=True)
 class TimelineEvent:
     """One moment of the incident. Frozen: an edit replaces the event (same id), so undo's
     snapshots share events and a save can reuse an unchanged event's written form."""
@@ -92,8 +102,20 @@ class TimelineEvent:
     # "statuspage:<update id>"), so importing again never adds it twice; "" if typed.
     source: str = ""
 
+    def __init__(
+        self,
+        at: datetime,
+        text: str,
+        kind: EventKind = EventKind.EVENT,
+        id: str = FACTORY,
+        source: str = "",
+    ) -> None:
+        self.__dict__.update(
+            at=at, text=text, kind=kind, id=item_id() if id is FACTORY else id, source=source
+        )
 
-@dataclass(frozen=True)
+
+@value(frozen=True)
 class Note:
     """A note in the right / wrong / lucky columns, with its dot votes (never below zero).
 
@@ -104,8 +126,11 @@ class Note:
     votes: int = 0
     id: str = field(default_factory=item_id)
 
+    def __init__(self, text: str, votes: int = 0, id: str = FACTORY) -> None:
+        self.__dict__.update(text=text, votes=votes, id=item_id() if id is FACTORY else id)
 
-@dataclass
+
+@value()
 class Why:
     """One answer to "why?", and the answers to "why?" asked of it in turn.
 
@@ -120,6 +145,20 @@ class Why:
     # Contributing-factor categories ("config change", "deployment") and free tags.
     tags: list[str] = field(default_factory=list)
 
+    def __init__(
+        self,
+        text: str,
+        cause: Cause = Cause.NONE,
+        answers: list[Why] = FACTORY,
+        id: str = FACTORY,
+        tags: list[str] = FACTORY,
+    ) -> None:
+        self.text = text
+        self.cause = cause
+        self.answers = [] if answers is FACTORY else answers
+        self.id = item_id() if id is FACTORY else id
+        self.tags = [] if tags is FACTORY else tags
+
     def copy(self) -> Why:
         """A copy of this answer and everything below it, ids kept."""
         return Why(
@@ -127,7 +166,7 @@ class Why:
         )
 
 
-@dataclass
+@value()
 class WhyChain:
     """A Five Whys chain: the problem, and the answers to why it happened, as a tree.
 
@@ -139,11 +178,16 @@ class WhyChain:
     answers: list[Why] = field(default_factory=list)
     id: str = field(default_factory=item_id)
 
+    def __init__(self, problem: str, answers: list[Why] = FACTORY, id: str = FACTORY) -> None:
+        self.problem = problem
+        self.answers = [] if answers is FACTORY else answers
+        self.id = item_id() if id is FACTORY else id
+
     def copy(self) -> WhyChain:
         return WhyChain(self.problem, [a.copy() for a in self.answers], self.id)
 
 
-@dataclass
+@value()
 class ActionItem:
     """Something to do after the meeting: who, by when, and the why it addresses."""
 
@@ -161,8 +205,34 @@ class ActionItem:
     closed_on: date | None = None
     note: str = ""
 
+    def __init__(
+        self,
+        title: str,
+        owner: str = "",
+        due: date | None = None,
+        priority: Priority = Priority.P2,
+        type: ActionType = ActionType.OTHER,
+        ticket: str = "",
+        status: ActionStatus = ActionStatus.OPEN,
+        addresses: str = "",
+        id: str = FACTORY,
+        closed_on: date | None = None,
+        note: str = "",
+    ) -> None:
+        self.title = title
+        self.owner = owner
+        self.due = due
+        self.priority = priority
+        self.type = type
+        self.ticket = ticket
+        self.status = status
+        self.addresses = addresses
+        self.id = item_id() if id is FACTORY else id
+        self.closed_on = closed_on
+        self.note = note
 
-@dataclass(frozen=True)
+
+@value(frozen=True)
 class StatusChange:
     """One move of the review workflow: to which status, by whom, when."""
 
@@ -171,8 +241,11 @@ class StatusChange:
     at: datetime
     note: str = ""  # "reopened" when a published postmortem is opened again
 
+    def __init__(self, status: Status, by: str, at: datetime, note: str = "") -> None:
+        self.__dict__.update(status=status, by=by, at=at, note=note)
 
-@dataclass(frozen=True)
+
+@value(frozen=True)
 class FollowUp:
     """What a meeting's Follow-ups stage decided about an earlier meeting's action item."""
 
@@ -181,8 +254,13 @@ class FollowUp:
     title: str
     decision: str  # "done", "won't do", "due 2026-12-04", "owner Sam", "kept"
 
+    def __init__(self, meeting_id: str, action_id: str, title: str, decision: str) -> None:
+        self.__dict__.update(
+            meeting_id=meeting_id, action_id=action_id, title=title, decision=decision
+        )
 
-@dataclass
+
+@value()
 class StageRecord:
     """One stage of the meeting's agenda: planned timebox and time actually spent."""
 
@@ -193,8 +271,24 @@ class StageRecord:
     extension_s: int = 0  # minutes added during the meeting (F3)
     skipped: bool = False
 
+    def __init__(
+        self,
+        stage: str,
+        title: str,
+        planned_s: int,
+        spent_s: int = 0,
+        extension_s: int = 0,
+        skipped: bool = False,
+    ) -> None:
+        self.stage = stage
+        self.title = title
+        self.planned_s = planned_s
+        self.spent_s = spent_s
+        self.extension_s = extension_s
+        self.skipped = skipped
 
-@dataclass
+
+@value()
 class MeetingFacts:
     """The meeting's own facts, kept for the minutes."""
 
@@ -206,8 +300,22 @@ class MeetingFacts:
     # Participants' contributions: votes used, notes held back (pmtui.core.contrib.Board).
     contributions: dict[str, object] | None = None
 
+    def __init__(
+        self,
+        held_at: datetime | None = None,
+        facilitator: str = "",
+        agenda: list[StageRecord] = FACTORY,
+        clock: dict[str, object] | None = None,
+        contributions: dict[str, object] | None = None,
+    ) -> None:
+        self.held_at = held_at
+        self.facilitator = facilitator
+        self.agenda = [] if agenda is FACTORY else agenda
+        self.clock = clock
+        self.contributions = contributions
 
-@dataclass
+
+@value()
 class Postmortem:
     """One incident's postmortem: its facts, timeline, lessons, Five Whys and actions."""
 
@@ -242,6 +350,64 @@ class Postmortem:
     # Open conflicts a `pmtui sync` merge found (see pmtui.core.merge): each a dict with
     # id, kind, path, where, kept, other, kept_at, other_at; empty in a record never merged.
     conflicts: list[dict[str, object]] = field(default_factory=list)
+
+    def __init__(
+        self,
+        title: str,
+        id: str = FACTORY,
+        incident_id: str = "",
+        severity: str = "",
+        status: Status = Status.DRAFT,
+        timezone: str = "UTC",
+        owner: str = "",
+        participants: list[Participant] = FACTORY,
+        summary: str = "",
+        impact: str = "",
+        trigger: str = "",
+        detection: str = "",
+        resolution: str = "",
+        timeline: list[TimelineEvent] = FACTORY,
+        went_right: list[Note] = FACTORY,
+        went_wrong: list[Note] = FACTORY,
+        got_lucky: list[Note] = FACTORY,
+        whys: list[WhyChain] = FACTORY,
+        action_items: list[ActionItem] = FACTORY,
+        tags: list[str] = FACTORY,
+        history: list[StatusChange] = FACTORY,
+        follow_ups: list[FollowUp] = FACTORY,
+        meeting: MeetingFacts = FACTORY,
+        drafts: dict[str, str] = FACTORY,
+        created_at: datetime = FACTORY,
+        updated_at: datetime = FACTORY,
+        conflicts: list[dict[str, object]] = FACTORY,
+    ) -> None:
+        self.title = title
+        self.id = new_id() if id is FACTORY else id
+        self.incident_id = incident_id
+        self.severity = severity
+        self.status = status
+        self.timezone = timezone
+        self.owner = owner
+        self.participants = [] if participants is FACTORY else participants
+        self.summary = summary
+        self.impact = impact
+        self.trigger = trigger
+        self.detection = detection
+        self.resolution = resolution
+        self.timeline = [] if timeline is FACTORY else timeline
+        self.went_right = [] if went_right is FACTORY else went_right
+        self.went_wrong = [] if went_wrong is FACTORY else went_wrong
+        self.got_lucky = [] if got_lucky is FACTORY else got_lucky
+        self.whys = [] if whys is FACTORY else whys
+        self.action_items = [] if action_items is FACTORY else action_items
+        self.tags = [] if tags is FACTORY else tags
+        self.history = [] if history is FACTORY else history
+        self.follow_ups = [] if follow_ups is FACTORY else follow_ups
+        self.meeting = MeetingFacts() if meeting is FACTORY else meeting
+        self.drafts = {} if drafts is FACTORY else drafts
+        self.created_at = utcnow() if created_at is FACTORY else created_at
+        self.updated_at = utcnow() if updated_at is FACTORY else updated_at
+        self.conflicts = [] if conflicts is FACTORY else conflicts
 
     def sorted_timeline(self) -> list[TimelineEvent]:
         """Events by time; equal times keep the order they were entered in (stable sort)."""

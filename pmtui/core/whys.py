@@ -13,9 +13,9 @@ read alike are still two whys.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 from pmtui.core.models import Cause, Postmortem, Why, WhyChain
+from pmtui.core.values import value
 
 Path = tuple[int, ...]
 # How many whys may stand below one another in a chain. Real chains are 3 to 7 deep;
@@ -30,7 +30,7 @@ class PathError(ValueError):
     """A path that names no answer in the chain; str() is a sentence for the user."""
 
 
-@dataclass(frozen=True)
+@value(frozen=True)
 class Row:
     """One answer as the chain is read: top to bottom, each branch after the one before."""
 
@@ -39,6 +39,9 @@ class Row:
     level: int  # 1 for an answer to the problem ("Why 1"), 2 for one below it, ...
     depth: int  # how many branch points stand above it: how far it is indented
     branch: bool  # it starts a branch: one of several answers to the same why
+
+    def __init__(self, path: Path, why: Why, level: int, depth: int, branch: bool) -> None:
+        self.__dict__.update(path=path, why=why, level=level, depth=depth, branch=branch)
 
     @property
     def indent(self) -> str:
@@ -165,7 +168,7 @@ def norm(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-@dataclass(frozen=True)
+@value(frozen=True)
 class RootCause:
     """A root cause as the minutes list it: its chain, its place and its text."""
 
@@ -175,6 +178,13 @@ class RootCause:
     text: str
     marked: bool  # False: the end of a branch in a chain where nothing was marked
     id: str  # the why's id, as action items' `addresses` holds it
+
+    def __init__(
+        self, chain: int, problem: str, path: Path, text: str, marked: bool, id: str
+    ) -> None:
+        self.__dict__.update(
+            chain=chain, problem=problem, path=path, text=text, marked=marked, id=id
+        )
 
 
 def root_causes(pm: Postmortem) -> list[RootCause]:

@@ -9,20 +9,24 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Protocol
+
+from pmtui.core.values import value
 
 
 class Writer(Protocol):
     def save(self, record: dict[str, Any]) -> None: ...
 
 
-@dataclass(frozen=True)
+@value(frozen=True)
 class SaveResult:
     """What a save came to: the version written, or the error that stopped it."""
 
     version: int
     error: str | None = None
+
+    def __init__(self, version: int, error: str | None = None) -> None:
+        self.__dict__.update(version=version, error=error)
 
     @property
     def ok(self) -> bool:

@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pmtui.core.coach import Coach, Finding, Rule
 from pmtui.core.live import LiveMeeting
+from pmtui.core.values import value
 from pmtui.service.autosave import AutoSaver, SaveResult
 from pmtui.service.errors import ArchiveError
 
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 CLOSE_TIMEOUT_S = 10.0
 
 
-@dataclass(frozen=True)
+@value(frozen=True)
 class SaveState:
     """What the save indicator shows."""
 
@@ -37,6 +37,18 @@ class SaveState:
     landed: int  # the newest of them that is on disk
     error: str | None  # the last save failed, with this reason
     saved_at: float | None  # when the last save landed (the meeting clock's seconds)
+
+    def __init__(
+        self,
+        read_only: bool,
+        handed: int,
+        landed: int,
+        error: str | None,
+        saved_at: float | None,
+    ) -> None:
+        self.__dict__.update(
+            read_only=read_only, handed=handed, landed=landed, error=error, saved_at=saved_at
+        )
 
     @property
     def pending(self) -> bool:

@@ -19,11 +19,11 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pmtui.core import coach
+from pmtui.core.values import value
 
 if TYPE_CHECKING:
     from pmtui.core import policy
@@ -41,7 +41,7 @@ def _folder(environ: Mapping[str, str], variable: str, default: str) -> Path:
     return Path(found)
 
 
-@dataclass(frozen=True)
+@value(frozen=True)
 class Settings:
     """Where pmtui keeps things: each folder and file, looked up once."""
 
@@ -54,6 +54,26 @@ class Settings:
     # problem to report, not the quiet absence of a team's own rules.
     coach_rules_named: bool = False
     policy_file: Path | None = None
+
+    def __init__(
+        self,
+        data_dir: Path,
+        config_dir: Path,
+        keymap_file: Path,
+        coach_rules_file: Path,
+        export_dir: Path,
+        coach_rules_named: bool = False,
+        policy_file: Path | None = None,
+    ) -> None:
+        self.__dict__.update(
+            data_dir=data_dir,
+            config_dir=config_dir,
+            keymap_file=keymap_file,
+            coach_rules_file=coach_rules_file,
+            export_dir=export_dir,
+            coach_rules_named=coach_rules_named,
+            policy_file=policy_file,
+        )
 
     @classmethod
     def load(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -17,6 +16,7 @@ from textual.timer import Timer
 
 from pmtui.core.clock import Clock, SystemClock
 from pmtui.core.coach import Rule
+from pmtui.core.values import value
 from pmtui.service.archive import Archive
 from pmtui.service.errors import ArchiveError
 from pmtui.service.session import MeetingSession
@@ -38,7 +38,7 @@ HIGH_CONTRAST = Theme(
 )
 
 
-@dataclass(frozen=True)
+@value(frozen=True)
 class Start:
     """What the app opens with: the home screen, a meeting, or a new meeting."""
 
@@ -53,6 +53,30 @@ class Start:
     name: str | None = None  # the participant's name (asked when None)
     code: str | None = None  # the meeting's join code (asked when None)
 
+    def __init__(
+        self,
+        meeting_id: str | None = None,
+        new_title: str | None = None,
+        minutes: int = 30,
+        follow: bool = False,
+        presenter: bool = False,
+        session: MeetingSession | None = None,
+        join: bool = False,
+        name: str | None = None,
+        code: str | None = None,
+    ) -> None:
+        self.__dict__.update(
+            meeting_id=meeting_id,
+            new_title=new_title,
+            minutes=minutes,
+            follow=follow,
+            presenter=presenter,
+            session=session,
+            join=join,
+            name=name,
+            code=code,
+        )
+
 
 def _submits(widget: object) -> bool:
     """Whether Enter on `widget` submits what it holds to its pane."""
@@ -62,9 +86,19 @@ def _submits(widget: object) -> bool:
     return isinstance(widget, EntryLine | Choice)
 
 
+class _Underneath(Screen[None]):
+    """The screen under every other (Textual's own is a plain `Screen`): a subclass, as
+    the meeting and home screens are. Textual parses a default stylesheet again for each
+    depth in the class tree it is inherited at, and the plain screen's styles were parsed
+    at one depth before the first frame and again at another for the screen pushed over it."""
+
+
 class PmtuiApp(App[None]):
     CSS_PATH = APP_CSS
     TITLE = "pmtui"
+
+    def get_default_screen(self) -> Screen[None]:
+        return _Underneath(id="_default")
 
     def __init__(
         self,

@@ -81,3 +81,26 @@ async def test_a_meeting_opening_at_a_stage_has_its_styles_in_the_first_frame(
         event_time = meeting(app).query_one("#event-time")
         assert event_time.styles.width.value == 26  # type: ignore[union-attr]
         assert event_time.outer_size.width == 26
+
+
+async def test_no_default_stylesheet_is_parsed_twice_for_the_screens(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual parses a default stylesheet again for each depth of the class tree it is
+    inherited at: the screen under the meeting is a subclass, as the meeting screen is, so
+    Screen's styles are parsed once, not twice, before the first frame."""
+    from textual.css import stylesheet
+
+    parsed: list[object] = []
+    parse = stylesheet.parse
+    monkeypatch.setattr(
+        stylesheet, "parse", lambda *a, **k: (parsed.append(a[2]), parse(*a, **k))[1]
+    )
+    store = new_store(tmp_path)
+    meeting_id = sample_meeting(store, at_setup=True)
+    app = app_for(store, FakeClock(T0.timestamp()), Start(meeting_id=meeting_id))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.screen_stack[0].id == "_default"
+        screens = [where for where in parsed if where[1] == "Screen.DEFAULT_CSS"]  # type: ignore[index]
+        assert len(screens) == 1
