@@ -245,9 +245,7 @@ class MeetingScreen(facilitation.FacilitatorKeys, Screen[None]):
 
     def on_mount(self) -> None:
         reason = self.session.lock_message
-        self.query_one(MeetingHeader).show_title(
-            self.live.pm.title, self.live.pm.incident_id, reason if self.read_only else None
-        )
+        self._show_title()
         if self.read_only and reason:
             self.notify(reason, title="Read-only", severity="warning", timeout=8)
         self.set_interval(TICK_S, self.tick)
@@ -385,6 +383,10 @@ class MeetingScreen(facilitation.FacilitatorKeys, Screen[None]):
         for pane in self._panes():
             if pane is not message.pane:
                 pane.stale = True
+        self._show_title()
+
+    def _show_title(self) -> None:
+        """The header's title and incident id, as the record has them now."""
         self.query_one(MeetingHeader).show_title(
             self.live.pm.title,
             self.live.pm.incident_id,
@@ -548,6 +550,7 @@ class MeetingScreen(facilitation.FacilitatorKeys, Screen[None]):
             return
         for pane in self._panes():
             pane.refresh_record()
+        self._show_title()  # an undone title or incident id leaves the header too
         self.notify(f"{verb}: {label}", timeout=3)
 
     async def close_meeting(self) -> bool:
@@ -644,9 +647,7 @@ class MeetingScreen(facilitation.FacilitatorKeys, Screen[None]):
             for pane in self._panes():
                 pane.refresh_record()
             self._show_conflicts()
-            self.query_one(MeetingHeader).show_title(
-                self.live.pm.title, self.live.pm.incident_id, None
-            )
+            self._show_title()
             self.notify("Conflict resolved (Ctrl+Z undoes)", timeout=3)
 
         dialog = ConflictDialog(list(self.live.pm.conflicts), read_only=self.read_only)

@@ -353,3 +353,29 @@ async def test_opening_and_quitting_keeps_the_status(tmp_path: Path, status: str
         await settle(pilot)
         await app.action_quit()
     assert store.load(meeting_id)["status"] == status
+
+
+async def test_undoing_an_edit_of_the_incident_id_puts_the_header_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("pmtui.ui.stages.fields.DEBOUNCE_S", 0.01)
+    store = new_store(tmp_path)
+    meeting_id = sample_meeting(store, at_setup=True)
+    app = app_for(store, FakeClock(T0.timestamp()), Start(meeting_id=meeting_id))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = meeting(app)
+        before = screen.live.pm.incident_id
+        field = screen.query_one("#field-incident_id", Input)
+        field.focus()
+        await pilot.press("end")
+        await type_text(pilot, " X")
+        await pilot.pause(0.05)  # the pause after typing commits it
+        await settle(pilot)
+        assert f"{before} X" in str(screen.query_one("#header-title").render())
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert screen.live.pm.incident_id == before
+        assert field.value == before
+        title = str(screen.query_one("#header-title").render())
+        assert before in title and f"{before} X" not in title
