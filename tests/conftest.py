@@ -64,13 +64,60 @@ COLLECT_AFTER_CPU_S = 0.05
 gc.set_threshold(*GC_THRESHOLDS)
 
 
+# Where the suite's CPU goes: with PMTUI_TEST_CPU=FILE, every test process appends one line
+# per test (its CPU, and that of the subprocesses it waited for) and one for the process as
+# a whole; the run ends with the top tests and the totals per file. Off by default.
+CPU_LOG = os.environ.get("PMTUI_TEST_CPU")
+
+
+def _children_cpu() -> float:
+    times = os.times()
+    return times.children_user + times.children_system
+
+
+def _log_cpu(line: str) -> None:
+    if CPU_LOG:
+        with open(CPU_LOG, "a", encoding="utf-8") as log:
+            log.write(line + "\n")
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
     started = time.process_time()
+    children = _children_cpu()
     yield  # set-up, the test, teardown
-    if time.process_time() - started >= COLLECT_AFTER_CPU_S:
+    spent = time.process_time() - started
+    _log_cpu(f"test\t{item.nodeid}\t{spent:.3f}\t{_children_cpu() - children:.3f}")
+    if spent >= COLLECT_AFTER_CPU_S:
         gc.collect()
         gc.freeze()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    _log_cpu(f"process\t{os.getpid()}\t{time.process_time():.3f}\t{_children_cpu():.3f}")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if not CPU_LOG or hasattr(terminalreporter.config, "workerinput"):
+        return
+    tests: dict[str, float] = {}
+    processes = 0.0
+    with open(CPU_LOG, encoding="utf-8") as log:
+        for line in log:
+            kind, name, own, children = line.rstrip("\n").split("\t")
+            if kind == "test":
+                tests[name] = float(own) + float(children)
+            else:
+                processes += float(own) + float(children)
+    write = terminalreporter.write_line
+    write(f"CPU of all test processes: {processes:.1f} s; in tests: {sum(tests.values()):.1f} s")
+    for name, cpu in sorted(tests.items(), key=lambda pair: -pair[1])[:40]:
+        write(f"{cpu:7.2f} s  {name}")
+    files: dict[str, float] = {}
+    for name, cpu in tests.items():
+        files[name.split("::")[0]] = files.get(name.split("::")[0], 0.0) + cpu
+    for name, cpu in sorted(files.items(), key=lambda pair: -pair[1]):
+        write(f"{cpu:7.2f} s  {name}")
 
 
 @pytest.fixture(autouse=True)
