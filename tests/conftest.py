@@ -89,28 +89,43 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
     spent = time.process_time() - started
     _log_cpu(f"test\t{item.nodeid}\t{spent:.3f}\t{_children_cpu() - children:.3f}")
     if spent >= COLLECT_AFTER_CPU_S:
+        started = time.process_time()
         gc.collect()
         gc.freeze()
+        _process_cpu["collector"] += time.process_time() - started
+
+
+# CPU of this process when its tests were collected, and in the collections above.
+_process_cpu = {"collected": 0.0, "collector": 0.0}
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    _process_cpu["collected"] = time.process_time()
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    _log_cpu(f"process\t{os.getpid()}\t{time.process_time():.3f}\t{_children_cpu():.3f}")
+    figures = [time.process_time(), _children_cpu(), *_process_cpu.values()]
+    _log_cpu("\t".join(["process", str(os.getpid()), *(f"{f:.3f}" for f in figures)]))
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if not CPU_LOG or hasattr(terminalreporter.config, "workerinput"):
         return
     tests: dict[str, float] = {}
-    processes = 0.0
+    write = terminalreporter.write_line
     with open(CPU_LOG, encoding="utf-8") as log:
         for line in log:
-            kind, name, own, children = line.rstrip("\n").split("\t")
+            kind, name, own, children, *more = line.rstrip("\n").split("\t")
             if kind == "test":
                 tests[name] = float(own) + float(children)
-            else:
-                processes += float(own) + float(children)
-    write = terminalreporter.write_line
-    write(f"CPU of all test processes: {processes:.1f} s; in tests: {sum(tests.values()):.1f} s")
+            else:  # the controller's children are the workers: their CPU is counted there
+                collected, collector = map(float, more)
+                write(
+                    f"process {name}: {float(own):.1f} s CPU, {float(children):.1f} s in"
+                    f" subprocesses; {collected:.1f} s by the end of collection,"
+                    f" {collector:.1f} s collecting garbage between tests"
+                )
+    write(f"CPU in tests (with their subprocesses): {sum(tests.values()):.1f} s")
     for name, cpu in sorted(tests.items(), key=lambda pair: -pair[1])[:40]:
         write(f"{cpu:7.2f} s  {name}")
     files: dict[str, float] = {}
