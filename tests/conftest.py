@@ -27,9 +27,9 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     tests spend much of their time waiting, not computing (Pilot idles 20 ms slices after
     every key; other tests wait on a second pmtui process, a browser, a file watch or a
     lock), so a core is shared by two processes, one computing while the other waits.
-    Measured with the README's command on a 2-core machine: 2 workers 134.8 s, 4 workers
-    106.3 s (see the README for the figures). PYTEST_XDIST_AUTO_NUM_WORKERS still decides
-    when set, as in xdist itself."""
+    On a 2-core machine the README's command took about 105 s with four processes against
+    about 137 s with two (the README gives each run). PYTEST_XDIST_AUTO_NUM_WORKERS still
+    decides when set, as in xdist itself."""
     del config
     chosen = os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS", "")
     if chosen.isdigit() and int(chosen) > 0:
