@@ -46,6 +46,8 @@ async def test_a_decision_is_written_to_the_other_meeting(tmp_path: Path) -> Non
         await loaded(pilot)
         table = screen.query_one("#followups-table", DataTable)
         assert table.row_count == 2  # the sample's open items
+        # One coach line, as every pane has (its mount once ran StagePane's twice).
+        assert len(screen.query_one("#followups").query(".coach-line")) == 1
         table.focus()
         await pilot.press("ctrl+x")
         await settle(pilot)

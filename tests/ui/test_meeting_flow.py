@@ -379,3 +379,22 @@ async def test_undoing_an_edit_of_the_incident_id_puts_the_header_back(
         assert field.value == before
         title = str(screen.query_one("#header-title").render())
         assert before in title and f"{before} X" not in title
+
+
+async def test_a_pane_whose_mount_comes_after_the_meeting_closed_mounts_nothing(
+    tmp_path: Path,
+) -> None:
+    """A stage pane built while nobody types can have its mount run after the meeting
+    screen is gone (quitting just then): it must not try to mount its coach line."""
+    from pmtui.ui.stages.base import StagePane
+
+    store = new_store(tmp_path)
+    meeting_id = sample_meeting(store)
+    app = app_for(store, FakeClock(T0.timestamp()), Start(meeting_id=meeting_id))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = meeting(app)
+        pane = meeting_screen.new_pane(app, "lessons", screen.live, read_only=False)
+        assert not pane.is_attached
+        StagePane.on_mount(pane)  # as Textual runs it for a pane removed before its mount
+        assert pane._coach_line is None and not pane.children

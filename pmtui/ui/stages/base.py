@@ -90,6 +90,10 @@ class StagePane(Vertical):
     _coach_line: Static | None = None
 
     def on_mount(self) -> None:
+        if not self.is_attached:
+            # Removed before its mount ran: a pane built while nobody typed (or on a stage
+            # key) as the meeting closed. There is nothing to show it on.
+            return
         self._coach_line = Static(classes="coach-line")
         self._coach_line.display = False
         self.mount(self._coach_line)

@@ -73,8 +73,9 @@ class FollowUpsPane(StagePane):
         yield table
 
     def on_mount(self) -> None:
-        super().on_mount()
-        self.load()
+        # StagePane's own on_mount runs too (Textual calls each class's handler).
+        if self.is_attached:
+            self.load()
 
     def _ft(self):  # type: ignore[no-untyped-def]
         from pmtui.service.ledger import FollowThrough
