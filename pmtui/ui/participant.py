@@ -64,7 +64,7 @@ class ParticipantScreen(FollowScreen, inherit_bindings=False):
             yield Input(id="join-entry", max_length=contrib.MAX_TEXT)
 
     def on_mount(self) -> None:
-        super().on_mount()
+        # FollowScreen's own on_mount runs too (Textual calls each class's handler).
         self._show_panel()
 
     def _settle(self) -> None:
@@ -179,8 +179,7 @@ class ParticipantScreen(FollowScreen, inherit_bindings=False):
         return None
 
     def on_unmount(self) -> None:
-        super().on_unmount()
-        self.writer.close()
+        self.writer.close()  # then FollowScreen's on_unmount closes the session
 
 
 class VoteDialog(Dialog[None]):

@@ -14,7 +14,19 @@ from pmtui.ui.participant import JoinScreen, ParticipantScreen, VoteDialog
 from tests.ui.helpers import T0, app_for, archive_for, meeting, new_store, sample_meeting, type_text
 
 
-async def test_a_participant_writes_and_votes_within_the_limit(tmp_path: Path) -> None:
+async def test_a_participant_writes_and_votes_within_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pmtui.ui.follow import FollowScreen
+
+    mounts = []
+    follow_mount = FollowScreen.on_mount
+
+    def counted(self: FollowScreen) -> None:
+        mounts.append(self)
+        follow_mount(self)
+
+    monkeypatch.setattr(FollowScreen, "on_mount", counted)
     store = new_store(tmp_path)
     meeting_id = sample_meeting(store)
     clock = FakeClock(T0.timestamp())
@@ -30,6 +42,7 @@ async def test_a_participant_writes_and_votes_within_the_limit(tmp_path: Path) -
             await pilot.pause()
             screen = app.screen
             assert isinstance(screen, ParticipantScreen)
+            assert mounts == [screen]  # one clock tick, one watcher: not two
             screen.action_look_at(1)  # the lessons stage
             await pilot.pause()
             screen.query_one("#join-entry").focus()
