@@ -76,23 +76,14 @@ def follow_through(args: argparse.Namespace) -> FollowThrough:
     return FollowThrough(open_archive(args))
 
 
-def _day(text: str, ft: FollowThrough) -> date | None:
+def _day(text: str, ft: FollowThrough, *, since: bool = False) -> date | None:
+    """A date as people say it, counted from the team's today: a due date ("next
+    friday"), or with `since` a date looking back ("3 months ago"). One line if not."""
     from pmtui.cli import CliError
-    from pmtui.core.actions import parse_due
+    from pmtui.core.actions import parse_due, parse_since
 
     try:
-        return parse_due(text, ft.today)
-    except TimeError as error:
-        raise CliError(str(error)) from None
-
-
-def _since(text: str, ft: FollowThrough) -> date:
-    """`--since`: a date looking back, as people say it ("3 months ago")."""
-    from pmtui.cli import CliError
-    from pmtui.core.actions import parse_since
-
-    try:
-        return parse_since(text, ft.today)
+        return (parse_since if since else parse_due)(text, ft.today)
     except TimeError as error:
         raise CliError(str(error)) from None
 
@@ -244,7 +235,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     if not args.text.strip():
         raise CliError("search for some text")
     ft = follow_through(args)
-    since = _since(args.since, ft) if args.since else None
+    since = _day(args.since, ft, since=True) if args.since else None
     with _indexing_progress() as progress:
         hits = ft.search(
             args.text, tag=args.tag, severity=args.severity, since=since, progress=progress
@@ -294,7 +285,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from pmtui.core.stats import duration
 
     ft = follow_through(args)
-    since = _since(args.since, ft) if args.since else None
+    since = _day(args.since, ft, since=True) if args.since else None
     figures = ft.stats(by=args.by, since=since)
     _warn(ft)
     if args.json:
